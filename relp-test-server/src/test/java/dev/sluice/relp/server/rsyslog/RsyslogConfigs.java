@@ -18,8 +18,23 @@ import java.util.Objects;
  *   <li>Both {@code tls.tlslib="openssl"} and {@code "gnutls"} interoperate rsyslog to rsyslog; openssl
  *       gives the clearer errors (rsyslog's docs recommend it too), so it is the one to use.</li>
  *   <li>omrelp's default template is {@code RSYSLOG_ForwardFormat}:
- *       {@code <PRI>RFC3339-TIMESTAMP HOST TAG MSG}, without a trailing LF.</li>
+ *       {@code <PRI>RFC3339-TIMESTAMP HOST TAG MSG}, without a trailing LF. A message that came in as
+ *       RFC 5424 loses MSGID and SD and gets the tag {@code app[procid]} without colon. On the wire
+ *       (librelp 1.11.0): {@code 1 open 86 relp_version=0\nrelp_software=librelp,1.11.0,…\ncommands=syslog},
+ *       then {@code 2 syslog 49 <13>2026-…+00:00 h app[12] m1} + trailer LF; DATA has no LF of its own.</li>
+ *   <li>A {@code 500} to a {@code syslog} frame is noticed only at omrelp's next send; it logs
+ *       {@code peer sent error response} / {@code librelp error 10020}, suspends the action, drops the
+ *       connection and reconnects after {@code resumeInterval}. In a probe (not a committed test) the
+ *       first refused message was never resent, and messages already answered {@code 200} were sent again
+ *       on the next session: do not count on rsyslog to honour per-frame 500s.</li>
+ *   <li>{@code rsyslogd -i} needs an absolute pid file path (it changes to {@code /} first);
+ *       {@link Rsyslogd} always passes absolute paths.</li>
+ *   <li>Java's TLS 1.3 {@code close()} without a prior {@code shutdownOutput()} makes the gtls driver log
+ *       {@code GnuTLS error -12 … fatal alert} (the data still arrives).</li>
  * </ul>
+ *
+ * <p>Many messages: see {@link RsyslogFeeder}. 20,000 through imptcp → omfile arrive in under 0.2 s; through
+ * imptcp → omrelp → imrelp → omfile the tests here finish in about 8 s, waits and parsing included.
  */
 public final class RsyslogConfigs {
 
