@@ -34,14 +34,14 @@ class RsyslogRelpInteropTest {
 
     @TempDir
     static Path pki;
-    static TestCertificates certs;
+    static OpensslCertificates certs;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void makeCertificates() {
-        certs = TestCertificates.create(pki);
+        certs = OpensslCertificates.create(pki);
     }
 
     private Rsyslogd receiver(int relpPort, RsyslogConfigs.Tls tls, String tlsLib, Path out) throws IOException {
@@ -162,7 +162,7 @@ class RsyslogRelpInteropTest {
         int relpPort = FreePorts.freePort();
         int tcpPort = FreePorts.freePort();
         Path out = dir.resolve("received.log");
-        RsyslogConfigs.Tls noClientCert = new RsyslogConfigs.Tls(certs.ca(), null, null, TestCertificates.SERVER_NAME);
+        RsyslogConfigs.Tls noClientCert = new RsyslogConfigs.Tls(certs.ca(), null, null, OpensslCertificates.SERVER_NAME);
         try (Rsyslogd rx = receiver(relpPort, certs.serverTls(), "openssl", out).start();
                 Rsyslogd tx = sender(tcpPort, relpPort, noClientCert, "openssl").start()) {
             rx.awaitListening(relpPort);

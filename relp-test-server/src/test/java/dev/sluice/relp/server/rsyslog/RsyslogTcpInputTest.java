@@ -20,14 +20,14 @@ class RsyslogTcpInputTest {
 
     @TempDir
     static Path pki;
-    static TestCertificates certs;
+    static OpensslCertificates certs;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void makeCertificates() {
-        certs = TestCertificates.create(pki);
+        certs = OpensslCertificates.create(pki);
     }
 
     @Test
@@ -74,7 +74,7 @@ class RsyslogTcpInputTest {
                 + RsyslogConfigs.fileRuleset("in", out, RsyslogConfigs.RAW_TEMPLATE)).start()) {
             rsyslogd.awaitListening(port);
 
-            RsyslogFeeder.sendTls(certs.clientContext(), TestCertificates.SERVER_NAME, port, 100,
+            RsyslogFeeder.sendTls(certs.clientContext(), OpensslCertificates.SERVER_NAME, port, 100,
                     i -> "<14>1 2026-01-01T00:00:00Z h tlsapp 1 m [meta sequenceId=\"" + i + "\"] tls " + i);
 
             await().atMost(Rsyslogd.DEFAULT_TIMEOUT).until(() -> Rsyslogd.lines(out).size() == 100);

@@ -21,7 +21,7 @@ import javax.net.ssl.TrustManagerFactory;
  * (SAN {@code DNS:localhost, IP:127.0.0.1}) and a client certificate for {@value #CLIENT_NAME}, as PEM
  * files for rsyslog and a PKCS12 file for Java. RSA 2048, valid ten years.
  */
-public final class TestCertificates {
+public final class OpensslCertificates {
 
     public static final String SERVER_NAME = "localhost";
     public static final String CLIENT_NAME = "client.sluice.test";
@@ -29,13 +29,13 @@ public final class TestCertificates {
 
     private final Path dir;
 
-    private TestCertificates(Path dir) {
+    private OpensslCertificates(Path dir) {
         this.dir = dir;
     }
 
     /** Creates the CA and both certificates in {@code dir}. */
-    public static TestCertificates create(Path dir) {
-        TestCertificates c = new TestCertificates(dir);
+    public static OpensslCertificates create(Path dir) {
+        OpensslCertificates c = new OpensslCertificates(dir);
         c.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
                 "-days", "3650", "-subj", "/CN=Sluice Test CA",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");

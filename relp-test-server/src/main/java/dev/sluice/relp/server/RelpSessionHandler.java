@@ -1,0 +1,281 @@
+package dev.sluice.relp.server;
+
+import dev.sluice.transport.relp.RelpCommands;
+import dev.sluice.transport.relp.RelpFrame;
+import dev.sluice.transport.relp.RelpOffers;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One RELP session on the server side. Runs on the session's event loop only.
+ *
+ * <p>Frames of one read are recorded as they are decoded; their responses are collected and, at the end of
+ * the read, written and flushed together after the sink was flushed (record → flush sink → ack).
+ */
+final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
+
+    private static final String OK = "200 OK";
+
+    private final RelpServer server;
+    private final long sessionId;
+    private final boolean tls;
+    private final List<RelpFrame> pending = new ArrayList<>();
+    private final List<RelpFrame> withheld = new ArrayList<>();
+    private boolean opened;
+    private boolean closeAfterFlush;
+    private boolean closing;
+    private String peerSubject;
+
+    RelpSessionHandler(RelpServer server, long sessionId, boolean tls) {
+        this.server = server;
+        this.sessionId = sessionId;
+        this.tls = tls;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (!server.register(ctx.channel())) {
+            ctx.close();
+            return;
+        }
+        if (server.faultsInternal().readingStopped()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, RelpFrame frame) throws Exception {
+        if (closing) {
+            return;
+        }
+        String command = frame.command();
+        if (!opened && !RelpCommands.OPEN.equals(command)) {
+            failSession(ctx, frame.txnr(), "first command: '" + command + "' (expected: open)");
+            return;
+        }
+        switch (command) {
+            case RelpCommands.OPEN -> open(ctx, frame);
+            case RelpCommands.SYSLOG -> syslog(ctx, frame);
+            case RelpCommands.CLOSE -> {
+                pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP));
+                closeAfterFlush = true;
+                closing = true;
+            }
+            case RelpCommands.RSP, RelpCommands.SERVERCLOSE ->
+                    failSession(ctx, frame.txnr(), "command: '" + command + "' (expected: a client command)");
+            default -> pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP,
+                    "500 command not supported: " + command));
+        }
+    }
+
+    private void open(ChannelHandlerContext ctx, RelpFrame frame) {
+        if (opened) {
+            failSession(ctx, frame.txnr(), "open: session already open");
+            return;
+        }
+        RelpOffers offers;
+        try {
+            offers = RelpOffers.parse(frame.dataAsString());
+        } catch (RuntimeException e) {
+            failSession(ctx, frame.txnr(), "open: " + e.getMessage());
+            return;
+        }
+        String version = offers.relpVersion();
+        if (version == null || !RelpOffers.isSupportedVersion(version)) {
+            pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP, "500 relp_version: " + version
+                    + " (expected: 0 or 1)"));
+            closeAfterFlush = true;
+            closing = true;
+            return;
+        }
+        if (!offers.commands().contains(RelpCommands.SYSLOG)) {
+            pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP, "500 commands: " + offers.commands()
+                    + " (expected: syslog)"));
+            closeAfterFlush = true;
+            closing = true;
+            return;
+        }
+        opened = true;
+        pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP,
+                OK + "\n" + RelpOffers.serverOffers(RelpServer.SOFTWARE).format()));
+    }
+
+    private void syslog(ChannelHandlerContext ctx, RelpFrame frame) throws Exception {
+        switch (server.faultsInternal().nextFrame()) {
+            case REJECT -> pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP,
+                    "500 message rejected (fault injection)"));
+            case ACCEPT -> {
+                record(ctx, frame);
+                pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP, OK));
+            }
+            case ACCEPT_THEN_CLOSE -> {
+                record(ctx, frame);
+                pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP, OK));
+                closeAfterFlush = true;
+                closing = true;
+            }
+            case RECORD_THEN_ABORT -> {
+                record(ctx, frame);
+                server.flushSink();
+                pending.clear();
+                closing = true;
+                RelpServer.abort(ctx.channel());
+            }
+        }
+    }
+
+    private void record(ChannelHandlerContext ctx, RelpFrame frame) throws Exception {
+        server.record(sessionId, frame.txnr(), ctx.channel().remoteAddress(), peerSubject, frame.data());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (pending.isEmpty()) {
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        server.flushSink();
+        List<RelpFrame> responses = new ArrayList<>(pending);
+        pending.clear();
+        boolean close = closeAfterFlush;
+        closeAfterFlush = false;
+        Faults faults = server.faultsInternal();
+        if (faults.acksWithheld() && !close) {
+            withheld.addAll(responses);
+            return;
+        }
+        Duration delay = faults.ackDelay();
+        if (delay.isZero()) {
+            send(ctx.channel(), responses, close);
+        } else {
+            ctx.executor().schedule(() -> send(ctx.channel(), responses, close), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static void send(Channel ch, List<RelpFrame> responses, boolean close) {
+        if (!ch.isActive()) {
+            return;
+        }
+        for (RelpFrame response : responses) {
+            ch.write(response, ch.voidPromise());
+        }
+        if (close) {
+            ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ch.flush();
+        }
+    }
+
+    /** Sends the acks held back by {@link Faults#withholdAcks()}. Runs on the event loop. */
+    void releaseWithheldAcks() {
+        if (withheld.isEmpty()) {
+            return;
+        }
+        List<RelpFrame> responses = new ArrayList<>(withheld);
+        withheld.clear();
+        Channel ch = channel;
+        if (ch != null) {
+            send(ch, responses, false);
+        }
+    }
+
+    private Channel channel;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent handshake) {
+            if (handshake.isSuccess()) {
+                peerSubject = peerSubject(ctx);
+            } else {
+                server.tlsFailure("session " + sessionId + " from " + ctx.channel().remoteAddress()
+                        + ": TLS handshake failed: " + rootMessage(handshake.cause()));
+                ctx.close();
+            }
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private static String peerSubject(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
+                return leaf.getSubjectX500Principal().getName();
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            // anon mode: no client certificate
+        }
+        return null;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (tls && isTlsError(cause)) {
+            // Reported once through the handshake completion event.
+            ctx.close();
+            return;
+        }
+        if (cause instanceof DecoderException) {
+            failSession(ctx, 0, rootMessage(cause));
+            return;
+        }
+        server.diagnostic("session " + sessionId + " from " + ctx.channel().remoteAddress() + ": "
+                + rootMessage(cause));
+        ctx.close();
+    }
+
+    /**
+     * Answers a protocol violation with a {@code 500} response and closes the session; records nothing more
+     * from it.
+     */
+    private void failSession(ChannelHandlerContext ctx, int txnr, String reason) {
+        server.protocolError("session " + sessionId + " from " + ctx.channel().remoteAddress() + ": " + reason);
+        closing = true;
+        pending.clear();
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(RelpFrame.of(txnr, RelpCommands.RSP, "500 " + reason))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static boolean isTlsError(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable cause) {
+        Throwable t = cause;
+        while (t.getCause() != null && t.getCause() != t
+                && (t instanceof DecoderException && !(t instanceof dev.sluice.transport.relp.RelpProtocolException))) {
+            t = t.getCause();
+        }
+        String message = t.getMessage();
+        return message == null ? t.getClass().getSimpleName() : message;
+    }
+}
