@@ -3,6 +3,7 @@ package dev.sluice.transport.relp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -80,6 +81,9 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
     private int dataLength;
     private byte[] data;
     private int dataRead;
+    /** Where decoded frames go, during {@link #decode}. */
+    private List<Object> out;
+    private final ByteProcessor headerScanner = this::headerByte;
 
     /** A decoder that accepts DATALEN up to {@link #DEFAULT_MAX_DATA_LENGTH} octets. */
     public RelpFrameDecoder() {
@@ -106,16 +110,18 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        this.out = out;
         try {
             while (in.isReadable()) {
-                switch (state) {
-                    case TXNR -> readTxnr(in);
-                    case COMMAND -> readCommand(in);
-                    case DATALEN -> readDataLength(in);
-                    case DATA -> readData(in);
-                    case TRAILER -> readTrailer(in, out);
-                    case DISCARD -> in.skipBytes(in.readableBytes());
-                    default -> throw new IllegalStateException("state: " + state);
+                if (state == State.DATA) {
+                    readData(in);
+                } else if (state == State.DISCARD) {
+                    in.skipBytes(in.readableBytes());
+                } else {
+                    // One pass over the header bytes (and whole frames without data); stops after the SP that
+                    // starts a frame's data, which readData then copies in bulk.
+                    int stop = in.forEachByte(headerScanner);
+                    in.readerIndex(stop < 0 ? in.writerIndex() : stop + 1);
                 }
             }
         } catch (RelpProtocolException e) {
@@ -123,6 +129,8 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
             state = State.DISCARD;
             in.skipBytes(in.readableBytes());
             throw e;
+        } finally {
+            this.out = null;
         }
     }
 
@@ -135,102 +143,106 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private void readTxnr(ByteBuf in) {
-        int i = in.readerIndex();
-        int end = in.writerIndex();
-        while (i < end) {
-            byte b = in.getByte(i++);
-            if (isDigit(b)) {
-                if (digits == MAX_DIGITS) {
-                    throw new RelpProtocolException("txnr: too many digits (expected: <= " + MAX_DIGITS + ")");
-                }
-                txnr = txnr * 10 + (b - '0');
-                digits++;
-            } else if (b == SP) {
-                if (digits == 0) {
-                    throw new RelpProtocolException("txnr: empty (expected: 1-" + MAX_DIGITS + " digits)");
-                }
-                digits = 0;
-                state = State.COMMAND;
-                break;
-            } else {
-                throw new RelpProtocolException(
-                        "txnr: " + hex(b) + " (expected: " + (digits == 0 ? "digit" : "digit or SP") + ")");
+    /** Consumes one header or trailer byte; returns false after the SP that starts the data. */
+    private boolean headerByte(byte b) {
+        switch (state) {
+            case TXNR -> txnrByte(b);
+            case COMMAND -> commandByte(b);
+            case DATALEN -> {
+                return dataLengthByte(b);
             }
+            case TRAILER -> trailerByte(b);
+            default -> throw new IllegalStateException("state: " + state);
         }
-        in.readerIndex(i);
+        return true;
     }
 
-    private void readCommand(ByteBuf in) {
-        int i = in.readerIndex();
-        int end = in.writerIndex();
-        while (i < end) {
-            byte b = in.getByte(i++);
-            if (isLetter(b)) {
-                if (commandLength == RelpFrame.MAX_COMMAND_LENGTH) {
-                    throw new RelpProtocolException(
-                            "command: too many letters (expected: <= " + RelpFrame.MAX_COMMAND_LENGTH + ")");
-                }
-                commandBytes[commandLength++] = b;
-            } else if (b == SP) {
-                if (commandLength == 0) {
-                    throw new RelpProtocolException(
-                            "command: empty (expected: 1-" + RelpFrame.MAX_COMMAND_LENGTH + " letters)");
-                }
-                command = commandString();
-                state = State.DATALEN;
-                break;
-            } else {
-                StringBuilder seen = new StringBuilder(commandLength + 4);
-                for (int k = 0; k < commandLength; k++) {
-                    seen.append((char) commandBytes[k]);
-                }
-                throw new RelpProtocolException("command: '" + appendPrintable(seen, b)
-                        + "' (expected: 1-" + RelpFrame.MAX_COMMAND_LENGTH + " letters)");
+    private void txnrByte(byte b) {
+        if (isDigit(b)) {
+            if (digits == MAX_DIGITS) {
+                throw new RelpProtocolException("txnr: too many digits (expected: <= " + MAX_DIGITS + ")");
             }
-        }
-        in.readerIndex(i);
-    }
-
-    private void readDataLength(ByteBuf in) {
-        int i = in.readerIndex();
-        int end = in.writerIndex();
-        while (i < end) {
-            byte b = in.getByte(i);
-            if (isDigit(b)) {
-                if (digits == MAX_DIGITS) {
-                    throw new RelpProtocolException("datalen: too many digits (expected: <= " + MAX_DIGITS + ")");
-                }
-                dataLength = dataLength * 10 + (b - '0');
-                digits++;
-                i++;
-                continue;
-            }
+            txnr = txnr * 10 + (b - '0');
+            digits++;
+        } else if (b == SP) {
             if (digits == 0) {
-                throw new RelpProtocolException(b == SP || b == LF
-                        ? "datalen: empty (expected: 1-" + MAX_DIGITS + " digits)"
-                        : "datalen: " + hex(b) + " (expected: digit)");
+                throw new RelpProtocolException("txnr: empty (expected: 1-" + MAX_DIGITS + " digits)");
             }
-            if (b != SP && b != LF) {
-                throw new RelpProtocolException("datalen: " + hex(b) + " (expected: digit, SP or LF)");
-            }
-            // The claimed length is checked here, before anything is sized by it.
-            if (dataLength > maxDataLength) {
-                throw new RelpProtocolException("datalen: " + dataLength + " (expected: <= " + maxDataLength + ")");
-            }
-            if (dataLength == 0) {
-                // No data and no SP: the byte that ended DATALEN must be the trailer (librelp does the same).
-                state = State.TRAILER;
-            } else if (b == SP) {
-                i++;
-                state = State.DATA;
-            } else {
-                throw new RelpProtocolException(
-                        "datalen: " + dataLength + " followed by LF (expected: SP and " + dataLength + " octets)");
-            }
-            break;
+            digits = 0;
+            state = State.COMMAND;
+        } else {
+            throw new RelpProtocolException(
+                    "txnr: " + hex(b) + " (expected: " + (digits == 0 ? "digit" : "digit or SP") + ")");
         }
-        in.readerIndex(i);
+    }
+
+    private void commandByte(byte b) {
+        if (isLetter(b)) {
+            if (commandLength == RelpFrame.MAX_COMMAND_LENGTH) {
+                throw new RelpProtocolException(
+                        "command: too many letters (expected: <= " + RelpFrame.MAX_COMMAND_LENGTH + ")");
+            }
+            commandBytes[commandLength++] = b;
+        } else if (b == SP) {
+            if (commandLength == 0) {
+                throw new RelpProtocolException(
+                        "command: empty (expected: 1-" + RelpFrame.MAX_COMMAND_LENGTH + " letters)");
+            }
+            command = commandString();
+            state = State.DATALEN;
+        } else {
+            StringBuilder seen = new StringBuilder(commandLength + 4);
+            for (int k = 0; k < commandLength; k++) {
+                seen.append((char) commandBytes[k]);
+            }
+            throw new RelpProtocolException("command: '" + appendPrintable(seen, b)
+                    + "' (expected: 1-" + RelpFrame.MAX_COMMAND_LENGTH + " letters)");
+        }
+    }
+
+    /** Returns false after consuming the SP before data. */
+    private boolean dataLengthByte(byte b) {
+        if (isDigit(b)) {
+            if (digits == MAX_DIGITS) {
+                throw new RelpProtocolException("datalen: too many digits (expected: <= " + MAX_DIGITS + ")");
+            }
+            dataLength = dataLength * 10 + (b - '0');
+            digits++;
+            return true;
+        }
+        if (digits == 0) {
+            throw new RelpProtocolException(b == SP || b == LF
+                    ? "datalen: empty (expected: 1-" + MAX_DIGITS + " digits)"
+                    : "datalen: " + hex(b) + " (expected: digit)");
+        }
+        if (b != SP && b != LF) {
+            throw new RelpProtocolException("datalen: " + hex(b) + " (expected: digit, SP or LF)");
+        }
+        // The claimed length is checked here, before anything is sized by it.
+        if (dataLength > maxDataLength) {
+            throw new RelpProtocolException("datalen: " + dataLength + " (expected: <= " + maxDataLength + ")");
+        }
+        if (dataLength == 0) {
+            // No data and no SP: the byte that ended DATALEN is the trailer (librelp reads it the same way).
+            state = State.TRAILER;
+            trailerByte(b);
+            return true;
+        }
+        if (b == LF) {
+            throw new RelpProtocolException(
+                    "datalen: " + dataLength + " followed by LF (expected: SP and " + dataLength + " octets)");
+        }
+        state = State.DATA;
+        return false;
+    }
+
+    private void trailerByte(byte b) {
+        if (b != LF) {
+            throw new RelpProtocolException("trailer: " + hex(b) + " (expected: LF)");
+        }
+        // data is exactly dataLength long here (both paths in readData end there), so no copy is needed.
+        out.add(dataLength == 0 ? RelpFrame.of(txnr, command) : RelpFrame.wrap(txnr, command, data));
+        reset();
     }
 
     private void readData(ByteBuf in) {
@@ -260,17 +272,6 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
             int doubled = (int) Math.min((long) data.length * 2, Integer.MAX_VALUE);
             data = Arrays.copyOf(data, Math.min(dataLength, Math.max(needed, doubled)));
         }
-    }
-
-    private void readTrailer(ByteBuf in, List<Object> out) {
-        byte b = in.getByte(in.readerIndex());
-        if (b != LF) {
-            throw new RelpProtocolException("trailer: " + hex(b) + " (expected: LF)");
-        }
-        in.skipBytes(1);
-        // data is exactly dataLength long here (both paths in readData end there), so no copy is needed.
-        out.add(dataLength == 0 ? RelpFrame.of(txnr, command) : RelpFrame.wrap(txnr, command, data));
-        reset();
     }
 
     private void reset() {
@@ -306,6 +307,11 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
     /** Current state, for tests. */
     State state() {
         return state;
+    }
+
+    /** Capacity of the cumulation buffer the base class holds between reads (0 if none), for tests. */
+    int cumulationCapacity() {
+        return internalBuffer().capacity();
     }
 
     /** Capacity of the array gathering the current frame's data (0 if none), for tests. */
