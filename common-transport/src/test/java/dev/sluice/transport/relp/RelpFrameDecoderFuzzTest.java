@@ -20,6 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Deterministic: the seed is fixed (override with {@code -Dsluice.fuzz.seed=...}) and every failure message
  * starts with it and the batch number, so a failure can be replayed exactly.
  *
+ * <p>Batches of 1-40 frames are sent as they are (65%), cut short (15%), with one frame's DATALEN replaced by one
+ * above the maximum (5%), or with 1-3 random octets changed, half of them in headers and trailers (15%).
+ *
  * <p>Holds the decoder to: only {@link RelpProtocolException} ever escapes, and the channel is closed after it;
  * valid streams decode to exactly the frames encoded; every frame that ends before the first corrupted byte or
  * the truncation point decodes exactly; the cumulation never holds more than one frame's header and maximum data,
@@ -59,6 +62,7 @@ class RelpFrameDecoderFuzzTest {
         long truncated = 0;
         long corrupted = 0;
         long rejected = 0;
+        long oversized = 0;
         int batch = 0;
         newValidChannel();
         try {
@@ -70,12 +74,15 @@ class RelpFrameDecoderFuzzTest {
                 int[] ends = new int[expected.size()];
                 byte[] wire = encode(expected, ends);
                 int mode = random.nextInt(100);
-                if (mode < 70) {
+                if (mode < 65) {
                     feedValid(expected, wire);
                     valid++;
-                } else if (mode < 85) {
+                } else if (mode < 80) {
                     feedTruncated(expected, ends, wire);
                     truncated++;
+                } else if (mode < 85) {
+                    feedOversized(expected, ends);
+                    oversized++;
                 } else if (feedCorrupted(expected, ends, wire)) {
                     corrupted++;
                     rejected++;
@@ -93,9 +100,10 @@ class RelpFrameDecoderFuzzTest {
         assertThat(frames).as(where).isGreaterThanOrEqualTo(FRAMES);
         assertThat(valid).as(where).isPositive();
         assertThat(truncated).as(where).isPositive();
-        // Flips inside data (most of the octets) are invisible to framing, and a digit turned into another digit
-        // can stay valid; a quarter of corrupted streams is rejected with this seed. Make sure rejection happens.
-        assertThat(rejected).as(where + " corrupted=" + corrupted).isGreaterThan(corrupted / 10);
+        assertThat(oversized).as(where).isPositive();
+        // Flips inside data are invisible to framing, and a digit turned into another digit can stay valid (or
+        // leave the decoder waiting); half the flips aim at header octets, so most streams must be rejected.
+        assertThat(rejected).as(where + " corrupted=" + corrupted).isGreaterThan(corrupted / 2);
 
         long heapGrowth = usedHeapAfterGc() - heapBefore;
         assertThat(heapGrowth).as(where + ": heap growth in octets").isLessThan(32L * 1024 * 1024);
@@ -125,12 +133,50 @@ class RelpFrameDecoderFuzzTest {
         assertThat(channel.finishAndReleaseAll()).as(where).isFalse();
     }
 
+    /**
+     * Replaces one frame's header by one claiming more than the maximum (up to 999999999) and sends some of its
+     * "data": the decoder must reject it by its DATALEN alone, after passing the frames before it intact.
+     */
+    private void feedOversized(List<RelpFrame> expected, int[] ends) {
+        int victim = random.nextInt(expected.size());
+        int claimed = MAX_DATA + 1 + random.nextInt(random.nextBoolean() ? 10 : RelpFrame.MAX_DATA_LENGTH - MAX_DATA);
+        int start = victim == 0 ? 0 : ends[victim - 1];
+        byte[] before = encode(expected.subList(0, victim), new int[victim]);
+        scratch.clear();
+        scratch.writeBytes(before);
+        scratch.writeCharSequence(expected.get(victim).txnr() + " " + expected.get(victim).command() + " " + claimed
+                + " ", java.nio.charset.StandardCharsets.US_ASCII);
+        scratch.writeBytes(pool, 0, random.nextInt(4 * MAX_DATA));
+        byte[] wire = new byte[scratch.readableBytes()];
+        scratch.getBytes(0, wire);
+
+        RelpFrameDecoder decoder = new RelpFrameDecoder(MAX_DATA);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        List<RelpFrame> decoded = new ArrayList<>();
+        Throwable error = feed(channel, decoder, wire, wire.length, decoded);
+        assertThat(error).as(where + " oversized frame at " + start).isInstanceOf(RelpProtocolException.class)
+                .hasMessage("datalen: " + claimed + " (expected: <= " + MAX_DATA + ")");
+        assertThat(channel.isOpen()).as(where).isFalse();
+        assertThat(decoded).as(where).isEqualTo(expected.subList(0, victim));
+        channel.finishAndReleaseAll();
+    }
+
     /** Returns whether the decoder rejected the stream. */
     private boolean feedCorrupted(List<RelpFrame> expected, int[] ends, byte[] wire) {
         int flips = 1 + random.nextInt(3);
         int first = wire.length;
         for (int i = 0; i < flips; i++) {
-            int at = random.nextInt(wire.length);
+            int at;
+            if (random.nextBoolean()) {
+                at = random.nextInt(wire.length);
+            } else {
+                // a header or trailer octet: where framing errors live, though they are few of all octets
+                int frame = random.nextInt(expected.size());
+                int start = frame == 0 ? 0 : ends[frame - 1];
+                int headerLength = ends[frame] - start - expected.get(frame).dataLength();
+                int k = random.nextInt(headerLength);
+                at = k == headerLength - 1 ? ends[frame] - 1 : start + k;
+            }
             wire[at] = (byte) (wire[at] ^ (1 + random.nextInt(255)));
             first = Math.min(first, at);
         }
