@@ -16,6 +16,11 @@ public final class RelpFrame {
     public static final int MAX_TXNR = 999_999_999;
     /** Longest command name the protocol allows, in ASCII letters. */
     public static final int MAX_COMMAND_LENGTH = 32;
+    /**
+     * Highest DATALEN the wire format can express: nine decimal digits, in octets. Real sessions use a far
+     * smaller limit, see {@link RelpFrameDecoder#DEFAULT_MAX_DATA_LENGTH}.
+     */
+    public static final int MAX_DATA_LENGTH = 999_999_999;
 
     private static final byte[] EMPTY = new byte[0];
 

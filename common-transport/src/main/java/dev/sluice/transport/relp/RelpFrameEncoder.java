@@ -1,0 +1,109 @@
+package dev.sluice.transport.relp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+
+/**
+ * Encodes a {@link RelpFrame} as {@code TXNR SP COMMAND SP DATALEN [SP DATA] LF}.
+ *
+ * <p>A frame without data is written as librelp writes it: {@code "TXNR SP COMMAND SP 0 LF"}, with no SP after
+ * the 0 (librelp's reader would take such an SP as a bad trailer). The output buffer is allocated at the exact
+ * encoded length.
+ *
+ * <p>Senders that batch many frames into one buffer use {@link #writeFrame(ByteBuf, RelpFrame)} and
+ * {@link #encodedLength(RelpFrame)} directly.
+ *
+ * <p>Stateless and {@link Sharable}: use {@link #INSTANCE}.
+ */
+@Sharable
+public final class RelpFrameEncoder extends MessageToByteEncoder<RelpFrame> {
+
+    /** The shared instance. */
+    public static final RelpFrameEncoder INSTANCE = new RelpFrameEncoder();
+
+    private static final byte SP = ' ';
+    private static final byte LF = '\n';
+
+    public RelpFrameEncoder() {
+        super(RelpFrame.class);
+    }
+
+    @Override
+    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, RelpFrame msg, boolean preferDirect) {
+        int length = encodedLength(msg);
+        return preferDirect ? ctx.alloc().ioBuffer(length) : ctx.alloc().heapBuffer(length);
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, RelpFrame msg, ByteBuf out) {
+        writeFrame(out, msg);
+    }
+
+    /**
+     * Octets {@code frame} takes on the wire, header and trailer included.
+     *
+     * @throws IllegalArgumentException if the data is longer than {@value RelpFrame#MAX_DATA_LENGTH} octets,
+     *         which the nine-digit DATALEN cannot express
+     */
+    public static int encodedLength(RelpFrame frame) {
+        int dataLength = checkDataLength(frame);
+        long length = (long) decimalLength(frame.txnr()) + 1 + frame.command().length() + 1
+                + decimalLength(dataLength) + (dataLength == 0 ? 0 : 1 + dataLength) + 1;
+        return (int) length; // at most 9 + 1 + 32 + 1 + 9 + 1 + 999_999_999 + 1, which fits an int
+    }
+
+    /**
+     * Appends the wire form of {@code frame} to {@code out}, growing it once if needed.
+     *
+     * @return the number of octets written
+     * @throws IllegalArgumentException as {@link #encodedLength(RelpFrame)}
+     */
+    public static int writeFrame(ByteBuf out, RelpFrame frame) {
+        int length = encodedLength(frame);
+        out.ensureWritable(length);
+        int dataLength = frame.dataLength();
+        writeDecimal(out, frame.txnr());
+        out.writeByte(SP);
+        ByteBufUtil.writeAscii(out, frame.command());
+        out.writeByte(SP);
+        writeDecimal(out, dataLength);
+        if (dataLength > 0) {
+            out.writeByte(SP);
+            out.writeBytes(frame.dataArray());
+        }
+        out.writeByte(LF);
+        return length;
+    }
+
+    private static int checkDataLength(RelpFrame frame) {
+        int dataLength = frame.dataLength();
+        if (dataLength > RelpFrame.MAX_DATA_LENGTH) {
+            throw new IllegalArgumentException(
+                    "datalen: " + dataLength + " (expected: <= " + RelpFrame.MAX_DATA_LENGTH + ")");
+        }
+        return dataLength;
+    }
+
+    /** Decimal digits of a non-negative int. */
+    static int decimalLength(int value) {
+        int length = 1;
+        for (int v = value; v >= 10; v /= 10) {
+            length++;
+        }
+        return length;
+    }
+
+    private static void writeDecimal(ByteBuf out, int value) {
+        int length = decimalLength(value);
+        int start = out.writerIndex();
+        int v = value;
+        for (int i = start + length - 1; i >= start; i--) {
+            out.setByte(i, '0' + v % 10);
+            v /= 10;
+        }
+        out.writerIndex(start + length);
+    }
+}
