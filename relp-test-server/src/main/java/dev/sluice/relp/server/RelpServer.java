@@ -49,9 +49,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RelpServer implements AutoCloseable {
 
-    /** The software name this server offers in its answer to {@code open}. */
-    public static final String SOFTWARE = "sluice-relp-test-server,0.1.0,https://github.com/sluice";
-
     private final RelpServerSettings settings;
     private final Faults faults = new Faults(this);
     private final SslContext sslContext;

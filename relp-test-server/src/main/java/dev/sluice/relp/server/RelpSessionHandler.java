@@ -3,6 +3,7 @@ package dev.sluice.relp.server;
 import dev.sluice.transport.relp.RelpCommands;
 import dev.sluice.transport.relp.RelpFrame;
 import dev.sluice.transport.relp.RelpOffers;
+import dev.sluice.transport.relp.RelpResponse;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
 
     private static final String OK = "200 OK";
+    private static final Set<String> SERVER_COMMANDS = Set.of(RelpCommands.SYSLOG);
 
     private final RelpServer server;
     private final long sessionId;
@@ -94,24 +97,14 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
             failSession(ctx, frame.txnr(), "open: " + e.getMessage());
             return;
         }
-        String version = offers.relpVersion();
-        if (version == null || !RelpOffers.isSupportedVersion(version)) {
-            pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP, "500 relp_version: " + version
-                    + " (expected: 0 or 1)"));
+        RelpResponse answer = offers.answerOpen(SERVER_COMMANDS);
+        pending.add(answer.toFrame(frame.txnr()));
+        if (answer.isOk()) {
+            opened = true;
+        } else {
             closeAfterFlush = true;
             closing = true;
-            return;
         }
-        if (!offers.commands().contains(RelpCommands.SYSLOG)) {
-            pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP, "500 commands: " + offers.commands()
-                    + " (expected: syslog)"));
-            closeAfterFlush = true;
-            closing = true;
-            return;
-        }
-        opened = true;
-        pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP,
-                OK + "\n" + RelpOffers.serverOffers(RelpServer.SOFTWARE).format()));
     }
 
     private void syslog(ChannelHandlerContext ctx, RelpFrame frame) throws Exception {

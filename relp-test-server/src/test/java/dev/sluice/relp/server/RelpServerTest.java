@@ -31,7 +31,7 @@ class RelpServerTest {
             BlockingRelpClient.Response r = client.command("open", "relp_version=0\nrelp_software=t\ncommands=syslog");
             assertThat(r.command()).isEqualTo("rsp");
             assertThat(r.data()).startsWith("200 OK\n").contains("relp_version=0").contains("commands=syslog")
-                    .contains("relp_software=sluice-relp-test-server");
+                    .contains("relp_software=sluice");
         }
     }
 
