@@ -98,7 +98,8 @@ public final class PemMaterial {
                     return converter.getPrivateKey((PrivateKeyInfo) o);
                 }
                 if (o instanceof PEMKeyPair) {
-                    return converter.getKeyPair((PEMKeyPair) o).getPrivate();
+                    // Only the private part: a SEC1 key may omit its optional public key.
+                    return converter.getPrivateKey(((PEMKeyPair) o).getPrivateKeyInfo());
                 }
                 if (o instanceof PKCS8EncryptedPrivateKeyInfo) {
                     PrivateKeyInfo info;
@@ -123,7 +124,7 @@ public final class PemMaterial {
                     } catch (Exception e) {
                         throw wrongPassword(option, file, e);
                     }
-                    return converter.getKeyPair(pair).getPrivate();
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 // EC PARAMETERS, certificates and anything else: look further.
             }

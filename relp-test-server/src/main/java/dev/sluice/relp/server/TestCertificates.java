@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -22,6 +23,7 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -365,10 +367,10 @@ public final class TestCertificates {
                         pem.writeObject(new JcaPKCS8Generator(keys.getPrivate(), encryptor));
                         break;
                     case TRADITIONAL:
-                        pem.writeObject(keys.getPrivate());
+                        pem.writeObject(traditional(keys.getPrivate()));
                         break;
                     case TRADITIONAL_ENCRYPTED:
-                        pem.writeObject(keys.getPrivate(), new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(BC)
+                        pem.writeObject(traditional(keys.getPrivate()), new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(BC)
                                 .setSecureRandom(RANDOM).build(requirePassword(password)));
                         break;
                     default:
@@ -403,6 +405,21 @@ public final class TestCertificates {
         @Override
         public String toString() {
             return "Issued{" + certificate.getSubjectX500Principal().getName() + ", issuer " + issuer.commonName + "}";
+        }
+    }
+
+    /**
+     * The JDK encodes an EC key's curve only outside the SEC1 structure, so a SEC1 file written from it would lack
+     * the curve; BouncyCastle's own key object carries it inside, as OpenSSL writes it.
+     */
+    private static PrivateKey traditional(PrivateKey key) {
+        if (!"EC".equals(key.getAlgorithm())) {
+            return key;
+        }
+        try {
+            return KeyFactory.getInstance("EC", BC).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot convert EC key to SEC1", e);
         }
     }
 
