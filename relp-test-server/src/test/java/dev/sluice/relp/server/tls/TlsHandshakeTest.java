@@ -1,0 +1,319 @@
+package dev.sluice.relp.server.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.relp.server.TestCertificates;
+import dev.sluice.relp.server.TestCertificates.Authority;
+import dev.sluice.relp.server.TestCertificates.PemFiles;
+import dev.sluice.transport.tls.PeerVerificationException;
+import dev.sluice.transport.tls.PeerVerificationException.Reason;
+import dev.sluice.transport.tls.TlsContexts;
+import dev.sluice.transport.tls.TlsSettings;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real TLS handshakes over loopback TCP with Netty's NIO transport and the JDK provider. */
+class TlsHandshakeTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private static EventLoopGroup group;
+    private static Authority ca;
+    private static Authority otherCa;
+
+    @TempDir
+    static Path dir;
+
+    private static PemFiles server;
+    private static PemFiles client;
+    private static PemFiles evilClient;
+    private static PemFiles foreignServer;
+
+    @BeforeAll
+    static void setUp() {
+        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        ca = TestCertificates.newAuthority("Sluice Test CA");
+        otherCa = TestCertificates.newAuthority("Unrelated CA");
+        server = ca.issue("localhost").sans("localhost", "127.0.0.1").build().writePem(dir.resolve("server"));
+        client = ca.issue("app.example.com").sans("app.example.com").build().writePem(dir.resolve("client"));
+        evilClient = ca.issue("evil").sans("evil.example.com").build().writePem(dir.resolve("evil"));
+        foreignServer = otherCa.issue("localhost").sans("localhost", "127.0.0.1").build()
+                .writePem(dir.resolve("foreign"));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void mutualAuthenticationSucceedsAndDeliversBytes() throws Exception {
+        try (Peer s = startServer(serverSettings("*.example.com"))) {
+            Connection c = connect(clientSettings(client, ca()).build(), "localhost", s.port());
+            assertThat(c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isNull();
+            await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
+            assertThat(s.handshake.join()).isNull();
+            assertThat(s.sni).containsExactly(new SNIHostName("localhost"));
+        }
+    }
+
+    @Test
+    void clientSendsNoSniForAnIpLiteralAndMatchesTheIpSan() throws Exception {
+        try (Peer s = startServer(serverSettings("app.example.com"))) {
+            Connection c = connect(clientSettings(client, ca()).build(), "127.0.0.1", s.port());
+            assertThat(c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isNull();
+            await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
+            assertThat(s.sni).isEmpty();
+        }
+    }
+
+    @Test
+    void serverRefusesAClientWhoseNameIsNotPermitted() {
+        try (Peer s = startServer(serverSettings("app.example.com"))) {
+            connect(clientSettings(evilClient, ca()).build(), "localhost", s.port());
+            Throwable failure = awaitFailure(s.handshake);
+            PeerVerificationException refusal = PeerVerificationException.find(failure).orElseThrow();
+            assertThat(refusal.reason()).isEqualTo(Reason.NAME_NOT_PERMITTED);
+            assertThat(TlsContexts.describeFailure(failure)).isEqualTo("peer name not permitted: subject CN=evil,"
+                    + " SAN [evil.example.com], expected one of [app.example.com]");
+            assertThat(s.received).isEmpty();
+        }
+    }
+
+    @Test
+    void clientRefusesAServerFromAnUnknownCa() {
+        try (Peer s = startServer(serverSettings(foreignServer, "app.example.com"))) {
+            Connection c = connect(clientSettings(client, ca()).build(), "localhost", s.port());
+            Throwable failure = awaitFailure(c.handshake);
+            assertThat(PeerVerificationException.find(failure)).get()
+                    .extracting(PeerVerificationException::reason).isEqualTo(Reason.UNTRUSTED);
+            assertThat(TlsContexts.describeFailure(failure)).contains("issuer CN=Unrelated CA");
+            assertThat(s.received).isEmpty();
+        }
+    }
+
+    @Test
+    void clientRefusesAServerWhoseNameIsNotTheTarget() {
+        try (Peer s = startServer(serverSettings("app.example.com"))) {
+            TlsSettings settings = clientSettings(client, ca()).permittedPeers("logs.example.com").build();
+            Connection c = connect(settings, "localhost", s.port());
+            assertThat(TlsContexts.describeFailure(awaitFailure(c.handshake)))
+                    .startsWith("peer name not permitted: subject CN=localhost, SAN [localhost, 127.0.0.1]");
+        }
+    }
+
+    @Test
+    void serverRefusesAClientWithoutCertificate() {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        try (Peer s = startServer(serverSettings("app.example.com"))) {
+            TlsSettings settings = TlsSettings.builder().caFile(ca()).build();
+            Connection c = connect(settings, "localhost", s.port(), warnings);
+            awaitFailure(s.handshake);
+            await().atMost(TIMEOUT).until(() -> !c.channel.isActive());
+            assertThat(s.received).isEmpty();
+            assertThat(warnings).singleElement().asString().contains("will refuse this client");
+        }
+    }
+
+    @Test
+    void fingerprintModeAcceptsAPinnedClient() throws Exception {
+        String pinned = TestCertificates.newAuthority("Self").issue("pinned").build().sha256Fingerprint();
+        TestCertificates.Issued self = otherCa.issue("pinned-client").build();
+        PemFiles selfFiles = self.writePem(dir.resolve("pinned"));
+        TlsSettings serverSide = TlsSettings.builder().certFile(server.certFile()).keyFile(server.keyFile())
+                .authMode("x509/fingerprint").permittedPeers(pinned, self.sha256Fingerprint()).build();
+        try (Peer s = startServer(serverSide)) {
+            Connection c = connect(clientSettings(selfFiles, ca()).build(), "localhost", s.port());
+            c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
+        }
+    }
+
+    @Test
+    void anonEmitsWarningsOnBothSidesAndStillEncrypts() throws Exception {
+        List<String> serverWarnings = new CopyOnWriteArrayList<>();
+        List<String> clientWarnings = new CopyOnWriteArrayList<>();
+        TlsSettings serverSide = TlsSettings.builder().certFile(server.certFile()).keyFile(server.keyFile())
+                .authMode("anon").build();
+        try (Peer s = startServer(serverSide, serverWarnings)) {
+            TlsSettings clientSide = TlsSettings.builder().authMode("anon").build();
+            Connection c = connect(clientSide, "localhost", s.port(), clientWarnings);
+            c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
+        }
+        assertThat(serverWarnings).singleElement().asString().startsWith("authMode anon: client certificates are"
+                + " not requested");
+        assertThat(clientWarnings).singleElement().asString().startsWith("authMode anon: the server localhost is"
+                + " not authenticated");
+    }
+
+    // --- harness ---
+
+    private static Path ca() {
+        return server.caFile();
+    }
+
+    private static TlsSettings serverSettings(String... permittedClients) {
+        return serverSettings(server, permittedClients);
+    }
+
+    private static TlsSettings serverSettings(PemFiles files, String... permittedClients) {
+        return TlsSettings.builder().certFile(files.certFile()).keyFile(files.keyFile()).caFile(ca())
+                .permittedPeers(permittedClients).build();
+    }
+
+    private static TlsSettings.Builder clientSettings(PemFiles files, Path caFile) {
+        return TlsSettings.builder().certFile(files.certFile()).keyFile(files.keyFile()).caFile(caFile);
+    }
+
+    private static Throwable awaitFailure(CompletableFuture<Throwable> handshake) {
+        await().atMost(TIMEOUT).until(() -> handshake.isDone() && handshake.join() != null);
+        return handshake.join();
+    }
+
+    private static Peer startServer(TlsSettings settings) {
+        return startServer(settings, new CopyOnWriteArrayList<>());
+    }
+
+    private static Peer startServer(TlsSettings settings, List<String> warnings) {
+        SslContext context = TlsContexts.forServer(settings, warnings::add);
+        Peer peer = new Peer();
+        peer.channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SslHandler ssl = context.newHandler(ch.alloc());
+                        ch.pipeline().addLast(ssl, new Recorder(peer.handshake, peer.received, ssl, peer.sni, null));
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+        return peer;
+    }
+
+    private static Connection connect(TlsSettings settings, String host, int port) {
+        return connect(settings, host, port, new CopyOnWriteArrayList<>());
+    }
+
+    private static Connection connect(TlsSettings settings, String host, int port, List<String> warnings) {
+        SslContext context = TlsContexts.forClient(settings, host, warnings::add);
+        Connection c = new Connection();
+        c.channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SslHandler ssl = TlsContexts.newClientHandler(context, ch.alloc(), host, port);
+                        ch.pipeline().addLast(ssl, new Recorder(c.handshake, new CopyOnWriteArrayList<>(), ssl,
+                                new CopyOnWriteArrayList<>(), "hello"));
+                    }
+                }).connect(new InetSocketAddress("127.0.0.1", port)).syncUninterruptibly().channel();
+        return c;
+    }
+
+    /** Completes {@code handshake} with {@code null} on success or the failure; records what is read. */
+    private static final class Recorder extends ChannelInboundHandlerAdapter {
+        private final CompletableFuture<Throwable> handshake;
+        private final List<String> received;
+        private final SslHandler ssl;
+        private final List<SNIServerName> sni;
+        private final String greeting;
+
+        Recorder(CompletableFuture<Throwable> handshake, List<String> received, SslHandler ssl,
+                List<SNIServerName> sni, String greeting) {
+            this.handshake = handshake;
+            this.received = received;
+            this.ssl = ssl;
+            this.sni = sni;
+            this.greeting = greeting;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent) {
+                SslHandshakeCompletionEvent e = (SslHandshakeCompletionEvent) evt;
+                if (e.isSuccess()) {
+                    if (ssl.engine().getSession() instanceof ExtendedSSLSession && !ssl.engine().getUseClientMode()) {
+                        sni.addAll(((ExtendedSSLSession) ssl.engine().getSession()).getRequestedServerNames());
+                    }
+                    handshake.complete(null);
+                    if (greeting != null) {
+                        ctx.writeAndFlush(Unpooled.copiedBuffer(greeting, StandardCharsets.US_ASCII));
+                    }
+                } else {
+                    handshake.complete(e.cause());
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            try {
+                received.add(buf.toString(StandardCharsets.US_ASCII));
+            } finally {
+                buf.release();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            handshake.complete(cause);
+            ctx.close();
+        }
+    }
+
+    private static final class Peer implements AutoCloseable {
+        final CompletableFuture<Throwable> handshake = new CompletableFuture<>();
+        final List<String> received = new CopyOnWriteArrayList<>();
+        final List<SNIServerName> sni = new CopyOnWriteArrayList<>();
+        Channel channel;
+
+        int port() {
+            return ((InetSocketAddress) channel.localAddress()).getPort();
+        }
+
+        @Override
+        public void close() {
+            channel.close().syncUninterruptibly();
+        }
+    }
+
+    private static final class Connection {
+        final CompletableFuture<Throwable> handshake = new CompletableFuture<>();
+        Channel channel;
+    }
+}
