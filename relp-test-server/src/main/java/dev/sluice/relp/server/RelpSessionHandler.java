@@ -35,7 +35,9 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
     private final RelpServer server;
     private final long sessionId;
     private final boolean tls;
+    /** Responses of the current read, in order; {@link #syslogAcks} marks which answer {@code syslog} frames. */
     private final List<RelpFrame> pending = new ArrayList<>();
+    private final List<Boolean> syslogAcks = new ArrayList<>();
     private final List<RelpFrame> withheld = new ArrayList<>();
     private boolean opened;
     private boolean closeAfterFlush;
@@ -74,13 +76,13 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
             case RelpCommands.OPEN -> open(ctx, frame);
             case RelpCommands.SYSLOG -> syslog(ctx, frame);
             case RelpCommands.CLOSE -> {
-                pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP));
+                respond(RelpFrame.of(frame.txnr(), RelpCommands.RSP));
                 closeAfterFlush = true;
                 closing = true;
             }
             case RelpCommands.RSP, RelpCommands.SERVERCLOSE ->
                     failSession(ctx, frame.txnr(), "command: '" + command + "' (expected: a client command)");
-            default -> pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP,
+            default -> respond(RelpFrame.of(frame.txnr(), RelpCommands.RSP,
                     "500 command not supported: " + command));
         }
     }
@@ -98,7 +100,7 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
             return;
         }
         RelpResponse answer = offers.answerOpen(SERVER_COMMANDS);
-        pending.add(answer.toFrame(frame.txnr()));
+        respond(answer.toFrame(frame.txnr()));
         if (answer.isOk()) {
             opened = true;
         } else {
@@ -109,15 +111,15 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
 
     private void syslog(ChannelHandlerContext ctx, RelpFrame frame) throws Exception {
         switch (server.faultsInternal().nextFrame()) {
-            case REJECT -> pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP,
+            case REJECT -> ack(RelpFrame.of(frame.txnr(), RelpCommands.RSP,
                     "500 message rejected (fault injection)"));
             case ACCEPT -> {
                 record(ctx, frame);
-                pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP, OK));
+                ack(RelpFrame.of(frame.txnr(), RelpCommands.RSP, OK));
             }
             case ACCEPT_THEN_CLOSE -> {
                 record(ctx, frame);
-                pending.add(RelpFrame.of(frame.txnr(), RelpCommands.RSP, OK));
+                ack(RelpFrame.of(frame.txnr(), RelpCommands.RSP, OK));
                 closeAfterFlush = true;
                 closing = true;
             }
@@ -125,10 +127,21 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
                 record(ctx, frame);
                 server.flushSink();
                 pending.clear();
+                syslogAcks.clear();
                 closing = true;
                 RelpServer.abort(ctx.channel());
             }
         }
+    }
+
+    private void respond(RelpFrame response) {
+        pending.add(response);
+        syslogAcks.add(Boolean.FALSE);
+    }
+
+    private void ack(RelpFrame response) {
+        pending.add(response);
+        syslogAcks.add(Boolean.TRUE);
     }
 
     private void record(ChannelHandlerContext ctx, RelpFrame frame) throws Exception {
@@ -142,13 +155,21 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
             return;
         }
         server.flushSink();
-        List<RelpFrame> responses = new ArrayList<>(pending);
-        pending.clear();
+        List<RelpFrame> responses = new ArrayList<>(pending.size());
+        Faults faults = server.faultsInternal();
         boolean close = closeAfterFlush;
         closeAfterFlush = false;
-        Faults faults = server.faultsInternal();
-        if (faults.acksWithheld() && !close) {
-            withheld.addAll(responses);
+        boolean withhold = faults.acksWithheld() && !close;
+        for (int i = 0; i < pending.size(); i++) {
+            if (withhold && syslogAcks.get(i)) {
+                withheld.add(pending.get(i));
+            } else {
+                responses.add(pending.get(i));
+            }
+        }
+        pending.clear();
+        syslogAcks.clear();
+        if (responses.isEmpty()) {
             return;
         }
         Duration delay = faults.ackDelay();
@@ -247,6 +268,7 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
         server.protocolError("session " + sessionId + " from " + ctx.channel().remoteAddress() + ": " + reason);
         closing = true;
         pending.clear();
+        syslogAcks.clear();
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(RelpFrame.of(txnr, RelpCommands.RSP, "500 " + reason))
                     .addListener(ChannelFutureListener.CLOSE);

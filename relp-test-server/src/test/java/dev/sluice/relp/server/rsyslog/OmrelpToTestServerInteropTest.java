@@ -109,7 +109,12 @@ class OmrelpToTestServerInteropTest {
         server.start();
         assertThat(server.port()).isEqualTo(port);
         await().atMost(LONG).until(() -> server.messageCount() >= MESSAGES / 2);
+        // Second crash with frames recorded but not acknowledged: rsyslog must resend them.
+        server.faults().withholdAcks();
+        long before = server.messageCount();
+        await().atMost(LONG).until(() -> server.messageCount() >= before + 100);
         server.kill();
+        server.faults().reset();
         server.start();
 
         await().atMost(LONG).pollInterval(Duration.ofMillis(250))
@@ -119,6 +124,7 @@ class OmrelpToTestServerInteropTest {
         assertThat(seen).last().isEqualTo(MESSAGES - 1);
         // Duplicates are allowed only around the two kills; they are counted and reported, not hidden.
         int duplicates = server.duplicateCount();
+        assertThat(duplicates).as("unacknowledged frames resent after the second kill").isGreaterThanOrEqualTo(100);
         assertThat(server.messages()).hasSize(MESSAGES + duplicates);
         System.out.printf("omrelp kill/restart (tls=%s): %d distinct, %d duplicates, %d sessions%n",
                 tls, seen.size(), duplicates, server.sessionsOpened());
