@@ -1,4 +1,4 @@
-package dev.sluice.relp.server.rsyslog;
+package dev.sluice.it.rsyslog;
 
 import dev.sluice.relp.server.ReceivedMessage;
 import dev.sluice.relp.server.RelpServer;

@@ -1,4 +1,4 @@
-package dev.sluice.relp.server.rsyslog;
+package dev.sluice.it.rsyslog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

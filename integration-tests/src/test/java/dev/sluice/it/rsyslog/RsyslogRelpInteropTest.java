@@ -1,6 +1,6 @@
-package dev.sluice.relp.server.rsyslog;
+package dev.sluice.it.rsyslog;
 
-import static dev.sluice.relp.server.rsyslog.RsyslogConfigs.RAW_TEMPLATE;
+import static dev.sluice.it.rsyslog.RsyslogConfigs.RAW_TEMPLATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

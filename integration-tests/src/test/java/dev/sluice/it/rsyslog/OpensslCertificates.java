@@ -1,4 +1,4 @@
-package dev.sluice.relp.server.rsyslog;
+package dev.sluice.it.rsyslog;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,47 @@
+package dev.sluice.transport.net;
+
+import java.net.SocketAddress;
+
+/**
+ * What a {@link SyslogTransport} reports about its messages and its connection.
+ *
+ * <p>All methods are called on the transport's I/O thread: return quickly, never block, and never log through
+ * the application's loggers from here. Every method has a no-op default, so a listener implements only what it
+ * needs.
+ */
+public interface DeliveryListener {
+
+    /**
+     * {@code message} is done: acknowledged with {@code 200} (RELP), or written to the socket (TCP, TLS, UDP,
+     * which have no acknowledgement). Called once per message, in the order they were offered.
+     */
+    default void delivered(Outbound message) {
+    }
+
+    /**
+     * The server refused {@code message} ({@code 500}) on every attempt; it is given up and returned to the caller
+     * to be set aside. The connection stays up.
+     */
+    default void rejected(Outbound message, String reason) {
+    }
+
+    /** {@code message} was sent again on a new session, because the previous one ended before its ack. */
+    default void resent(Outbound message) {
+    }
+
+    /** More messages can be offered again after {@link SyslogTransport#offer(Outbound)} returned {@code false}. */
+    default void writable() {
+    }
+
+    /** A session is open (after TLS and the RELP {@code open} exchange, where they apply). */
+    default void connected(SocketAddress remote) {
+    }
+
+    /** The session ended, or an attempt to open one failed; {@code reason} says why. */
+    default void disconnected(String reason) {
+    }
+
+    /** A TLS handshake failed; {@code reason} names the check that refused the peer. Followed by a disconnect. */
+    default void tlsFailure(String reason) {
+    }
+}
