@@ -7,6 +7,7 @@ import dev.sluice.transport.relp.RelpFrameEncoder;
 import dev.sluice.transport.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -22,6 +23,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -34,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A real RELP server, plain or over TLS, that records what it receives and misbehaves on request.
@@ -48,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the JUnit 5 extension {@link RelpTestServer}, or from the command line ({@link Main}). Thread-safe.
  */
 public final class RelpServer implements AutoCloseable {
+
+    private static final Duration REBIND_PATIENCE = Duration.ofSeconds(10);
 
     private final RelpServerSettings settings;
     private final Faults faults = new Faults(this);
@@ -109,15 +114,30 @@ public final class RelpServer implements AutoCloseable {
                                 sslContext != null));
                     }
                 });
-        try {
-            serverChannel = bootstrap.bind(new InetSocketAddress(settings.bindAddress(), port)).syncUninterruptibly()
-                    .channel();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot bind " + settings.bindAddress() + ":" + port + ": " + e.getMessage(),
-                    e);
-        }
+        serverChannel = bind(bootstrap, port);
         boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         return this;
+    }
+
+    /**
+     * Binds {@code port}. Rebinding the port of a server that was just stopped can fail for a moment while the
+     * OS still holds it (another process's ephemeral socket may even take it); that is retried for a bounded
+     * time. A port that stays in use is an error naming the address.
+     */
+    private Channel bind(ServerBootstrap bootstrap, int port) {
+        long deadline = System.nanoTime() + (port == 0 ? 0 : REBIND_PATIENCE.toNanos());
+        while (true) {
+            ChannelFuture bound = bootstrap.bind(new InetSocketAddress(settings.bindAddress(), port))
+                    .awaitUninterruptibly();
+            if (bound.isSuccess()) {
+                return bound.channel();
+            }
+            if (!(bound.cause() instanceof BindException) || System.nanoTime() >= deadline) {
+                throw new IllegalStateException("cannot bind " + settings.bindAddress() + ":" + port + ": "
+                        + bound.cause().getMessage(), bound.cause());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
     }
 
     /** The port the server is (or was last) bound to. */
