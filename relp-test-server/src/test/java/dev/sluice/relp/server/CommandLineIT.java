@@ -98,6 +98,81 @@ class CommandLineIT {
         });
     }
 
+    @Test
+    void servesTlsToClientsMatchingAWildcardPermittedPeer() throws Exception {
+        TestCertificates.Authority ca = TestCertificates.newAuthority("CLI Test CA");
+        TestCertificates.PemFiles serverPem = ca.issue("localhost").sans("localhost", "127.0.0.1").build()
+                .writePem(dir, "server");
+        TestCertificates.PemFiles good = ca.issue("app.example.com").sans("app.example.com").build()
+                .writePem(dir, "good");
+        TestCertificates.PemFiles other = ca.issue("other.example.com").sans("other.example.com").build()
+                .writePem(dir, "other");
+        Path out = dir.resolve("tls.log");
+        int port = start("--port", "0", "--tls", "--ca", serverPem.caFile().toString(),
+                "--cert", serverPem.certFile().toString(), "--key", serverPem.keyFile().toString(),
+                "--auth-mode", "x509/name", "--permitted-peer", "*.example.com",
+                "--out", out.toString());
+        assertThat(sClient(port, serverPem.caFile(), good)).contains("200 OK");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(out) && Files.readAllLines(out).size() == 1);
+        assertThat(Files.readAllLines(out)).containsExactly("<13>1 - - - - - - over tls");
+        assertThat(sClient(port, serverPem.caFile(), other)).contains("200 OK");
+    }
+
+    @Test
+    void refusesAClientThatIsNotPermitted() throws Exception {
+        TestCertificates.Authority ca = TestCertificates.newAuthority("CLI Test CA");
+        TestCertificates.PemFiles serverPem = ca.issue("localhost").sans("localhost", "127.0.0.1").build()
+                .writePem(dir, "server");
+        TestCertificates.PemFiles other = ca.issue("other.example.org").sans("other.example.org").build()
+                .writePem(dir, "other");
+        Path out = dir.resolve("tls.log");
+        int port = start("--port", "0", "--tls", "--ca", serverPem.caFile().toString(),
+                "--cert", serverPem.certFile().toString(), "--key", serverPem.keyFile().toString(),
+                "--permitted-peer", "app.example.com", "--out", out.toString());
+        assertThat(sClient(port, serverPem.caFile(), other)).doesNotContain("200 OK");
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            synchronized (stderrLines) {
+                return stderrLines.stream().anyMatch(l -> l.contains("TLS handshake failed")
+                        && l.contains("other.example.org"));
+            }
+        });
+        assertThat(!Files.exists(out) || Files.readAllLines(out).isEmpty()).isTrue();
+    }
+
+    @Test
+    void aMissingCaFileIsAnErrorNamingTheFile() throws Exception {
+        Process bad = new ProcessBuilder(java(), "-jar", JAR.toString(), "--port", "0", "--tls",
+                "--ca", dir.resolve("nope.pem").toString(), "--cert", dir.resolve("c.pem").toString(),
+                "--key", dir.resolve("k.pem").toString(), "--permitted-peer", "x").redirectErrorStream(true).start();
+        String text = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bad.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).isEqualTo(1);
+        assertThat(text).contains("nope.pem");
+    }
+
+    /** One RELP session through {@code openssl s_client}: open, one syslog frame, close. */
+    private static String sClient(int port, Path ca, TestCertificates.PemFiles client) throws Exception {
+        String session = frame(1, "open", "relp_version=0\nrelp_software=s_client\ncommands=syslog")
+                + frame(2, "syslog", "<13>1 - - - - - - over tls") + frame(3, "close", "");
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername",
+                "localhost", "-CAfile", ca.toString(), "-verify_return_error", "-quiet",
+                "-cert", client.certFile().toString(), "-key", client.keyFile().toString())
+                .redirectErrorStream(true).start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write(session.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException closedEarly) {
+            // a refused client may be gone already
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    private static String frame(int txnr, String command, String data) {
+        int length = data.getBytes(StandardCharsets.UTF_8).length;
+        return txnr + " " + command + " " + length + (length > 0 ? " " + data : "") + "\n";
+    }
+
     private final List<String> stderrLines = new ArrayList<>();
 
     private int start(String... args) throws IOException {
