@@ -1,0 +1,29 @@
+package dev.sluice.transport.health;
+
+/**
+ * Where the core's own diagnostics go: the front-end's status channel (Log4j2's {@code StatusLogger}, Logback's
+ * status manager). Never the application's loggers, never {@code System.out}/{@code System.err}.
+ */
+public interface Diagnostics {
+
+    /** Diagnostics that go nowhere; for tests and embedded use. */
+    Diagnostics NONE = new Diagnostics() {
+        @Override
+        public void warn(String message, Throwable cause) {
+        }
+
+        @Override
+        public void error(String message, Throwable cause) {
+        }
+    };
+
+    /** Something the user should know about; delivery goes on. {@code cause} may be {@code null}. */
+    void warn(String message, Throwable cause);
+
+    /** Something is failing. {@code cause} may be {@code null}. */
+    void error(String message, Throwable cause);
+
+    /** Something worth knowing but not wrong (a reconnect that succeeded). Ignored unless overridden. */
+    default void info(String message) {
+    }
+}

@@ -1,0 +1,116 @@
+package dev.sluice.transport.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns problems into status messages through {@link Diagnostics}, rate-limited: per kind of problem (drops of
+ * one reason, disconnects from one target, TLS failures, …) at most one message per {@code interval}; the next
+ * one says how many were suppressed in between. A reconnect after a failure is reported once as information.
+ *
+ * <p>Thread-safe; cheap when nothing is reported.
+ */
+public final class StatusReporter implements AppenderListener {
+
+    /** Default shortest time between two messages of the same kind: 30 seconds. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+
+    private final String name;
+    private final Diagnostics diagnostics;
+    private final Clock clock;
+    private final long intervalMillis;
+    private final ConcurrentHashMap<String, Gate> gates = new ConcurrentHashMap<>();
+
+    /**
+     * @param name        the appender's name, put in front of every message
+     * @param diagnostics where the messages go
+     * @param clock       time source for the rate limit
+     * @param interval    shortest time between two messages of one kind
+     */
+    public StatusReporter(String name, Diagnostics diagnostics, Clock clock, Duration interval) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.diagnostics = Objects.requireNonNull(diagnostics, "diagnostics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.intervalMillis = interval.toMillis();
+    }
+
+    @Override
+    public void dropped(DropReason reason, long count) {
+        report("drop:" + reason, suppressed -> diagnostics.warn(prefix() + count + " event(s) dropped: "
+                + reason.description() + suppressedText(suppressed, "drop report"), null));
+    }
+
+    @Override
+    public void truncated(long sequenceId, int originalOctets, int octets) {
+        report("truncated", suppressed -> diagnostics.warn(prefix() + "message " + sequenceId + " truncated from "
+                + originalOctets + " to " + octets + " octets (maxMessageSize)"
+                + suppressedText(suppressed, "truncation"), null));
+    }
+
+    @Override
+    public void rejected(long sequenceId, String reason) {
+        report("rejected", suppressed -> diagnostics.warn(prefix() + "message " + sequenceId
+                + " refused by the server and set aside: " + reason + suppressedText(suppressed, "refusal"), null));
+    }
+
+    @Override
+    public void disconnected(String target, String reason) {
+        report("disconnected:" + target, suppressed -> diagnostics.warn(prefix() + "cannot deliver to " + target
+                + ": " + reason + suppressedText(suppressed, "failure"), null));
+    }
+
+    @Override
+    public void tlsFailure(String target, String reason) {
+        report("tls:" + target, suppressed -> diagnostics.error(prefix() + "TLS with " + target + " failed: "
+                + reason + suppressedText(suppressed, "TLS failure"), null));
+    }
+
+    @Override
+    public void connected(String target, boolean reconnect) {
+        Gate gate = gates.get("disconnected:" + target);
+        if (reconnect && gate != null) {
+            diagnostics.info(prefix() + "delivering to " + target + " again");
+        }
+    }
+
+    @Override
+    public void spoolProblem(String description) {
+        report("spool", suppressed -> diagnostics.error(prefix() + "spool: " + description
+                + suppressedText(suppressed, "spool problem"), null));
+    }
+
+    private String prefix() {
+        return "RemoteSyslog[" + name + "]: ";
+    }
+
+    private static String suffix(long n, String what) {
+        return n + " more " + what + (n == 1 ? "" : "s");
+    }
+
+    private static String suppressedText(long suppressed, String what) {
+        return suppressed == 0 ? "" : " (" + suffix(suppressed, what) + " since the last report)";
+    }
+
+    private void report(String key, java.util.function.LongConsumer emit) {
+        Gate gate = gates.computeIfAbsent(key, k -> new Gate());
+        long now = clock.millis();
+        long suppressed;
+        synchronized (gate) {
+            if (gate.lastEmitted != Long.MIN_VALUE && now - gate.lastEmitted < intervalMillis) {
+                gate.suppressed++;
+                return;
+            }
+            suppressed = gate.suppressed;
+            gate.suppressed = 0;
+            gate.lastEmitted = now;
+        }
+        emit.accept(suppressed);
+    }
+
+    private static final class Gate {
+        long lastEmitted = Long.MIN_VALUE;
+        long suppressed;
+    }
+}
