@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.transport.config.DaysOfWeek;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -15,7 +14,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -279,17 +277,5 @@ class DeliveryWindowsTest {
             Instant opening = at("2026-10-25T00:00+02:00");
             assertThat(Duration.between(opening, sunday.currentWindowEnd(opening))).isEqualTo(Duration.ofHours(25));
         }
-    }
-
-    @Test
-    void windowRecordRejectsNoDaysAndCopiesTheSet() {
-        assertThatThrownBy(() -> DeliveryWindow.of(LocalTime.NOON, LocalTime.MIDNIGHT, Set.of()))
-                .isInstanceOf(IllegalArgumentException.class);
-        EnumSet<DayOfWeek> days = EnumSet.of(SATURDAY);
-        DeliveryWindow w = DeliveryWindow.of(LocalTime.NOON, LocalTime.MIDNIGHT, days);
-        days.add(SUNDAY);
-        assertThat(w.days()).containsExactly(SATURDAY);
-        assertThat(w).hasToString("12:00-00:00 SAT");
-        assertThat(window("22:00", "04:00")).hasToString("22:00-04:00");
     }
 }
