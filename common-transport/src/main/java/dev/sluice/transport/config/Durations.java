@@ -1,0 +1,105 @@
+package dev.sluice.transport.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one duration parser of both front-ends (STYLE 12).
+ *
+ * <p>Accepted forms, surrounding white space ignored:
+ * <ul>
+ * <li>a whole number and a unit, with or without a space, the unit in any case: {@code 500ms}, {@code 30s},
+ *     {@code 5m}, {@code 1h}, {@code 2d}, {@code 30 S}. Units: {@code ms} milliseconds, {@code s} seconds,
+ *     {@code m} minutes (never months), {@code h} hours, {@code d} days of exactly 24 hours (a fixed length, not a
+ *     calendar day: DST changes do not make {@code 1d} 23 or 25 hours);</li>
+ * <li>a bare {@code 0}, meaning zero (used for "off", e.g. {@code heartbeat=0}); any other number needs a unit;</li>
+ * <li>ISO-8601 as read by {@link Duration#parse}: {@code PT5M}, {@code PT0.5S}, {@code P1DT2H}, in any case.</li>
+ * </ul>
+ * Fractions ({@code 1.5h}) are not accepted in the short form: write {@code 90m} or {@code PT1H30M}. Negative
+ * durations and durations too long for {@link Duration} are rejected.
+ */
+public final class Durations {
+
+    /** What a message says is accepted. */
+    static final String EXPECTED = "a duration such as 500ms, 30s, 5m, 1h, 2d, 0 or PT5M";
+
+    private static final String NOT_NEGATIVE = "a duration that is not negative, such as 500ms, 30s, 5m or PT5M";
+
+    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+
+    private Durations() {
+    }
+
+    /**
+     * @param option the option's name, for the error message
+     * @param value  the value as written
+     * @return the duration, never negative
+     * @throws ConfigException naming the option and the value when the value is missing, malformed, negative or
+     *                         too long
+     */
+    public static Duration parse(String option, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(option, value, EXPECTED);
+        }
+        String text = value.strip();
+        if (text.equals("0")) {
+            return Duration.ZERO;
+        }
+        if (text.startsWith("-")) {
+            throw new ConfigException(option, value, NOT_NEGATIVE);
+        }
+        char first = Character.toUpperCase(text.charAt(0));
+        if (first == 'P' || first == '+') {
+            return parseIso(option, value, text);
+        }
+        Matcher m = SHORT.matcher(text);
+        if (!m.matches()) {
+            if (text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new ConfigException(option, value, "a unit after the number: ms, s, m, h or d, as in " + text
+                        + "s; " + EXPECTED);
+            }
+            throw new ConfigException(option, value, EXPECTED);
+        }
+        try {
+            long amount = Long.parseLong(m.group(1));
+            return Duration.of(amount, unit(m.group(2)));
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException(option, value, tooLong());
+        }
+    }
+
+    private static Duration parseIso(String option, String value, String text) {
+        Duration parsed;
+        try {
+            parsed = Duration.parse(text.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            if (e.getCause() instanceof ArithmeticException || e.getCause() instanceof NumberFormatException) {
+                throw new ConfigException(option, value, tooLong());
+            }
+            throw new ConfigException(option, value, EXPECTED);
+        }
+        if (parsed.isNegative()) {
+            throw new ConfigException(option, value, NOT_NEGATIVE);
+        }
+        return parsed;
+    }
+
+    private static ChronoUnit unit(String unit) {
+        switch (unit.toLowerCase(Locale.ROOT)) {
+            case "ms": return ChronoUnit.MILLIS;
+            case "s": return ChronoUnit.SECONDS;
+            case "m": return ChronoUnit.MINUTES;
+            case "h": return ChronoUnit.HOURS;
+            case "d": return ChronoUnit.DAYS;
+            default: throw new IllegalStateException(unit); // the pattern admits no other unit
+        }
+    }
+
+    private static String tooLong() {
+        return "a duration of at most " + Long.MAX_VALUE + " seconds";
+    }
+}
