@@ -1,41 +1,19 @@
 package dev.sluice.transport.health;
 
+import dev.sluice.transport.delivery.FakeClock;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HealthReportingTest {
-
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-11-27T12:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     static final class RecordingDiagnostics implements Diagnostics {
         final List<String> warnings = new ArrayList<>();
@@ -90,7 +68,7 @@ class HealthReportingTest {
 
     @Test
     void statusMessagesOfOneKindAreRateLimitedAndSaySoHowManyWereSuppressed() {
-        ManualClock clock = new ManualClock();
+        FakeClock clock = FakeClock.at("2026-11-27T12:00:00Z");
         RecordingDiagnostics d = new RecordingDiagnostics();
         StatusReporter reporter = new StatusReporter("central", d, clock, Duration.ofSeconds(30));
 
@@ -102,7 +80,7 @@ class HealthReportingTest {
                 "RemoteSyslog[central]: 3 event(s) dropped: queue full",
                 "RemoteSyslog[central]: 1 event(s) dropped: spool full");
 
-        clock.now = clock.now.plusSeconds(31);
+        clock.advance(Duration.ofSeconds(31));
         reporter.dropped(DropReason.QUEUE_FULL, 4);
         assertThat(d.warnings).last().isEqualTo(
                 "RemoteSyslog[central]: 4 event(s) dropped: queue full (2 more drop reports since the last report)");
@@ -111,7 +89,7 @@ class HealthReportingTest {
     @Test
     void tlsFailuresAreErrorsAndAReconnectAfterAFailureIsReportedOnce() {
         RecordingDiagnostics d = new RecordingDiagnostics();
-        StatusReporter reporter = new StatusReporter("central", d, new ManualClock(), Duration.ofSeconds(30));
+        StatusReporter reporter = new StatusReporter("central", d, FakeClock.at("2026-11-27T12:00:00Z"), Duration.ofSeconds(30));
         reporter.tlsFailure("relp+tls://logs:2514", "peer name not permitted");
         reporter.disconnected("relp+tls://logs:2514", "connection refused");
         reporter.connected("relp+tls://logs:2514", true);
