@@ -1,5 +1,7 @@
 package dev.sluice.transport.syslog;
 
+import java.util.List;
+
 /**
  * Writes RFC 5424 messages:
  * <pre>
@@ -112,10 +114,15 @@ public final class Rfc5424Formatter extends SyslogFormatter {
             out.write(Wire.NILVALUE);
             return;
         }
-        for (SdElement e : sd.elements()) {
+        // Indexed loops: no iterator per event on the I/O path.
+        List<SdElement> elements = sd.elements();
+        for (int i = 0; i < elements.size(); i++) {
+            SdElement e = elements.get(i);
             out.write('[');
             Wire.writeAscii(out, e.id());
-            for (SdParam p : e.params()) {
+            List<SdParam> params = e.params();
+            for (int j = 0; j < params.size(); j++) {
+                SdParam p = params.get(j);
                 out.write(Wire.SP);
                 Wire.writeAscii(out, p.name());
                 out.ensureRoom(2);
