@@ -152,7 +152,7 @@ final class Wire {
         }
         long local = instant.getEpochSecond() + offsetSeconds;
         long days = Math.floorDiv(local, SECONDS_PER_DAY);
-        int secondOfDay = (int) Math.floorMod(local, SECONDS_PER_DAY);
+        int secondOfDay = Math.floorMod(local, SECONDS_PER_DAY);
         long ymd = civilFromDays(days);
         if (ymd == Long.MIN_VALUE) {
             return false;
@@ -202,7 +202,7 @@ final class Wire {
     static void writeRfc3164Timestamp(SyslogBuffer out, Instant instant, ZoneOffset offset) {
         long local = instant.getEpochSecond() + offset.getTotalSeconds();
         long days = Math.floorDiv(local, SECONDS_PER_DAY);
-        int secondOfDay = (int) Math.floorMod(local, SECONDS_PER_DAY);
+        int secondOfDay = Math.floorMod(local, SECONDS_PER_DAY);
         long ymd = civilFromDaysUnchecked(days);
         int month = (int) (ymd >> 8 & 0xFF);
         int day = (int) (ymd & 0xFF);
