@@ -1,0 +1,142 @@
+package dev.sluice.transport.syslog;
+
+import java.util.List;
+
+/**
+ * Writes RFC 5424 messages:
+ * <pre>
+ * &lt;PRI&gt;1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [SP [BOM] MSG]
+ * </pre>
+ *
+ * <ul>
+ *   <li><b>Header fields</b> (HOSTNAME, APP-NAME, PROCID, MSGID): {@code null} or empty is the NILVALUE
+ *       {@code -}. Every character outside printable US-ASCII (33-126), such as a space, a control character or
+ *       any non-ASCII character (a surrogate pair counting as one), is <em>replaced</em> by {@code '_'} rather
+ *       than removed, so that the field keeps its shape and two different values are less likely to collide.
+ *       The result is then cut to the RFC's limit in octets: HOSTNAME {@value #MAX_HOSTNAME}, APP-NAME
+ *       {@value #MAX_APP_NAME}, PROCID {@value #MAX_PROCID}, MSGID {@value #MAX_MSGID} (after the replacement every
+ *       character is one octet).</li>
+ *   <li><b>TIMESTAMP</b>: RFC 3339 in the message's offset, {@code Z} for UTC, else {@code ±hh:mm}; fraction
+ *       digits: none when the time has no sub-second part, 3 for whole milliseconds, else 6 (microseconds; finer
+ *       digits are cut). An offset with seconds (historical zones) is written as UTC. A year outside 0000-9999
+ *       cannot be written and becomes the NILVALUE.</li>
+ *   <li><b>STRUCTURED-DATA</b>: NILVALUE when empty; SD-IDs and PARAM-NAMEs are valid SD-NAMEs by construction
+ *       ({@link SdElement}); PARAM-VALUEs are UTF-8 with {@code '"'}, {@code '\'} and {@code ']'} escaped by a
+ *       backslash (RFC 5424 section 6.3.3).</li>
+ *   <li><b>MSG</b>: UTF-8, preceded by the BOM {@code EF BB BF} when {@code bom} is on; nothing at all (no SP, no
+ *       BOM) when the message is {@code null} or empty. Control characters are left as they are: framing
+ *       ({@link Framing}) makes them harmless.</li>
+ * </ul>
+ *
+ * <p><b>BOM default: on.</b> RFC 5424 section 6.4 says MSG SHOULD be UTF-8, and that a MSG encoded in UTF-8 MUST
+ * start with the BOM; without it the MSG is "MSG-ANY", of unknown encoding, to a strict receiver. Our MSG is always
+ * UTF-8, so the conforming choice is the default. rsyslog accepts both and passes the BOM through to its
+ * {@code msg} property (and so into files written with the traditional templates); when that is unwanted,
+ * turn it off ({@code new Rfc5424Formatter(false)}).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Rfc5424Formatter extends SyslogFormatter {
+
+    /** Whether a UTF-8 BOM precedes MSG unless configured otherwise. */
+    public static final boolean DEFAULT_BOM = true;
+    /** Longest HOSTNAME, in octets (RFC 5424 section 6). */
+    public static final int MAX_HOSTNAME = 255;
+    /** Longest APP-NAME, in octets. */
+    public static final int MAX_APP_NAME = 48;
+    /** Longest PROCID, in octets. */
+    public static final int MAX_PROCID = 128;
+    /** Longest MSGID, in octets. */
+    public static final int MAX_MSGID = 32;
+
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    private final boolean bom;
+
+    /** A formatter with the {@linkplain #DEFAULT_BOM default BOM setting} (on). */
+    public Rfc5424Formatter() {
+        this(DEFAULT_BOM);
+    }
+
+    /** A formatter that writes the UTF-8 BOM before MSG if {@code bom} is true. */
+    public Rfc5424Formatter(boolean bom) {
+        this.bom = bom;
+    }
+
+    /** Whether the BOM is written before MSG. */
+    public boolean bom() {
+        return bom;
+    }
+
+    @Override
+    public SyslogFormat format() {
+        return SyslogFormat.RFC5424;
+    }
+
+    @Override
+    public int formatTo(SyslogMessage m, SyslogBuffer out) {
+        Wire.writePri(out, m.priority());
+        out.ensureRoom(2);
+        out.put('1');
+        out.put(Wire.SP);
+        if (!Wire.writeRfc3339(out, m.timestamp(), m.offset())) {
+            out.write(Wire.NILVALUE);
+        }
+        out.write(Wire.SP);
+        Wire.writeHeaderField(out, m.hostname(), MAX_HOSTNAME, "");
+        out.write(Wire.SP);
+        Wire.writeHeaderField(out, m.appName(), MAX_APP_NAME, "");
+        out.write(Wire.SP);
+        Wire.writeHeaderField(out, m.procId(), MAX_PROCID, "");
+        out.write(Wire.SP);
+        Wire.writeHeaderField(out, m.msgId(), MAX_MSGID, "");
+        out.write(Wire.SP);
+        writeStructuredData(out, m.structuredData());
+        int headerEnd = out.size();
+        String text = m.message();
+        if (text != null && !text.isEmpty()) {
+            out.write(Wire.SP);
+            if (bom) {
+                out.write(BOM);
+            }
+            Wire.writeUtf8(out, text, false);
+        }
+        return headerEnd;
+    }
+
+    @Override
+    int messagePrefixLength() {
+        return bom ? 1 + BOM.length : 1;
+    }
+
+    private static void writeStructuredData(SyslogBuffer out, StructuredData sd) {
+        if (sd.isEmpty()) {
+            out.write(Wire.NILVALUE);
+            return;
+        }
+        // Indexed loops: no iterator per event on the I/O path.
+        List<SdElement> elements = sd.elements();
+        for (int i = 0; i < elements.size(); i++) {
+            SdElement e = elements.get(i);
+            out.write('[');
+            Wire.writeAscii(out, e.id());
+            List<SdParam> params = e.params();
+            for (int j = 0; j < params.size(); j++) {
+                SdParam p = params.get(j);
+                out.write(Wire.SP);
+                Wire.writeAscii(out, p.name());
+                out.ensureRoom(2);
+                out.put('=');
+                out.put('"');
+                Wire.writeUtf8(out, p.value(), true);
+                out.write('"');
+            }
+            out.write(']');
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Rfc5424Formatter[bom=" + bom + "]";
+    }
+}

@@ -1,0 +1,123 @@
+package dev.sluice.transport.syslog;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A growable byte array that formatters, the encoder and {@link Framing} append to, meant to be kept and reused:
+ * {@link #reset()} it before each event and hand {@link #array()} {@code [0, size())} on (for example to
+ * {@code ByteBuf.writeBytes(array, 0, size)} or {@link #writeTo(OutputStream)}), so that a steady stream of events
+ * allocates nothing once the buffer has grown to the largest message.
+ *
+ * <p>Not thread-safe: one buffer per thread (or per channel).
+ */
+public final class SyslogBuffer {
+
+    /** Initial capacity of {@link #SyslogBuffer()}, in octets. */
+    public static final int DEFAULT_INITIAL_CAPACITY = 512;
+
+    private byte[] bytes;
+    private int size;
+
+    /** An empty buffer of {@value #DEFAULT_INITIAL_CAPACITY} octets' capacity. */
+    public SyslogBuffer() {
+        this(DEFAULT_INITIAL_CAPACITY);
+    }
+
+    /** An empty buffer of {@code initialCapacity} octets' capacity. */
+    public SyslogBuffer(int initialCapacity) {
+        if (initialCapacity < 0) {
+            throw new IllegalArgumentException("initialCapacity: " + initialCapacity + " (expected: >= 0)");
+        }
+        this.bytes = new byte[initialCapacity];
+    }
+
+    /** Number of octets written. */
+    public int size() {
+        return size;
+    }
+
+    /** Forgets the content; keeps the capacity. */
+    public void reset() {
+        size = 0;
+    }
+
+    /**
+     * The backing array; its first {@link #size()} octets are the content. Valid until the next write, which may
+     * replace the array. Not a copy: do not modify.
+     */
+    public byte[] array() {
+        return bytes;
+    }
+
+    /** A copy of the content. */
+    public byte[] toByteArray() {
+        return Arrays.copyOf(bytes, size);
+    }
+
+    /** A copy of the content from {@code from} to the end. */
+    public byte[] toByteArray(int from) {
+        return Arrays.copyOfRange(bytes, from, size);
+    }
+
+    /** Writes the content to {@code out}. */
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(bytes, 0, size);
+    }
+
+    /**
+     * Puts the content into {@code out} at its position.
+     *
+     * @throws java.nio.BufferOverflowException if {@code out} has less room than {@link #size()}
+     */
+    public void writeTo(ByteBuffer out) {
+        out.put(bytes, 0, size);
+    }
+
+    /** Appends one octet (the low 8 bits of {@code b}). */
+    public void write(int b) {
+        ensureRoom(1);
+        bytes[size++] = (byte) b;
+    }
+
+    /** Appends {@code b}. */
+    public void write(byte[] b) {
+        write(b, 0, b.length);
+    }
+
+    /** Appends {@code length} octets of {@code b} from {@code offset}. */
+    public void write(byte[] b, int offset, int length) {
+        ensureRoom(length);
+        System.arraycopy(b, offset, bytes, size, length);
+        size += length;
+    }
+
+    /** Makes room for {@code n} more octets. */
+    void ensureRoom(int n) {
+        int needed = size + n;
+        if (needed < 0) {
+            throw new IllegalStateException("SyslogBuffer: " + size + " + " + n + " octets overflow an array");
+        }
+        if (needed > bytes.length) {
+            int grown = Math.max(needed, Math.max(64, bytes.length * 2));
+            bytes = Arrays.copyOf(bytes, grown < 0 ? needed : grown);
+        }
+    }
+
+    /** Appends without a capacity check; call {@link #ensureRoom(int)} first. */
+    void put(int b) {
+        bytes[size++] = (byte) b;
+    }
+
+    /** Cuts the content to {@code newSize} octets, or extends it (after {@link #ensureRoom(int)}). */
+    void size(int newSize) {
+        size = newSize;
+    }
+
+    @Override
+    public String toString() {
+        return "SyslogBuffer[size=" + size + ", capacity=" + bytes.length + "]";
+    }
+}

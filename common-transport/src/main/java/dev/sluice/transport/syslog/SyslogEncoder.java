@@ -1,0 +1,199 @@
+package dev.sluice.transport.syslog;
+
+import java.util.Objects;
+
+/**
+ * The facade the transports use: picks the formatter for the configured {@link SyslogFormat}, formats a
+ * {@link SyslogMessage}, escapes line breaks when the stream is LF-framed, and applies {@code maxMessageSize}.
+ * The result is the payload of one {@code Outbound}: the message without framing.
+ *
+ * <h2>{@code maxMessageSize}</h2>
+ * The limit counts the octets of the payload, after escaping, without framing (the octet count and its SP, or the
+ * LF trailer, come on top). A longer message is cut:
+ * <ul>
+ *   <li>only inside the message text (MSG), never in the header or the structured data, so the result always
+ *       parses;</li>
+ *   <li>at a UTF-8 character boundary, so a multi-byte character is never split and the result is valid UTF-8,
+ *       at most {@code maxMessageSize} octets;</li>
+ *   <li>when not even one character of the text fits, the whole MSG part (its SP and BOM included) goes and the
+ *       header stays. If the header alone (with the structured data) is longer than the limit, it is kept whole
+ *       and the result is longer than the limit: a cut header would be a malformed message.</li>
+ * </ul>
+ * Each cut is reported: {@link #encodeTo(SyslogMessage, SyslogBuffer)} returns {@code true} and
+ * {@link Encoded#truncated()} is set, for the caller to count.
+ *
+ * <p>Why the escaping for LF framing happens here and not only in {@link Framing#LF}: escaping makes the message
+ * longer (one octet becomes four). Done after the cut, it could push the message past the receiver's limit, and
+ * rsyslog's {@code imtcp} then takes the cut-off rest for the next message by default, which is exactly the
+ * forgery the escaping is there to stop. So the cut is measured on the escaped form.
+ *
+ * <p>Immutable and thread-safe; {@link #encodeTo(SyslogMessage, SyslogBuffer)} allocates nothing once the buffer
+ * has grown.
+ */
+public final class SyslogEncoder {
+
+    /** Default {@code maxMessageSize} for stream transports (TCP, TLS, RELP), in octets: 8 KiB. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 * 1024;
+    /** Default {@code maxMessageSize} for UDP, in octets: 2 KiB (RFC 5426 section 3.2 asks receivers for 2048). */
+    public static final int DEFAULT_MAX_DATAGRAM_MESSAGE_SIZE = 2 * 1024;
+
+    private final SyslogFormatter formatter;
+    private final Framing framing;
+    private final int maxMessageSize;
+
+    private SyslogEncoder(Builder b) {
+        this.formatter = b.format == SyslogFormat.RFC5424
+                ? new Rfc5424Formatter(b.bom) : new Rfc3164Formatter(b.rfc3339Timestamp);
+        this.framing = b.framing;
+        this.maxMessageSize = b.maxMessageSize;
+    }
+
+    /** A builder with format RFC 5424, no framing (datagrams), {@value #DEFAULT_MAX_MESSAGE_SIZE} octets. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The formatter in use. */
+    public SyslogFormatter formatter() {
+        return formatter;
+    }
+
+    /** The framing the payloads are meant for, or {@code null} for none (UDP, RELP). */
+    public Framing framing() {
+        return framing;
+    }
+
+    /** Longest payload, in octets (see the class comment for the one exception). */
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** Encodes {@code message} into a new array. */
+    public Encoded encode(SyslogMessage message) {
+        SyslogBuffer out = new SyslogBuffer();
+        boolean truncated = encodeTo(message, out);
+        return new Encoded(out.toByteArray(), truncated);
+    }
+
+    /**
+     * Appends the payload of {@code message} to {@code out}.
+     *
+     * @return whether the message was cut to fit {@code maxMessageSize}
+     */
+    public boolean encodeTo(SyslogMessage message, SyslogBuffer out) {
+        int start = out.size();
+        int headerEnd = formatter.formatTo(message, out);
+        int end = out.size();
+        boolean escape = framing == Framing.LF;
+        boolean truncated = false;
+        if (escape || end - start > maxMessageSize) {
+            int cut = cutPosition(out.array(), start, end, escape);
+            if (cut < end) {
+                truncated = true;
+                int textStart = headerEnd + formatter.messagePrefixLength();
+                if (cut <= textStart) {
+                    cut = headerEnd;
+                } else {
+                    byte[] a = out.array();
+                    while (cut > textStart && Wire.isContinuation(a[cut])) {
+                        cut--;
+                    }
+                    if (cut == textStart) {
+                        cut = headerEnd;
+                    }
+                }
+                out.size(cut);
+            }
+            if (escape) {
+                Framing.escapeInPlace(out, start);
+            }
+        }
+        return truncated;
+    }
+
+    /** The first position whose octet no longer fits, counting an escaped octet as four; {@code end} if all fit. */
+    private int cutPosition(byte[] a, int start, int end, boolean escape) {
+        long used = 0;
+        for (int i = start; i < end; i++) {
+            used += escape && Framing.needsEscape(a[i]) ? 4 : 1;
+            if (used > maxMessageSize) {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    @Override
+    public String toString() {
+        return "SyslogEncoder[" + formatter + ", framing=" + (framing == null ? "none" : framing.configName())
+                + ", maxMessageSize=" + maxMessageSize + "]";
+    }
+
+    /**
+     * One encoded payload.
+     *
+     * @param payload   the message octets, without framing
+     * @param truncated whether the message was cut to fit {@code maxMessageSize}
+     */
+    public record Encoded(byte[] payload, boolean truncated) {
+        public Encoded {
+            Objects.requireNonNull(payload, "payload");
+        }
+    }
+
+    /** Builder of {@link SyslogEncoder}; not thread-safe. */
+    public static final class Builder {
+        private SyslogFormat format = SyslogFormat.DEFAULT;
+        private Framing framing;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private boolean bom = Rfc5424Formatter.DEFAULT_BOM;
+        private boolean rfc3339Timestamp = Rfc3164Formatter.DEFAULT_RFC3339_TIMESTAMP;
+
+        private Builder() {
+        }
+
+        /** RFC 5424 (default) or RFC 3164. */
+        public Builder format(SyslogFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /**
+         * The framing the payloads will be sent with; {@code null} (the default) for none: UDP datagrams and RELP
+         * frames. With {@link Framing#LF}, LF, CR and NUL are escaped here (see the class comment).
+         */
+        public Builder framing(Framing framing) {
+            this.framing = framing;
+            return this;
+        }
+
+        /**
+         * Longest payload, in octets; at least 1.
+         *
+         * @throws IllegalArgumentException if {@code octets} is less than 1
+         */
+        public Builder maxMessageSize(int octets) {
+            if (octets < 1) {
+                throw new IllegalArgumentException("maxMessageSize: " + octets + " (expected: >= 1)");
+            }
+            this.maxMessageSize = octets;
+            return this;
+        }
+
+        /** RFC 5424 only: whether the UTF-8 BOM precedes MSG; default {@value Rfc5424Formatter#DEFAULT_BOM}. */
+        public Builder bom(boolean bom) {
+            this.bom = bom;
+            return this;
+        }
+
+        /** RFC 3164 only: whether to write an RFC 3339 timestamp instead of {@code Mmm dd hh:mm:ss}. */
+        public Builder rfc3339Timestamp(boolean rfc3339Timestamp) {
+            this.rfc3339Timestamp = rfc3339Timestamp;
+            return this;
+        }
+
+        public SyslogEncoder build() {
+            return new SyslogEncoder(this);
+        }
+    }
+}
