@@ -207,4 +207,36 @@ class RelpTransportFaultsTest {
         assertThat(server.messages().stream().map(ReceivedMessage::sessionId).distinct().count())
                 .isGreaterThanOrEqualTo(COUNT / 1_000);
     }
+
+    @Test
+    void closeDrainsWaitsForTheCloseAnswerAndReturnsNothing() {
+        start(settings().build());
+        Messages.offerRange(transport, 0, 1_000);
+        List<dev.sluice.transport.net.Outbound> undelivered = transport.close(Duration.ofSeconds(10));
+        assertThat(undelivered).isEmpty();
+        assertThat(server.server().messageCount()).isEqualTo(1_000);
+        assertThat(listener.delivered).hasValue(1_000);
+        assertThat(listener.disconnects).containsExactly("session closed");
+        assertThat(transport.state()).isEqualTo(TransportState.CLOSED);
+        assertThat(transport.offer(Messages.numbered(1_000))).isFalse();
+    }
+
+    @Test
+    void closeReturnsTheUnacknowledgedMessagesInOrderWithinItsTimeoutWhenTheServerNeverAnswers() {
+        server.faults().withholdAcks();
+        start(settings().ackTimeout(Duration.ofSeconds(30)).build());
+        Messages.offerRange(transport, 0, 1_000);
+        server.awaitMessages(TransportSettings.DEFAULT_WINDOW_SIZE, WAIT);
+        long start = System.nanoTime();
+        List<dev.sluice.transport.net.Outbound> undelivered = transport.close(Duration.ofMillis(300));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(millis).isLessThan(2_300);
+        assertThat(undelivered).hasSize(1_000);
+        for (int i = 0; i < undelivered.size(); i++) {
+            assertThat(undelivered.get(i).id()).isEqualTo(i);
+        }
+        assertThat(listener.delivered).hasValue(0);
+        assertThat(transport.pending()).isZero();
+        assertThat(transport.state()).isEqualTo(TransportState.CLOSED);
+    }
 }
