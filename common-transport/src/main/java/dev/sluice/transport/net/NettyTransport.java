@@ -174,12 +174,14 @@ abstract class NettyTransport implements SyslogTransport {
      *
      * <p>Bounded: it returns at the latest {@code timeout} plus two seconds after the call, whatever the server
      * does. Called on this transport's I/O thread (from a listener), it does not wait: the drain then happens
-     * without this caller, and the returned list is empty unless the close could finish at once.
+     * without this caller, and the returned list is empty unless the close could finish at once. A second call
+     * waits like the first but returns an empty list: the undelivered messages are handed back once.
      */
     @Override
     public List<Outbound> close(Duration timeout) {
         long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
-        if (closeRequested.compareAndSet(false, true)) {
+        boolean first = closeRequested.compareAndSet(false, true);
+        if (first) {
             if (loop.inEventLoop()) {
                 beginClose(0);
             } else {
@@ -191,8 +193,10 @@ abstract class NettyTransport implements SyslogTransport {
                 List<Outbound> now = closed.getNow(null);
                 return now != null ? now : List.of();
             }
-            return closed.get(Math.min(Long.MAX_VALUE - CLOSE_GRACE_NANOS, nanos) + CLOSE_GRACE_NANOS,
-                    TimeUnit.NANOSECONDS);
+            List<Outbound> undelivered = closed.get(Math.min(Long.MAX_VALUE - CLOSE_GRACE_NANOS, nanos)
+                    + CLOSE_GRACE_NANOS, TimeUnit.NANOSECONDS);
+            // Only the first caller gets the messages back, so that they are never kept twice.
+            return first ? undelivered : List.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return List.of();
