@@ -44,4 +44,12 @@ public interface DeliveryListener {
     /** A TLS handshake failed; {@code reason} names the check that refused the peer. Followed by a disconnect. */
     default void tlsFailure(String reason) {
     }
+
+    /**
+     * Something the operator should know that is not a failure of a message or a session, for example that
+     * {@code authMode anon} was chosen, that the own certificate has expired, or that rotated TLS files were
+     * loaded. Called on the I/O thread, and also on the creating thread while a transport is created.
+     */
+    default void warning(String message) {
+    }
 }

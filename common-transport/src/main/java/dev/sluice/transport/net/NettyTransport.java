@@ -1,0 +1,622 @@
+package dev.sluice.transport.net;
+
+import dev.sluice.transport.tls.TlsConfigException;
+import dev.sluice.transport.tls.TlsContexts;
+import dev.sluice.transport.tls.TlsMaterialWatcher;
+import dev.sluice.transport.tls.TlsSettings;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * What every transport shares: the hand-off from callers, the ordered completion of messages, the connection
+ * life cycle (connect with timeout, TLS, backoff, reconnect) and the bounded close.
+ *
+ * <h2>Threading</h2>
+ * Each transport is pinned to one event loop of the shared {@link TransportEventLoops} group. Callers only touch
+ * {@link #offer}'s lock-free inbox and a few atomics; everything else (the message deques, the channel, timers)
+ * is confined to that event loop, so it needs no locks. {@code offer} schedules one drain task when the inbox goes
+ * from idle to busy, never one task per message; the drain moves the whole inbox and writes a batch with one
+ * flush.
+ *
+ * <h2>Messages</h2>
+ * {@code order} holds every message not yet reported, in offer order; {@code backlog} those to be written next.
+ * A message completes (delivered or rejected) possibly out of order, but is reported only when all earlier ones
+ * were, so the listener sees offer order. When a session ends, every message that is not complete goes back to
+ * the backlog in offer order, to be written on the next session.
+ */
+abstract class NettyTransport implements SyslogTransport {
+
+    /** Bytes gathered into one buffer before it is handed to the channel. */
+    static final int BATCH_BYTES = 64 * 1024;
+    /** How much longer than its timeout {@link #close(Duration)} waits for the I/O thread to hand back. */
+    static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    final Target target;
+    final TransportSettings settings;
+    final DeliveryListener listener;
+    final EventLoop loop;
+    private final TransportEventLoops.Lease lease;
+    private final Backoff backoff;
+
+    // ---- shared with callers ----
+    private final Queue<Outbound> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean closeRequested = new AtomicBoolean();
+    private final CompletableFuture<List<Outbound>> closed = new CompletableFuture<>();
+    private final Runnable drainTask = this::drainInbox;
+    private volatile boolean refused;
+    private volatile boolean terminated;
+    private volatile TransportState state = TransportState.DISCONNECTED;
+
+    // ---- event loop only ----
+    final ArrayDeque<Entry> order = new ArrayDeque<>();
+    final ArrayDeque<Entry> backlog = new ArrayDeque<>();
+    Connection current;
+    boolean draining;
+    private ScheduledFuture<?> reconnectTask;
+    private ScheduledFuture<?> deadlineTask;
+    private SslContext sslContext;
+    private TlsMaterialWatcher watcher;
+
+    /** One connection attempt and, if it succeeds, its session. */
+    final class Connection {
+        Channel channel;
+        SslHandler ssl;
+        /** Why the session ended, when this side knows it (set before closing). */
+        String closeReason;
+        /** The session is usable for messages. */
+        boolean ready;
+        boolean ended;
+        boolean tlsReported;
+        /** Reconnect at once after this session (rebind), not after a backoff. */
+        boolean reconnectNow;
+
+        /** Ends the session with {@code reason} (kept if one is already set). */
+        void fail(String reason) {
+            if (closeReason == null) {
+                closeReason = reason;
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
+    NettyTransport(Target target, TransportSettings settings, DeliveryListener listener) {
+        this.target = target;
+        this.settings = settings;
+        this.listener = listener;
+        if (target.scheme().isTls()) {
+            TlsSettings tls = settings.tls().orElseThrow(() -> new IllegalArgumentException(
+                    "tls: required for target " + target + " (set caFile, certFile, keyFile, ...)"));
+            watcher = TlsMaterialWatcher.of(tls);
+            // Fails here, at configuration, with TlsConfigException naming the option and file.
+            sslContext = buildSslContext(tls);
+        }
+        this.backoff = settings.newBackoff();
+        this.lease = TransportEventLoops.acquire();
+        this.loop = lease.next();
+    }
+
+    /** Starts connecting; called once by the factory after construction. */
+    void start() {
+        loop.execute(this::connect);
+    }
+
+    // ------------------------------------------------------------------ SPI
+
+    @Override
+    public boolean offer(Outbound message) {
+        if (closeRequested.get()) {
+            return false;
+        }
+        if (pending.incrementAndGet() > settings.maxPending()) {
+            pending.decrementAndGet();
+            refused = true;
+            if (pending.get() <= lowWater()) {
+                // Everything may have drained between our check and setting the flag: make sure writable() comes.
+                loop.execute(this::maybeWritable);
+            }
+            return false;
+        }
+        inbox.add(message);
+        if (terminated && inbox.remove(message)) {
+            // close() collected the inbox before we added: the caller keeps the message.
+            pending.decrementAndGet();
+            return false;
+        }
+        if (drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask);
+        }
+        return true;
+    }
+
+    @Override
+    public TransportState state() {
+        return state;
+    }
+
+    @Override
+    public int pending() {
+        return pending.get();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Bounded: it returns at the latest {@code timeout} plus two seconds after the call, whatever the server
+     * does. Called on this transport's I/O thread (from a listener), it does not wait: the drain then happens
+     * without this caller, and the returned list is empty unless the close could finish at once. A second call
+     * waits like the first but returns an empty list: the undelivered messages are handed back once.
+     */
+    @Override
+    public List<Outbound> close(Duration timeout) {
+        long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
+        boolean first = closeRequested.compareAndSet(false, true);
+        if (first) {
+            if (loop.inEventLoop()) {
+                beginClose(0);
+            } else {
+                loop.execute(() -> beginClose(nanos));
+            }
+        }
+        try {
+            if (loop.inEventLoop()) {
+                List<Outbound> now = closed.getNow(null);
+                return now != null ? now : List.of();
+            }
+            List<Outbound> undelivered = closed.get(Math.min(Long.MAX_VALUE - CLOSE_GRACE_NANOS, nanos)
+                    + CLOSE_GRACE_NANOS, TimeUnit.NANOSECONDS);
+            // Only the first caller gets the messages back, so that they are never kept twice.
+            return first ? undelivered : List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (ExecutionException | TimeoutException e) {
+            // Only if a listener blocks the I/O thread: the messages cannot be collected safely.
+            return List.of();
+        } finally {
+            if (closed.isDone()) {
+                lease.close();
+            } else {
+                closed.whenComplete((r, e) -> lease.close());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + target + ", " + state + ", pending=" + pending.get() + "]";
+    }
+
+    // ------------------------------------------------------- for subclasses
+
+    /** Adds the protocol's handlers (after TLS, before the session handler). */
+    abstract void initPipeline(ChannelPipeline pipeline);
+
+    /** The connection (and TLS handshake) succeeded: start the session; call {@link #sessionReady} once usable. */
+    abstract void sessionStarted(Connection conn);
+
+    /** A message read from the channel; the subclass owns it (release it if reference-counted). */
+    abstract void read(Connection conn, Object msg);
+
+    /** The end of a read: a good moment to write what the read made possible. */
+    void readComplete(Connection conn) {
+        pump();
+    }
+
+    /** Writes what the backlog and the protocol allow, then flushes once. */
+    abstract void pump();
+
+    /** The session ended; forget its protocol state (unanswered messages are requeued by the caller). */
+    void sessionLost(Connection conn) {
+    }
+
+    /** Everything is delivered while closing: end the session cleanly, then {@link #terminate()}. */
+    void drained() {
+        terminate();
+    }
+
+    /** Opens the channel; stream transports connect, UDP binds. */
+    ChannelFuture openChannel(Connection conn, SslContext ssl) {
+        int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .handler(initializer(conn, ssl));
+        return bootstrap.connect(target.host(), target.port());
+    }
+
+    ChannelInitializer<Channel> initializer(Connection conn, SslContext ssl) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                conn.channel = ch;
+                if (ssl != null) {
+                    SslHandler handler = TlsContexts.newClientHandler(ssl, ch.alloc(), target.host(), target.port());
+                    handler.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
+                    conn.ssl = handler;
+                    ch.pipeline().addLast("tls", handler);
+                }
+                initPipeline(ch.pipeline());
+                ch.pipeline().addLast("session", new SessionHandler(conn));
+            }
+        };
+    }
+
+    /** The session can carry messages. */
+    void sessionReady(Connection conn) {
+        conn.ready = true;
+        state = TransportState.CONNECTED;
+        backoff.reset();
+        SocketAddress remote = conn.channel.remoteAddress();
+        safely(() -> listener.connected(remote != null ? remote : conn.channel.localAddress()));
+        pump();
+        if (draining && order.isEmpty()) {
+            drained();
+        }
+    }
+
+    /** Marks {@code e} complete and reports every complete message at the head of the order. */
+    void complete(Entry e, String rejectReason) {
+        if (e.done) {
+            return;
+        }
+        e.done = true;
+        e.unanswered = false;
+        e.rejectReason = rejectReason;
+        boolean reported = false;
+        Entry head;
+        while ((head = order.peekFirst()) != null && head.done) {
+            order.pollFirst();
+            report(head);
+            reported = true;
+        }
+        if (reported) {
+            maybeWritable();
+            if (draining && order.isEmpty() && !terminated) {
+                drained();
+            }
+        }
+    }
+
+    long now() {
+        return settings.ticker().getAsLong();
+    }
+
+    boolean isTerminated() {
+        return terminated;
+    }
+
+    /** Calls a listener method; a listener that throws must not break the I/O thread. */
+    static void safely(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException ignored) {
+            // The listener's bug; nowhere to report it without looping back into logging.
+        }
+    }
+
+    static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message;
+    }
+
+    static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    // --------------------------------------------------------------- internals
+
+    private int lowWater() {
+        return settings.maxPending() / 2;
+    }
+
+    private void report(Entry e) {
+        if (e.rejectReason == null) {
+            safely(() -> listener.delivered(e.message));
+        } else {
+            safely(() -> listener.rejected(e.message, e.rejectReason));
+        }
+        pending.decrementAndGet();
+    }
+
+    private void maybeWritable() {
+        if (refused && !closeRequested.get() && pending.get() <= lowWater()) {
+            refused = false;
+            safely(listener::writable);
+        }
+    }
+
+    private void drainInbox() {
+        drainScheduled.set(false);
+        if (terminated) {
+            return;
+        }
+        Outbound m;
+        while ((m = inbox.poll()) != null) {
+            Entry e = new Entry(m);
+            order.addLast(e);
+            backlog.addLast(e);
+        }
+        pump();
+    }
+
+    private void connect() {
+        reconnectTask = null;
+        if (terminated) {
+            return;
+        }
+        state = TransportState.CONNECTING;
+        SslContext ssl;
+        try {
+            ssl = currentSslContext();
+        } catch (RuntimeException e) {
+            String reason = "TLS settings cannot be used: " + e.getMessage();
+            safely(() -> listener.tlsFailure(reason));
+            safely(() -> listener.disconnected(reason));
+            scheduleReconnect(false);
+            return;
+        }
+        Connection conn = new Connection();
+        current = conn;
+        ChannelFuture future;
+        try {
+            future = openChannel(conn, ssl);
+        } catch (RuntimeException e) {
+            conn.closeReason = "cannot open a channel to " + target + ": " + describe(e);
+            sessionEnded(conn);
+            return;
+        }
+        future.addListener((ChannelFuture f) -> {
+            if (conn.ended) {
+                return;
+            }
+            if (!f.isSuccess()) {
+                conn.closeReason = "connect to " + target + " failed: " + describe(f.cause());
+                f.channel().close();
+                sessionEnded(conn);
+                return;
+            }
+            if (conn.ssl == null) {
+                sessionStarted(conn);
+                return;
+            }
+            conn.ssl.handshakeFuture().addListener((Future<Channel> h) -> {
+                if (conn.ended) {
+                    return;
+                }
+                if (h.isSuccess()) {
+                    sessionStarted(conn);
+                } else {
+                    reportTlsFailure(conn, h.cause());
+                    conn.fail(conn.closeReason);
+                }
+            });
+        });
+    }
+
+    private void reportTlsFailure(Connection conn, Throwable cause) {
+        if (conn.tlsReported) {
+            return;
+        }
+        conn.tlsReported = true;
+        String reason = TlsContexts.describeFailure(cause);
+        if (conn.closeReason == null) {
+            conn.closeReason = "TLS handshake with " + target + " failed: " + reason;
+        }
+        safely(() -> listener.tlsFailure(reason));
+    }
+
+    /** Called once per connection, when its channel is gone or could not be opened. */
+    void sessionEnded(Connection conn) {
+        if (conn.ended) {
+            return;
+        }
+        conn.ended = true;
+        if (current == conn) {
+            current = null;
+        }
+        boolean wasReady = conn.ready;
+        conn.ready = false;
+        if (conn.ssl != null && conn.ssl.handshakeFuture().isDone() && !conn.ssl.handshakeFuture().isSuccess()) {
+            reportTlsFailure(conn, conn.ssl.handshakeFuture().cause());
+        }
+        sessionLost(conn);
+        requeue();
+        String reason = conn.closeReason != null ? conn.closeReason
+                : wasReady ? "connection to " + target + " closed by the server"
+                : "connection to " + target + " closed before the session was open";
+        safely(() -> listener.disconnected(reason));
+        if (terminated) {
+            return;
+        }
+        state = TransportState.DISCONNECTED;
+        if (draining && order.isEmpty()) {
+            terminate();
+            return;
+        }
+        scheduleReconnect(conn.reconnectNow);
+    }
+
+    /** Puts every incomplete message back into the backlog, in offer order. */
+    private void requeue() {
+        backlog.clear();
+        for (Entry e : order) {
+            if (!e.done) {
+                if (e.unanswered) {
+                    e.unanswered = false;
+                    e.resendPending = true;
+                }
+                backlog.addLast(e);
+            }
+        }
+    }
+
+    private void scheduleReconnect(boolean now) {
+        if (terminated || reconnectTask != null) {
+            return;
+        }
+        long delay = now ? 0 : Math.max(0, saturatedNanos(backoff.next()));
+        reconnectTask = loop.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private SslContext currentSslContext() {
+        if (watcher == null) {
+            return null;
+        }
+        if (watcher.changed()) {
+            TlsSettings tls = settings.tls().orElseThrow();
+            TlsMaterialWatcher next = TlsMaterialWatcher.of(tls); // snapshot before reading: a change in between is seen next time
+            try {
+                sslContext = buildSslContext(tls);
+                watcher = next;
+                safely(() -> listener.warning("TLS key, certificate or CA files changed: reloaded for " + target));
+            } catch (TlsConfigException e) {
+                String reason = "TLS files changed but cannot be used, keeping the previous ones: " + e.getMessage();
+                safely(() -> listener.tlsFailure(reason));
+            }
+        }
+        return sslContext;
+    }
+
+    private SslContext buildSslContext(TlsSettings tls) {
+        Consumer<String> warnings = message -> safely(() -> listener.warning(message));
+        return TlsContexts.forClient(tls, target.host(), warnings, settings.clock());
+    }
+
+    private void beginClose(long nanos) {
+        draining = true;
+        drainInbox();
+        if (nanos == 0) {
+            terminate();
+            return;
+        }
+        deadlineTask = loop.schedule(this::terminate, nanos, TimeUnit.NANOSECONDS);
+        if (order.isEmpty()) {
+            drained();
+        }
+    }
+
+    /** Ends everything now and hands the undelivered messages to {@link #close(Duration)}. */
+    void terminate() {
+        if (terminated) {
+            return;
+        }
+        terminated = true;
+        state = TransportState.CLOSED;
+        if (reconnectTask != null) {
+            reconnectTask.cancel(false);
+            reconnectTask = null;
+        }
+        if (deadlineTask != null) {
+            deadlineTask.cancel(false);
+        }
+        Connection conn = current;
+        if (conn != null) {
+            conn.fail("transport closed");
+        }
+        List<Outbound> undelivered = new ArrayList<>();
+        for (Entry e : order) {
+            if (e.done) {
+                report(e); // complete but waiting behind an incomplete one
+            } else {
+                undelivered.add(e.message);
+            }
+        }
+        order.clear();
+        backlog.clear();
+        Outbound m;
+        while ((m = inbox.poll()) != null) {
+            undelivered.add(m);
+        }
+        pending.set(0);
+        closed.complete(List.copyOf(undelivered));
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    /** The last handler of every pipeline: forwards events of one connection to the transport. */
+    private final class SessionHandler extends ChannelInboundHandlerAdapter {
+        private final Connection conn;
+
+        SessionHandler(Connection conn) {
+            this.conn = conn;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            read(conn, msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (conn == current && conn.ready) {
+                readComplete(conn);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && conn == current && conn.ready) {
+                pump();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            sessionEnded(conn);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (conn.ssl != null && !conn.ssl.handshakeFuture().isDone()) {
+                // reported once through the handshake future
+                ctx.close();
+                return;
+            }
+            conn.fail("connection to " + target + " failed: " + describe(cause));
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package dev.sluice.transport.net;
+
+import dev.sluice.transport.relp.RelpCommands;
+import dev.sluice.transport.relp.RelpFrame;
+import dev.sluice.transport.relp.RelpFrameDecoder;
+import dev.sluice.transport.relp.RelpFrameEncoder;
+import dev.sluice.transport.relp.RelpOffers;
+import dev.sluice.transport.relp.RelpResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * RELP client: acknowledged delivery over TCP or TLS ({@code relp://}, {@code relp+tls://}).
+ *
+ * <h2>Session</h2>
+ * Connect (within {@code connectTimeout}), TLS handshake, then {@code open} with {@link RelpOffers#clientOffers()};
+ * the answer must be {@code 200} and offer the {@code syslog} command, else the session fails (reported through
+ * {@link DeliveryListener#disconnected}) and is retried after a backoff. No message octet is written before the
+ * session is open.
+ *
+ * <h2>Window and pipelining</h2>
+ * Up to {@code windowSize} {@code syslog} frames are sent and unanswered at any time. Frames are encoded into
+ * shared buffers of up to {@value NettyTransport#BATCH_BYTES} octets and flushed once per batch; answers are read
+ * as they come and matched by TXNR, and the window they free is filled at the end of each read, so reading never
+ * waits for writing or the other way round. TXNRs run from 1 ({@code open}) to 999999999 and wrap to 1.
+ *
+ * <h2>Failures</h2>
+ * <ul>
+ *   <li>A {@code 500} answer concerns one message: it is sent again (new TXNR, same session) up to
+ *       {@code maxRejectAttempts} times, then reported {@link DeliveryListener#rejected}; the session stays.</li>
+ *   <li>No answer for {@code ackTimeout} while frames are unanswered: the session is dead, closed and reopened.</li>
+ *   <li>{@code serverclose}, a closed or reset connection, a protocol error: the session ends.</li>
+ * </ul>
+ * When a session ends, every unanswered message is sent again on the next one, in offer order and with new
+ * TXNRs ({@link DeliveryListener#resent}). This is where duplicates can come from: the server may have taken a
+ * message whose answer was lost.
+ *
+ * <h2>Closing</h2>
+ * {@code rebindInterval} (messages) ends a session cleanly once that many were sent and answered, and reconnects
+ * at once. On {@link #close} the backlog is drained, then {@code close} is sent and its answer (an {@code rsp}
+ * without data, from librelp) awaited, all within the caller's timeout.
+ */
+final class RelpTransport extends NettyTransport {
+
+    /** Sent and unanswered frames of the current session, in TXNR order. */
+    private final ArrayDeque<Entry> outstanding = new ArrayDeque<>();
+    private final long ackTimeoutNanos;
+    private int txnr;
+    private int openTxnr;
+    private int closeTxnr = -1;
+    private boolean opened;
+    private boolean rebinding;
+    private long sentOnSession;
+    /** When the oldest unanswered frame was sent, or the last answer came. */
+    private long waitingSince;
+    private ScheduledFuture<?> ackTimer;
+    private ScheduledFuture<?> openTimer;
+
+    RelpTransport(Target target, TransportSettings settings, DeliveryListener listener) {
+        super(target, settings, listener);
+        if (!target.scheme().isRelp()) {
+            throw new IllegalArgumentException("target: " + target + " (expected: relp:// or relp+tls://)");
+        }
+        this.ackTimeoutNanos = settings.ackTimeout().toNanos();
+    }
+
+    /** The TXNR after {@code txnr}: 999999999 wraps to 1 (0 is reserved for hints such as serverclose). */
+    static int nextTxnr(int txnr) {
+        return txnr >= RelpFrame.MAX_TXNR || txnr < 0 ? 1 : txnr + 1;
+    }
+
+    @Override
+    void initPipeline(ChannelPipeline pipeline) {
+        pipeline.addLast("relp-decoder", new RelpFrameDecoder(RelpFrameDecoder.DEFAULT_MAX_DATA_LENGTH));
+        // Only open and close go through the encoder; syslog frames are batched into buffers by pump().
+        pipeline.addLast("relp-encoder", RelpFrameEncoder.INSTANCE);
+    }
+
+    @Override
+    void sessionStarted(Connection conn) {
+        txnr = 0;
+        opened = false;
+        closeTxnr = -1;
+        rebinding = false;
+        sentOnSession = 0;
+        openTxnr = next();
+        Channel ch = conn.channel;
+        ch.writeAndFlush(RelpFrame.of(openTxnr, RelpCommands.OPEN, RelpOffers.clientOffers().format()), ch.voidPromise());
+        openTimer = loop.schedule(() -> {
+            if (conn == current && !opened) {
+                conn.fail("RELP open: no answer from " + target + " within connectTimeout "
+                        + format(settings.connectTimeout()));
+            }
+        }, settings.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    void read(Connection conn, Object msg) {
+        try {
+            if (conn != current || conn.ended || !(msg instanceof RelpFrame frame)) {
+                return;
+            }
+            switch (frame.command()) {
+                case RelpCommands.RSP -> answer(conn, frame);
+                case RelpCommands.SERVERCLOSE -> conn.fail("server " + target + " sent serverclose");
+                default -> conn.fail("RELP: unexpected command '" + frame.command() + "' from " + target
+                        + " (expected: rsp or serverclose)");
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void answer(Connection conn, RelpFrame frame) {
+        int t = frame.txnr();
+        if (!opened) {
+            if (t != openTxnr) {
+                conn.fail("RELP: rsp with txnr " + t + " before the answer to open (expected: " + openTxnr + ")");
+                return;
+            }
+            try {
+                RelpOffers offers = RelpOffers.fromOpenResponse(RelpResponse.parse(frame));
+                if (!offers.commands().contains(RelpCommands.SYSLOG)) {
+                    throw new IllegalStateException("the server does not offer the syslog command (commands: "
+                            + offers.commands() + ")");
+                }
+            } catch (RuntimeException e) {
+                conn.fail("RELP open refused by " + target + ": " + e.getMessage());
+                return;
+            }
+            opened = true;
+            cancel(openTimer);
+            openTimer = null;
+            sessionReady(conn);
+            return;
+        }
+        waitingSince = now();
+        if (t == closeTxnr) {
+            closeTxnr = -1;
+            conn.fail(conn.reconnectNow ? "rebinding after " + sentOnSession + " messages (rebindInterval)"
+                    : "session closed");
+            return;
+        }
+        Entry e = takeOutstanding(t);
+        if (e == null) {
+            conn.fail("RELP: rsp with txnr " + t + " that is not awaited");
+            return;
+        }
+        RelpResponse response;
+        try {
+            response = RelpResponse.parse(frame);
+        } catch (RuntimeException ex) {
+            conn.fail("RELP: " + ex.getMessage());
+            return;
+        }
+        e.unanswered = false;
+        if (response.isOk()) {
+            complete(e, null);
+        } else if (++e.rejections > settings.maxRejectAttempts()) {
+            complete(e, response.code() + " " + response.text());
+        } else {
+            backlog.addFirst(e);
+        }
+    }
+
+    private Entry takeOutstanding(int t) {
+        Entry head = outstanding.peekFirst();
+        if (head != null && head.txnr == t) {
+            return outstanding.pollFirst();
+        }
+        for (Iterator<Entry> it = outstanding.iterator(); it.hasNext();) {
+            Entry e = it.next();
+            if (e.txnr == t) {
+                it.remove();
+                return e;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    void pump() {
+        Connection conn = current;
+        if (conn == null || !conn.ready || closeTxnr >= 0 || isTerminated()) {
+            return;
+        }
+        Channel ch = conn.channel;
+        ByteBuf batch = null;
+        boolean wrote = false;
+        int window = settings.windowSize();
+        int rebindInterval = settings.rebindInterval();
+        while (!rebinding && outstanding.size() < window && !backlog.isEmpty()) {
+            if (!ch.isWritable()) {
+                break;
+            }
+            Entry e = backlog.pollFirst();
+            if (e.done) {
+                continue;
+            }
+            e.txnr = next();
+            e.unanswered = true;
+            if (e.resendPending) {
+                e.resendPending = false;
+                safely(() -> listener.resent(e.message));
+            }
+            if (outstanding.isEmpty()) {
+                waitingSince = now();
+            }
+            outstanding.addLast(e);
+            if (batch == null) {
+                batch = ch.alloc().ioBuffer(Math.min(BATCH_BYTES, e.message.size() + 32) * 2);
+            }
+            RelpFrameEncoder.writeFrame(batch, RelpFrame.of(e.txnr, RelpCommands.SYSLOG, e.message.payload()));
+            if (batch.readableBytes() >= BATCH_BYTES) {
+                ch.write(batch, ch.voidPromise());
+                batch = null;
+                wrote = true;
+            }
+            if (rebindInterval > 0 && ++sentOnSession >= rebindInterval) {
+                rebinding = true;
+            }
+        }
+        if (batch != null) {
+            ch.write(batch, ch.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            ch.flush();
+            armAckTimer(conn);
+        }
+        if (rebinding && outstanding.isEmpty()) {
+            sendClose(conn, true);
+        }
+    }
+
+    @Override
+    void drained() {
+        Connection conn = current;
+        if (conn != null && conn.ready && opened && outstanding.isEmpty()) {
+            if (closeTxnr < 0) {
+                sendClose(conn, false);
+            }
+        } else if (conn == null || !conn.ready) {
+            terminate();
+        }
+    }
+
+    /** Sends {@code close}; its answer ends the session (see {@link #answer}). */
+    private void sendClose(Connection conn, boolean rebind) {
+        if (closeTxnr >= 0) {
+            return;
+        }
+        conn.reconnectNow = rebind;
+        closeTxnr = next();
+        waitingSince = now();
+        Channel ch = conn.channel;
+        ch.writeAndFlush(RelpFrame.of(closeTxnr, RelpCommands.CLOSE), ch.voidPromise());
+        armAckTimer(conn);
+    }
+
+    private void armAckTimer(Connection conn) {
+        if (ackTimer != null || !awaiting()) {
+            return;
+        }
+        long delay = Math.max(0, waitingSince + ackTimeoutNanos - now());
+        ackTimer = loop.schedule(() -> ackTimerFired(conn), delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void ackTimerFired(Connection conn) {
+        ackTimer = null;
+        if (conn != current || conn.ended || !awaiting()) {
+            return;
+        }
+        if (now() - waitingSince >= ackTimeoutNanos) {
+            conn.fail("RELP: no answer from " + target + " within ackTimeout " + format(settings.ackTimeout()) + " ("
+                    + outstanding.size() + " frames unacknowledged" + (closeTxnr >= 0 ? ", close unanswered" : "")
+                    + ")");
+        } else {
+            armAckTimer(conn);
+        }
+    }
+
+    private boolean awaiting() {
+        return !outstanding.isEmpty() || closeTxnr >= 0;
+    }
+
+    @Override
+    void sessionLost(Connection conn) {
+        outstanding.clear(); // their entries are still unanswered: the base class requeues them
+        opened = false;
+        closeTxnr = -1;
+        rebinding = false;
+        sentOnSession = 0;
+        cancel(ackTimer);
+        ackTimer = null;
+        cancel(openTimer);
+        openTimer = null;
+    }
+
+    private int next() {
+        txnr = nextTxnr(txnr);
+        return txnr;
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.sluice.transport.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Syslog over UDP ({@code udp://}, RFC 5426): one datagram per message, no framing.
+ *
+ * <p><b>Best effort</b>, for legacy receivers: a message is {@link DeliveryListener#delivered} when the datagram
+ * was handed to the operating system. A datagram that cannot be sent (for example too large for the path) is
+ * reported {@link DeliveryListener#rejected} and not retried. Messages are expected to be cut to the configured
+ * maximum (2 KB for UDP) by the formatter; this transport sends what it is given.
+ *
+ * <p>The host name is resolved when the socket is bound (at start, and again after a failure), not per message.
+ */
+final class UdpTransport extends NettyTransport {
+
+    private InetSocketAddress remote;
+
+    UdpTransport(Target target, TransportSettings settings, DeliveryListener listener) {
+        super(target, settings, listener);
+        if (target.scheme() != Target.Scheme.UDP) {
+            throw new IllegalArgumentException("target: " + target + " (expected: udp://)");
+        }
+    }
+
+    @Override
+    ChannelFuture openChannel(Connection conn, SslContext ssl) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(NioDatagramChannel.class)
+                .handler(initializer(conn, null))
+                .bind(0);
+    }
+
+    @Override
+    void initPipeline(ChannelPipeline pipeline) {
+        // nothing: replies (ICMP errors aside) are not expected
+    }
+
+    @Override
+    void sessionStarted(Connection conn) {
+        InetSocketAddress address = new InetSocketAddress(target.host(), target.port());
+        if (address.isUnresolved()) {
+            conn.fail("cannot resolve " + target.host() + " for " + target);
+            return;
+        }
+        remote = address;
+        sessionReady(conn);
+    }
+
+    @Override
+    void read(Connection conn, Object msg) {
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    void pump() {
+        Connection conn = current;
+        if (conn == null || !conn.ready || isTerminated()) {
+            return;
+        }
+        Channel ch = conn.channel;
+        boolean wrote = false;
+        while (!backlog.isEmpty() && ch.isWritable()) {
+            Entry e = backlog.pollFirst();
+            if (e.done) {
+                continue;
+            }
+            e.unanswered = true;
+            wrote = true;
+            ch.write(new DatagramPacket(Unpooled.wrappedBuffer(e.message.payload()), remote))
+                    .addListener((ChannelFuture f) -> complete(e, f.isSuccess() ? null
+                            : "UDP send to " + target + " failed: " + describe(f.cause())));
+        }
+        if (wrote) {
+            ch.flush();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.sluice.it.transport;
+
+import dev.sluice.transport.net.DeliveryListener;
+import dev.sluice.transport.net.Outbound;
+
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Records everything a transport reports, for assertions from the test thread. */
+final class RecordingListener implements DeliveryListener {
+
+    final Set<Long> deliveredIds = ConcurrentHashMap.newKeySet();
+    final AtomicLong delivered = new AtomicLong();
+    final AtomicLong lastDeliveredId = new AtomicLong(-1);
+    final AtomicInteger outOfOrder = new AtomicInteger();
+    final List<String> rejected = new CopyOnWriteArrayList<>();
+    final AtomicInteger resent = new AtomicInteger();
+    final AtomicInteger connected = new AtomicInteger();
+    final AtomicInteger writable = new AtomicInteger();
+    final List<String> disconnects = new CopyOnWriteArrayList<>();
+    final List<String> tlsFailures = new CopyOnWriteArrayList<>();
+    final List<String> warnings = new CopyOnWriteArrayList<>();
+    final Set<String> threads = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void delivered(Outbound message) {
+        threads.add(Thread.currentThread().getName());
+        if (message.id() < lastDeliveredId.get()) {
+            outOfOrder.incrementAndGet();
+        }
+        lastDeliveredId.set(message.id());
+        deliveredIds.add(message.id());
+        delivered.incrementAndGet();
+    }
+
+    @Override
+    public void rejected(Outbound message, String reason) {
+        rejected.add(message.id() + ": " + reason);
+    }
+
+    @Override
+    public void resent(Outbound message) {
+        resent.incrementAndGet();
+    }
+
+    @Override
+    public void writable() {
+        writable.incrementAndGet();
+    }
+
+    @Override
+    public void connected(SocketAddress remote) {
+        connected.incrementAndGet();
+    }
+
+    @Override
+    public void disconnected(String reason) {
+        disconnects.add(reason);
+    }
+
+    @Override
+    public void tlsFailure(String reason) {
+        tlsFailures.add(reason);
+    }
+
+    @Override
+    public void warning(String message) {
+        warnings.add(message);
+    }
+}

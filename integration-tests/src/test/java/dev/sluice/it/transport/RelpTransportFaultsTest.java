@@ -1,0 +1,242 @@
+package dev.sluice.it.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.relp.server.ReceivedMessage;
+import dev.sluice.relp.server.RelpTestServer;
+import dev.sluice.transport.net.Backoff;
+import dev.sluice.transport.net.SyslogTransport;
+import dev.sluice.transport.net.SyslogTransports;
+import dev.sluice.transport.net.Target;
+import dev.sluice.transport.net.TransportSettings;
+import dev.sluice.transport.net.TransportState;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The RELP transport against each fault of the test server: every one of 10,000 numbered messages arrives at
+ * least once, and duplicates (messages the server took but whose answer was lost) never outnumber the messages
+ * the transport reported as resent after a reconnect.
+ */
+class RelpTransportFaultsTest {
+
+    private static final int COUNT = 10_000;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final RelpTestServer server = RelpTestServer.builder().build();
+
+    private final RecordingListener listener = new RecordingListener();
+    private SyslogTransport transport;
+
+    @AfterEach
+    void closeTransport() {
+        if (transport != null) {
+            transport.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private TransportSettings.Builder settings() {
+        return TransportSettings.builder()
+                .ackTimeout(Duration.ofMillis(500))
+                .connectTimeout(Duration.ofSeconds(2))
+                .maxPending(2 * COUNT)
+                .backoff(() -> Backoff.fixed(Duration.ofMillis(50)));
+    }
+
+    private SyslogTransport start(TransportSettings settings) {
+        transport = SyslogTransports.create(Target.parse(server.target()), settings, listener);
+        return transport;
+    }
+
+    /** Every message arrived at least once, was reported delivered once, and duplicates are all explained. */
+    private void assertNothingLost() {
+        await().atMost(WAIT).until(() -> server.server().distinctCount() == COUNT);
+        await().atMost(WAIT).until(() -> listener.deliveredIds.size() == COUNT);
+        await().atMost(WAIT).until(() -> transport.pending() == 0);
+        List<ReceivedMessage> received = server.messages();
+        Map<Long, Integer> counts = Messages.counts(received);
+        assertThat(counts).hasSize(COUNT);
+        assertThat(counts.keySet()).allMatch(n -> n >= 0 && n < COUNT);
+        assertThat(listener.delivered).hasValue(COUNT);
+        assertThat(listener.outOfOrder).hasValue(0);
+        assertThat(listener.rejected).isEmpty();
+        int duplicates = server.server().duplicateCount();
+        System.out.printf("%s: %d duplicates, %d resent, %d sessions, disconnects %s%n",
+                getClass().getSimpleName(), duplicates, listener.resent.get(), listener.connected.get(),
+                listener.disconnects.size() > 3 ? listener.disconnects.subList(0, 3) + "..." : listener.disconnects);
+        assertThat(duplicates).isLessThanOrEqualTo(listener.resent.get());
+    }
+
+    @Test
+    void deliversTenThousandMessagesInOrderWithoutDuplicatesWhenNothingGoesWrong() {
+        start(settings().build());
+        Messages.offerRange(transport, 0, COUNT);
+        assertNothingLost();
+        assertThat(server.server().duplicateCount()).isZero();
+        assertThat(listener.resent).hasValue(0);
+        assertThat(listener.connected).hasValue(1);
+        assertThat(listener.disconnects).isEmpty();
+        assertThat(transport.state()).isEqualTo(TransportState.CONNECTED);
+        List<ReceivedMessage> received = server.messages();
+        for (int i = 0; i < COUNT; i++) {
+            assertThat(Messages.numberOf(received.get(i))).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void losesNothingWhenTheServerClosesTheConnectionAfterSomeFrames() {
+        server.faults().closeAfterFrames(2_500);
+        start(settings().build());
+        Messages.offerRange(transport, 0, COUNT);
+        assertNothingLost();
+        assertThat(listener.connected.get()).isGreaterThanOrEqualTo(2);
+        assertThat(listener.disconnects).anyMatch(reason -> reason.contains("closed by the server"));
+    }
+
+    @Test
+    void losesNothingWhenTheServerResetsTheConnectionMidStream() {
+        server.faults().abortAfterFrames(2_500);
+        start(settings().build());
+        Messages.offerRange(transport, 0, COUNT);
+        assertNothingLost();
+        // the aborted frame was recorded without an answer, so it was sent again and arrived twice
+        assertThat(server.server().duplicateCount()).isGreaterThanOrEqualTo(1);
+        assertThat(listener.resent.get()).isGreaterThanOrEqualTo(1);
+        assertThat(listener.connected.get()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void retriesMessagesAnsweredWith500OnTheSameSession() {
+        server.faults().rejectNext(20);
+        start(settings().build());
+        Messages.offerRange(transport, 0, COUNT);
+        assertNothingLost();
+        assertThat(server.server().duplicateCount()).isZero();
+        assertThat(listener.connected).hasValue(1);
+        assertThat(listener.disconnects).isEmpty();
+        assertThat(listener.resent).hasValue(0);
+    }
+
+    @Test
+    void givesUpAMessageRejectedMoreThanMaxRejectAttemptsAndDeliversTheRest() {
+        start(settings().maxRejectAttempts(2).build());
+        await().atMost(WAIT).until(() -> listener.connected.get() == 1);
+        server.faults().rejectNext(3); // the first try and both retries of message 0
+        Messages.offerRange(transport, 0, 1);
+        await().atMost(WAIT).until(() -> listener.rejected.size() == 1);
+        assertThat(listener.rejected.get(0)).startsWith("0: 500 ").contains("message rejected");
+        Messages.offerRange(transport, 1, 100);
+        await().atMost(WAIT).until(() -> listener.delivered.get() == 99);
+        assertThat(listener.deliveredIds).doesNotContain(0L);
+        assertThat(Messages.counts(server.messages())).hasSize(99).doesNotContainKey(0L);
+        assertThat(listener.connected).hasValue(1);
+        assertThat(listener.disconnects).isEmpty();
+        assertThat(transport.pending()).isZero();
+    }
+
+    @Test
+    void reopensTheSessionWhenAcksAreWithheldPastTheAckTimeout() {
+        server.faults().withholdAcks();
+        start(settings().build());
+        Messages.offerRange(transport, 0, COUNT);
+        await().atMost(WAIT).until(() -> listener.disconnects.stream().anyMatch(r -> r.contains("ackTimeout")));
+        assertThat(listener.disconnects.get(0)).contains("no answer").contains("within ackTimeout 500ms")
+                .contains("128 frames unacknowledged");
+        server.faults().resumeAcks();
+        assertNothingLost();
+        // the first window was recorded without answers, then sent again on the next session
+        assertThat(server.server().duplicateCount()).isGreaterThanOrEqualTo(TransportSettings.DEFAULT_WINDOW_SIZE);
+    }
+
+    @Test
+    void resendsUnacknowledgedMessagesAfterServerclose() {
+        server.faults().delayAcks(Duration.ofMillis(10)); // keeps frames in flight when the fault hits
+        start(settings().build());
+        Messages.offerRange(transport, 0, COUNT);
+        server.awaitMessages(1_000, WAIT);
+        server.faults().sendServerClose();
+        assertNothingLost();
+        assertThat(listener.disconnects).anyMatch(reason -> reason.contains("sent serverclose"));
+        assertThat(listener.resent.get()).isGreaterThan(0);
+        assertThat(listener.connected.get()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void losesNothingWhenTheServerIsStoppedAndRestarted() {
+        server.faults().delayAcks(Duration.ofMillis(10));
+        start(settings().build());
+        Messages.offerRange(transport, 0, COUNT);
+        server.awaitMessages(1_000, WAIT);
+        server.stop();
+        await().atMost(WAIT).until(() -> listener.disconnects.stream().anyMatch(r -> r.contains("connect to")));
+        assertThat(transport.state()).isNotEqualTo(TransportState.CONNECTED);
+        server.start();
+        assertNothingLost();
+        assertThat(listener.disconnects).anyMatch(r -> r.contains("failed"));
+    }
+
+    @Test
+    void losesNothingWhenTheServerIsKilledAndRestarted() {
+        server.faults().delayAcks(Duration.ofMillis(10));
+        start(settings().build());
+        Messages.offerRange(transport, 0, COUNT);
+        server.awaitMessages(1_000, WAIT);
+        server.kill();
+        await().atMost(WAIT).until(() -> listener.disconnects.stream().anyMatch(r -> r.contains("connect to")));
+        server.start();
+        assertNothingLost();
+        assertThat(listener.resent.get()).isGreaterThan(0);
+    }
+
+    @Test
+    void rebindsAfterRebindIntervalMessagesWithoutDuplicates() {
+        start(settings().rebindInterval(1_000).build());
+        Messages.offerRange(transport, 0, COUNT);
+        assertNothingLost();
+        assertThat(server.server().duplicateCount()).isZero();
+        assertThat(listener.connected.get()).isGreaterThanOrEqualTo(COUNT / 1_000);
+        assertThat(listener.disconnects).allMatch(r -> r.contains("rebindInterval"));
+        assertThat(server.messages().stream().map(ReceivedMessage::sessionId).distinct().count())
+                .isGreaterThanOrEqualTo(COUNT / 1_000);
+    }
+
+    @Test
+    void closeDrainsWaitsForTheCloseAnswerAndReturnsNothing() {
+        start(settings().build());
+        Messages.offerRange(transport, 0, 1_000);
+        List<dev.sluice.transport.net.Outbound> undelivered = transport.close(Duration.ofSeconds(10));
+        assertThat(undelivered).isEmpty();
+        assertThat(server.server().messageCount()).isEqualTo(1_000);
+        assertThat(listener.delivered).hasValue(1_000);
+        assertThat(listener.disconnects).containsExactly("session closed");
+        assertThat(transport.state()).isEqualTo(TransportState.CLOSED);
+        assertThat(transport.offer(Messages.numbered(1_000))).isFalse();
+    }
+
+    @Test
+    void closeReturnsTheUnacknowledgedMessagesInOrderWithinItsTimeoutWhenTheServerNeverAnswers() {
+        server.faults().withholdAcks();
+        start(settings().ackTimeout(Duration.ofSeconds(30)).build());
+        Messages.offerRange(transport, 0, 1_000);
+        server.awaitMessages(TransportSettings.DEFAULT_WINDOW_SIZE, WAIT);
+        long start = System.nanoTime();
+        List<dev.sluice.transport.net.Outbound> undelivered = transport.close(Duration.ofMillis(300));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(millis).isLessThan(2_300);
+        assertThat(undelivered).hasSize(1_000);
+        for (int i = 0; i < undelivered.size(); i++) {
+            assertThat(undelivered.get(i).id()).isEqualTo(i);
+        }
+        assertThat(listener.delivered).hasValue(0);
+        assertThat(transport.pending()).isZero();
+        assertThat(transport.state()).isEqualTo(TransportState.CLOSED);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.sluice.it.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.transport.net.Backoff;
+import dev.sluice.transport.net.Framing;
+import dev.sluice.transport.net.Outbound;
+import dev.sluice.transport.net.SyslogTransport;
+import dev.sluice.transport.net.SyslogTransports;
+import dev.sluice.transport.net.Target;
+import dev.sluice.transport.net.TransportSettings;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The best-effort transports against plain receivers: framing on the wire, reconnect, one datagram each. */
+class TcpAndUdpTransportTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final RecordingListener listener = new RecordingListener();
+    private SyslogTransport transport;
+
+    @AfterEach
+    void closeTransport() {
+        if (transport != null) {
+            transport.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private static TransportSettings.Builder settings() {
+        return TransportSettings.builder().backoff(() -> Backoff.fixed(Duration.ofMillis(50)));
+    }
+
+    /** Splits an octet-counted stream into its messages, checking every count. */
+    private static List<String> octetCounted(String stream) {
+        byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+        List<String> messages = new ArrayList<>();
+        int i = 0;
+        while (i < bytes.length) {
+            int sp = i;
+            while (bytes[sp] != ' ') {
+                sp++;
+            }
+            int length = Integer.parseInt(new String(bytes, i, sp - i, StandardCharsets.US_ASCII));
+            messages.add(new String(bytes, sp + 1, length, StandardCharsets.UTF_8));
+            i = sp + 1 + length;
+        }
+        return messages;
+    }
+
+    @Test
+    void sendsOctetCountedMessagesOverTcp() {
+        try (PlainReceivers.Tcp receiver = new PlainReceivers.Tcp()) {
+            transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + receiver.port()),
+                    settings().build(), listener);
+            Messages.offerRange(transport, 0, 5_000);
+            await().atMost(WAIT).until(() -> listener.delivered.get() == 5_000);
+            await().atMost(WAIT).until(() -> octetCounted(receiver.text()).size() == 5_000);
+            List<String> messages = octetCounted(receiver.text());
+            for (int i = 0; i < messages.size(); i++) {
+                assertThat(messages.get(i)).endsWith(" message " + i);
+            }
+            assertThat(listener.outOfOrder).hasValue(0);
+            assertThat(listener.disconnects).isEmpty();
+        }
+    }
+
+    @Test
+    void escapesLineBreaksWithLfFraming() {
+        try (PlainReceivers.Tcp receiver = new PlainReceivers.Tcp()) {
+            transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + receiver.port()),
+                    settings().framing(Framing.LF).build(), listener);
+            transport.offer(new Outbound(1, "<14>1 - h a - - - first\nsecond\r\nthird".getBytes(StandardCharsets.UTF_8)));
+            transport.offer(new Outbound(2, "<14>1 - h a - - - next".getBytes(StandardCharsets.UTF_8)));
+            await().atMost(WAIT).until(() -> receiver.text().split("\n", -1).length == 3);
+            assertThat(receiver.text()).isEqualTo(
+                    "<14>1 - h a - - - first#012second#015#012third\n<14>1 - h a - - - next\n");
+        }
+    }
+
+    @Test
+    void reconnectsWhenTheReceiverDropsTheConnection() {
+        try (PlainReceivers.Tcp receiver = new PlainReceivers.Tcp()) {
+            transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + receiver.port()),
+                    settings().build(), listener);
+            Messages.offerRange(transport, 0, 100);
+            await().atMost(WAIT).until(() -> octetCounted(receiver.text()).size() == 100);
+            receiver.closeConnections();
+            await().atMost(WAIT).until(() -> !listener.disconnects.isEmpty());
+            assertThat(listener.disconnects.get(0)).contains("closed by the server");
+            await().atMost(WAIT).until(() -> listener.connected.get() == 2);
+            Messages.offerRange(transport, 100, 200);
+            await().atMost(WAIT).until(() -> listener.delivered.get() == 200);
+            await().atMost(WAIT).until(() -> octetCounted(receiver.text()).size() >= 200);
+            assertThat(octetCounted(receiver.text())).last().asString().endsWith(" message 199");
+        }
+    }
+
+    @Test
+    void reportsConnectFailuresAndDeliversOnceTheReceiverIsUp() {
+        PlainReceivers.Tcp probe = new PlainReceivers.Tcp();
+        int port = probe.port();
+        probe.close(); // nothing listens on this port now
+        transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + port), settings().build(), listener);
+        Messages.offerRange(transport, 0, 10);
+        await().atMost(WAIT).until(() -> listener.disconnects.size() >= 2);
+        assertThat(listener.disconnects.get(0)).startsWith("connect to tcp://127.0.0.1:" + port + " failed: ");
+        assertThat(transport.pending()).isEqualTo(10);
+        List<Outbound> undelivered = transport.close(Duration.ofMillis(200));
+        assertThat(undelivered).extracting(Outbound::id).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(transport.offer(Messages.numbered(10))).isFalse();
+    }
+
+    @Test
+    void sendsOneDatagramPerMessageOverUdp() {
+        try (PlainReceivers.Udp receiver = new PlainReceivers.Udp()) {
+            transport = SyslogTransports.create(Target.parse("udp://127.0.0.1:" + receiver.port()),
+                    settings().build(), listener);
+            Messages.offerRange(transport, 0, 100);
+            await().atMost(WAIT).until(() -> listener.delivered.get() == 100);
+            await().atMost(WAIT).until(() -> receiver.datagrams.size() == 100); // loopback does not drop 100
+            Pattern numbered = Pattern.compile("<14>1 .* message (\\d+)");
+            for (String datagram : receiver.datagrams) {
+                Matcher m = numbered.matcher(datagram);
+                assertThat(m.matches()).as(datagram).isTrue();
+            }
+            assertThat(listener.rejected).isEmpty();
+        }
+    }
+}
