@@ -1,11 +1,16 @@
 package dev.sluice.transport.net;
 
+import dev.sluice.transport.syslog.Framing;
+
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.ReferenceCountUtil;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +30,14 @@ import java.util.List;
 final class TcpTransport extends NettyTransport {
 
     private final Framing framing;
+
+    private void writeFrame(ByteBufOutputStream out, byte[] payload) {
+        try {
+            framing.writeFrame(payload, 0, payload.length, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteBuf does not fail to grow short of memory
+        }
+    }
     private long sentOnSession;
 
     TcpTransport(Target target, TransportSettings settings, DeliveryListener listener) {
@@ -63,6 +76,7 @@ final class TcpTransport extends NettyTransport {
         while (!backlog.isEmpty() && ch.isWritable() && !conn.reconnectNow) {
             ByteBuf batch = ch.alloc().ioBuffer(Math.min(BATCH_BYTES, backlog.peekFirst().message.size() + 16) * 2);
             List<Entry> entries = new ArrayList<>();
+            ByteBufOutputStream out = new ByteBufOutputStream(batch);
             while (!backlog.isEmpty() && batch.readableBytes() < BATCH_BYTES) {
                 Entry e = backlog.pollFirst();
                 if (e.done) {
@@ -73,7 +87,7 @@ final class TcpTransport extends NettyTransport {
                     safely(() -> listener.resent(e.message));
                 }
                 e.unanswered = true;
-                framing.write(batch, e.message.payload());
+                writeFrame(out, e.message.payload());
                 entries.add(e);
                 if (rebindInterval > 0 && ++sentOnSession >= rebindInterval) {
                     conn.reconnectNow = true;

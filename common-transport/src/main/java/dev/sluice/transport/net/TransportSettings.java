@@ -1,5 +1,7 @@
 package dev.sluice.transport.net;
 
+import dev.sluice.transport.syslog.Framing;
+
 import dev.sluice.transport.tls.TlsSettings;
 
 import java.time.Clock;

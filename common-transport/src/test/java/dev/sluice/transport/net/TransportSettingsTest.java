@@ -1,5 +1,7 @@
 package dev.sluice.transport.net;
 
+import dev.sluice.transport.syslog.Framing;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

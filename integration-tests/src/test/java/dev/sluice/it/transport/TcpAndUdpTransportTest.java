@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.transport.net.Backoff;
-import dev.sluice.transport.net.Framing;
+import dev.sluice.transport.syslog.Framing;
 import dev.sluice.transport.net.Outbound;
 import dev.sluice.transport.net.SyslogTransport;
 import dev.sluice.transport.net.SyslogTransports;
