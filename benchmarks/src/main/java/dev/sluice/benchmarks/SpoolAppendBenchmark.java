@@ -1,0 +1,98 @@
+package dev.sluice.benchmarks;
+
+import dev.sluice.transport.spool.AppendResult;
+import dev.sluice.transport.spool.FsyncPolicy;
+import dev.sluice.transport.spool.Spool;
+import dev.sluice.transport.spool.SpoolConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Spool append of ~200-octet messages (232-octet records) against the floor: a raw positional FileChannel write of
+ * the same number of octets per operation, one write call each, never forced.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class SpoolAppendBenchmark {
+
+    @State(Scope.Thread)
+    public static class SpoolState {
+        @Param({"INTERVAL", "NEVER"})
+        public FsyncPolicy fsync;
+
+        Path dir;
+        Spool spool;
+        long seq;
+        final byte[] message = Files2.message();
+        final Instant time = Instant.parse("2024-03-01T09:00:00.123456Z");
+
+        @Setup(Level.Iteration)
+        public void open() throws IOException {
+            dir = Files.createTempDirectory("sluice-bench-append");
+            spool = Spool.open(SpoolConfig.builder(dir).fsync(fsync).maxSize(1L << 40).minFreeDiskSpace(256L << 20)
+                    .build());
+            seq = 0;
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() throws IOException {
+            spool.close();
+            Files2.deleteTree(dir);
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class RawState {
+        Path dir;
+        FileChannel channel;
+        long position;
+        final ByteBuffer record = ByteBuffer.allocate(Files2.message().length + 32);
+
+        @Setup(Level.Iteration)
+        public void open() throws IOException {
+            dir = Files.createTempDirectory("sluice-bench-raw");
+            channel = FileChannel.open(dir.resolve("raw"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
+            position = 0;
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() throws IOException {
+            channel.close();
+            Files2.deleteTree(dir);
+        }
+    }
+
+    @Benchmark
+    public AppendResult spoolAppend(SpoolState s) throws IOException {
+        AppendResult r = s.spool.append(++s.seq, s.time, s.message);
+        if (r != AppendResult.APPENDED) {
+            throw new IllegalStateException(r.toString());
+        }
+        return r;
+    }
+
+    @Benchmark
+    public int rawFileChannelWrite(RawState s) throws IOException {
+        s.record.clear();
+        int n = s.channel.write(s.record, s.position);
+        s.position += n;
+        return n;
+    }
+}

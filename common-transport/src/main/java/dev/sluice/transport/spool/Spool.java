@@ -1,0 +1,1240 @@
+package dev.sluice.transport.spool;
+
+import static dev.sluice.transport.spool.SpoolFormat.RECORD_HEADER_BYTES;
+import static dev.sluice.transport.spool.SpoolFormat.RECORD_OVERHEAD;
+import static dev.sluice.transport.spool.SpoolFormat.SEGMENT_HEADER_BYTES;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+
+/**
+ * A durable, append-only spool of log records in a directory: what the delivery engine has accepted and the
+ * server has not yet acknowledged.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>When {@link #append} returns {@link AppendResult#APPENDED}, the record is written to the file (the OS
+ *       page cache): it survives a {@code kill -9} of the JVM. With {@link FsyncPolicy#ALWAYS} it was also forced
+ *       to the disk and survives a power cut; with {@link FsyncPolicy#INTERVAL} a power cut loses at most the
+ *       last {@link SpoolConfig#fsyncInterval()}; with {@link FsyncPolicy#NEVER}, whatever the OS had not
+ *       written back.</li>
+ *   <li>A record is removed only by {@link #acknowledge}. After a crash, records acknowledged since the last
+ *       checkpoint are delivered again (at least once; the sequence id lets the receiver drop duplicates).</li>
+ *   <li>An append that fails or is refused changes nothing already spooled: a partial write is truncated away.</li>
+ *   <li>Opening never fails because of what is in the files. A torn tail (partial last record) is truncated; a
+ *       damaged record (bad magic, impossible length, CRC32C mismatch) is skipped by resynchronising on the next
+ *       sound record, or the rest of the segment is skipped; a segment with a bad header is moved aside; a
+ *       missing segment (a gap in the numbering) is skipped. Damaged bytes are copied or moved to
+ *       {@code quarantine/}, counted, and reported through the {@link SpoolListener}; they are never returned as
+ *       records. Only a lock conflict or an unusable directory fails {@link #open}, with
+ *       {@link SpoolUnavailableException}.</li>
+ *   <li>Sequence ids increase strictly and continue across restarts: {@link #highestSequenceId()} is the highest
+ *       id ever appended, kept in the checkpoint as a high-water mark even when every segment was deleted.</li>
+ *   <li>One process per directory: {@code spool.lock} is held with a {@link FileLock} while the spool is open.</li>
+ * </ul>
+ *
+ * <h2>Peek, send, acknowledge</h2>
+ * The engine reads without removing: {@link #peek(int)} returns up to n records from the acknowledged position,
+ * {@link #peekAfter(SpoolRecord, int)} the records after one it already has (so it can keep a RELP window full
+ * without re-reading). It sends them, and when the server acknowledged a record <em>and every record before
+ * it</em>, calls {@link #acknowledge(SpoolRecord)}. Acknowledgement is in order: RELP answers can arrive out of
+ * order relative to {@code 500} rejections, so the engine keeps track of the contiguous acknowledged prefix and
+ * acknowledges its last record. A record the server refused for good is given to {@link #moveAside} (copied to
+ * {@code rejected.spool}, forced, counted) and then counts as done for that prefix. If the process dies between
+ * send and acknowledge, the record is sent again after the restart.
+ *
+ * <h2>Threading</h2>
+ * Thread-safe: every method holds this object's monitor, so appends from the application's threads and reads and
+ * acknowledgements from the delivery thread are serialised (reads and writes are positional, so none moves a
+ * shared file position). One daemon thread, {@code sluice-spool-flush}, forces appended data every
+ * {@code fsyncInterval} with {@link FsyncPolicy#INTERVAL} (outside the monitor, so appends go on meanwhile), and
+ * writes the checkpoint when the acknowledged position moved. Listener methods run on the calling thread. An
+ * interrupted caller does not break the spool: its interrupt status is set aside for the call and restored after
+ * (NIO would otherwise close the shared file channel), and a channel closed by an interrupt is reopened.
+ *
+ * <h2>Files</h2>
+ * <pre>
+ * directory/
+ *   spool.lock                      held with a FileLock while open; never deleted
+ *   segment-0000000000000000001.spool  segments, numbered 1, 2, 3 ... without gaps, 19 decimal digits
+ *   checkpoint                      acknowledged position and sequence high-water mark
+ *   rejected.spool                  records moved aside; same layout as a segment, segment number 0
+ *   quarantine/                     damaged regions and files, for a person to look at
+ *   *.tmp                           a file being created; deleted on open
+ * </pre>
+ *
+ * <h2>On-disk format, version 1 (all integers big-endian)</h2>
+ * <pre>
+ * Segment file = header, then records back to back up to the end of the file.
+ *
+ * Segment header (32 bytes):
+ *   0   4  magic "SLSG" (0x534C5347)
+ *   4   2  format version, 1
+ *   6   2  header length, 32
+ *   8   8  segment number (as in the file name)
+ *  16  12  reserved, zero
+ *  28   4  CRC32C of bytes 0..27
+ *
+ * Record (32 + L bytes):
+ *   0   4  magic "SLRC" (0x534C5243)
+ *   4   4  L, octets of the message, 0..16777216
+ *   8   8  sequence id
+ *  16   8  event time: seconds since 1970-01-01T00:00:00Z
+ *  24   4  event time: nanoseconds within the second, 0..999999999
+ *  28   L  message octets
+ *  28+L 4  CRC32C of bytes 0..27+L (header and message)
+ *
+ * Checkpoint file "checkpoint" (36 bytes):
+ *   0   4  magic "SLCK" (0x534C434B)
+ *   4   2  format version, 1
+ *   6   2  reserved, zero
+ *   8   8  segment number of the first unacknowledged record
+ *  16   8  byte offset of that record in its segment (or the segment's end)
+ *  24   8  highest sequence id ever appended when it was written
+ *  32   4  CRC32C of bytes 0..31
+ * </pre>
+ *
+ * <h2>Commit order (why a crash at any instant is safe)</h2>
+ * <ul>
+ *   <li>Append: record written with one positional write at the segment's end → forced ({@code ALWAYS}) → the
+ *       in-memory end moves. A crash before the write completes leaves a torn tail, truncated on open; a failed
+ *       write is truncated at once and the in-memory end never moved, so the next append overwrites it.</li>
+ *   <li>New segment (roll): the old one is forced (unless {@code NEVER}) → the header is written to
+ *       {@code segment-N.spool.tmp} and forced → atomically renamed → the directory forced → the segment joins
+ *       the in-memory list. A crash leaves at most a {@code .tmp}, which open deletes.</li>
+ *   <li>Acknowledge: the in-memory head moves (a crash now only re-delivers). The checkpoint is written as
+ *       {@code checkpoint.tmp} → forced → atomically renamed over {@code checkpoint} → directory forced, by the
+ *       flush thread, on close, and at once when a segment became fully acknowledged. Only after that rename are
+ *       segments before the head deleted: a crash in between leaves segments that open deletes because the
+ *       checkpoint is past them. The checkpoint carries the sequence high-water mark, so deleting every record
+ *       never loses it. The checkpoint is one small file replaced atomically rather than a field in the segment
+ *       headers, so that segments are never rewritten in place.</li>
+ * </ul>
+ *
+ * <h2>Limitations</h2>
+ * <ul>
+ *   <li>Records are acknowledged in order only (see above); there is no per-record removal.</li>
+ *   <li>Open reads every unacknowledged segment once, to check each record and count them.</li>
+ *   <li>A damaged region stays in its segment file (the records around it stay readable) until the segment is
+ *       acknowledged and deleted, so it is reported again on each open (its quarantine copy is replaced, not
+ *       duplicated). Damage that appears while the spool is open is found when the record is read, skipped and
+ *       reported the same way; {@link #pendingRecords()} then over-counts until the next open.</li>
+ *   <li>{@code rejected.spool} is not limited by {@code maxSize}; an operator empties it.</li>
+ *   <li>One message is at most 16 MiB. Sequence ids start at 1 and must increase with every append.</li>
+ *   <li>Forcing the directory after a rename is done where the platform allows it (Linux); elsewhere a power cut
+ *       right after a rename may lose that rename.</li>
+ * </ul>
+ */
+public final class Spool implements Closeable {
+
+    static final String LOCK_FILE = "spool.lock";
+    static final String CHECKPOINT_FILE = "checkpoint";
+    static final String REJECTED_FILE = "rejected.spool";
+    static final String QUARANTINE_DIR = "quarantine";
+    private static final Pattern SEGMENT_NAME = Pattern.compile("segment-(\\d{19})\\.spool");
+    private static final int READ_CHUNK = 256 * 1024;
+    /** Octets appended between two look-ups of the free disk space (when not close to the limit). */
+    private static final long SPACE_RECHECK_BYTES = 1L << 20;
+
+    private final SpoolConfig config;
+    private final Path directory;
+    private final SpoolListener listener;
+    private final SpoolFileSystem fs;
+    private final FsyncPolicy fsync;
+    private final long segmentLimit;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final CRC32C crc = new CRC32C();
+    private final ArrayList<Segment> segments = new ArrayList<>();
+    private final ScheduledExecutorService flusher;
+    private FileStore store;
+    private Segment rejected;
+
+    private long headSegment;
+    private long headOffset;
+    private long headOrdinal;
+    private long tailOrdinal;
+    private long highestSeqId;
+    private long segmentBytesTotal;
+    private boolean checkpointDirty;
+    private boolean dataDirty;
+    private boolean closed;
+    private boolean closedForGood;
+
+    private long rejectedRecords;
+    private long corruptRegions;
+    private long tornTails;
+    private long quarantinedFiles;
+    private long missingSegments;
+
+    private long spaceEstimate = -1;
+    private long bytesSinceSpaceCheck;
+    private byte[] writeBuffer = new byte[4096];
+
+    private long cacheSegment = -1;
+    private long cacheOffset;
+    private int cacheLength;
+    private byte[] cache = new byte[READ_CHUNK];
+    private int lastReadError;
+
+    private static final class Segment {
+        final long number;
+        final Path path;
+        /** Replaced when an interrupt of a thread in I/O closed it (NIO closes interruptible channels). */
+        FileChannel channel;
+        long end;
+        /** Damaged regions to step over: start offset → first offset after them. */
+        final TreeMap<Long, Long> skips = new TreeMap<>();
+
+        Segment(long number, Path path, FileChannel channel) {
+            this.number = number;
+            this.path = path;
+            this.channel = channel;
+        }
+    }
+
+    /**
+     * Opens the spool in {@code config.directory()}, creating it if needed, and recovers what a previous run left.
+     *
+     * @throws SpoolUnavailableException the directory is in use or unusable; the message says which and why
+     */
+    public static Spool open(SpoolConfig config) throws IOException {
+        return new Spool(config);
+    }
+
+    private Spool(SpoolConfig config) throws IOException {
+        this.config = config;
+        this.directory = config.directory();
+        this.listener = config.listener();
+        this.fs = config.fileSystem();
+        this.fsync = config.fsync();
+        this.segmentLimit = config.effectiveSegmentSize();
+        prepareDirectory();
+        Path lockFile = directory.resolve(LOCK_FILE);
+        try {
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw unusable("cannot open its lock file " + lockFile + ": " + e, e);
+        }
+        FileLock acquired;
+        try {
+            acquired = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(lockChannel);
+            throw new SpoolUnavailableException("spool directory " + directory
+                    + " is in use: another Spool in this JVM has it open (lock file " + lockFile + ")", e);
+        } catch (IOException e) {
+            closeQuietly(lockChannel);
+            throw unusable("cannot lock " + lockFile + ": " + e, e);
+        }
+        if (acquired == null) {
+            closeQuietly(lockChannel);
+            throw new SpoolUnavailableException("spool directory " + directory
+                    + " is in use by another process (lock file " + lockFile + " is held)", null);
+        }
+        lock = acquired;
+        boolean opened = false;
+        try {
+            store = fs.fileStore(directory);
+            synchronized (this) {
+                recover();
+            }
+            opened = true;
+        } catch (IOException e) {
+            throw unusable("recovery failed: " + e, e);
+        } finally {
+            if (!opened) {
+                for (Segment s : segments) {
+                    closeQuietly(s.channel);
+                }
+                if (rejected != null) {
+                    closeQuietly(rejected.channel);
+                }
+                closeQuietly(lockChannel);
+            }
+        }
+        flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-spool-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        long interval = config.fsyncInterval().toNanos();
+        flusher.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    private void prepareDirectory() throws SpoolUnavailableException {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw unusable("cannot create it: " + e, e);
+        }
+        if (!Files.isDirectory(directory)) {
+            throw unusable("not a directory", null);
+        }
+        if (!Files.isWritable(directory)) {
+            throw unusable("not writable", null);
+        }
+    }
+
+    private SpoolUnavailableException unusable(String why, Throwable cause) {
+        return new SpoolUnavailableException("spool directory " + directory + " is not usable: " + why, cause);
+    }
+
+    // ------------------------------------------------------------------------------------------------ recovery
+
+    private void recover() throws IOException {
+        deleteLeftoverTemporaries();
+        long[] checkpoint = readCheckpoint();
+        TreeSet<Long> numbers = listSegmentNumbers();
+        long head = checkpoint != null ? checkpoint[0] : numbers.isEmpty() ? 1 : numbers.first();
+        long offset = checkpoint != null ? checkpoint[1] : SEGMENT_HEADER_BYTES;
+        highestSeqId = checkpoint != null ? checkpoint[2] : 0;
+
+        // Segments before the checkpoint's were wholly acknowledged: a crash came between writing the checkpoint
+        // and deleting them.
+        for (Long n : numbers.headSet(head, false)) {
+            Files.deleteIfExists(segmentPath(n));
+        }
+        List<Long> rest = new ArrayList<>(numbers.tailSet(head, true));
+        long expected = head;
+        boolean headFound = false;
+        for (int i = 0; i < rest.size(); i++) {
+            long n = rest.get(i);
+            boolean last = i == rest.size() - 1;
+            if (n > expected) {
+                reportMissing(expected, n - 1);
+            }
+            expected = n + 1;
+            Segment s = openSegment(n, last, n == head ? offset : SEGMENT_HEADER_BYTES);
+            if (s == null) {
+                continue;
+            }
+            if (n == head) {
+                headFound = true;
+            }
+            segments.add(s);
+            segmentBytesTotal += s.end;
+        }
+        if (checkpoint != null && rest.isEmpty()) {
+            reportMissing(head, head);
+        }
+        boolean lastIsValid = !rest.isEmpty() && !segments.isEmpty()
+                && segments.get(segments.size() - 1).number == rest.get(rest.size() - 1);
+        if (!lastIsValid) {
+            // No segment, or the newest was moved to quarantine: start a new one under the newest number, so that
+            // the numbering keeps no gap.
+            Segment s = createSegment(rest.isEmpty() ? head : rest.get(rest.size() - 1));
+            segments.add(s);
+            segmentBytesTotal += s.end;
+        }
+        if (headFound) {
+            headSegment = head;
+            Segment s = segments.get(indexOf(head));
+            headOffset = Math.min(Math.max(offset, SEGMENT_HEADER_BYTES), s.end);
+        } else {
+            headSegment = segments.get(0).number;
+            headOffset = SEGMENT_HEADER_BYTES;
+        }
+        headOrdinal = 0;
+        normalizeHead();
+        openRejected();
+        checkpointAndReclaim();
+    }
+
+    private void deleteLeftoverTemporaries() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.tmp")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    private TreeSet<Long> listSegmentNumbers() throws IOException {
+        TreeSet<Long> numbers = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "segment-*.spool")) {
+            for (Path f : files) {
+                Matcher m = SEGMENT_NAME.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    numbers.add(Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return numbers;
+    }
+
+    /** @return {head segment, head offset, highest sequence id}, or {@code null} if none or damaged */
+    private long[] readCheckpoint() throws IOException {
+        Path file = directory.resolve(CHECKPOINT_FILE);
+        byte[] c;
+        try {
+            c = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        String bad = SpoolFormat.checkCheckpoint(c, c.length, crc);
+        if (bad != null) {
+            quarantineFile(file, bad);
+            return null;
+        }
+        return new long[] {SpoolFormat.getLong(c, 8), SpoolFormat.getLong(c, 16), SpoolFormat.getLong(c, 24)};
+    }
+
+    private void reportMissing(long first, long last) {
+        missingSegments += last - first + 1;
+        listener.segmentsMissing(first, last);
+    }
+
+    /** Opens and checks segment {@code n}, scanning its records from {@code from}; {@code null} if quarantined. */
+    private Segment openSegment(long n, boolean last, long from) throws IOException {
+        Path path = segmentPath(n);
+        Segment s = openChecked(path, n);
+        if (s == null) {
+            return null;
+        }
+        scan(s, (int) Math.min(Math.max(from, SEGMENT_HEADER_BYTES), s.end), last, true);
+        return s;
+    }
+
+    private byte[] scanData;
+
+    /** Opens a segment-format file and checks its header; leaves its whole content in {@link #scanData}. */
+    private Segment openChecked(Path path, long number) throws IOException {
+        FileChannel ch = fs.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        long size;
+        byte[] data;
+        try {
+            size = ch.size();
+            if (size > Integer.MAX_VALUE - 64) {
+                closeQuietly(ch);
+                quarantineFile(path, "file size: " + size + " (expected: < 2 GiB)");
+                return null;
+            }
+            data = new byte[(int) size];
+            readFully(ch, data, 0, (int) size);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+        String bad = SpoolFormat.checkSegmentHeader(data, size, number, crc);
+        if (bad != null) {
+            closeQuietly(ch);
+            quarantineFile(path, bad);
+            return null;
+        }
+        Segment s = new Segment(number, path, ch);
+        s.end = size;
+        scanData = data;
+        return s;
+    }
+
+    /**
+     * Checks every record of {@code s} from {@code from}: counts the sound ones, steps over damaged regions, and
+     * truncates a torn tail when {@code last}.
+     *
+     * @return how many sound records there are
+     */
+    private long scan(Segment s, int from, boolean last, boolean pending) throws IOException {
+        byte[] data = scanData;
+        scanData = null;
+        int limit = data.length;
+        int pos = from;
+        long count = 0;
+        while (pos < limit) {
+            int r = SpoolFormat.recordLength(data, pos, limit, crc);
+            if (r > 0) {
+                if (pending) {
+                    highestSeqId = Math.max(highestSeqId, SpoolFormat.getLong(data, pos + 8));
+                }
+                count++;
+                pos += r;
+                continue;
+            }
+            String reason = SpoolFormat.describe(r, data, pos, limit);
+            int next = SpoolFormat.resync(data, pos + 1, limit, crc);
+            int regionEnd = next < 0 ? limit : next;
+            Path q = quarantineRegion(s.path, pos, data, pos, regionEnd);
+            if (next < 0 && last && truncate(s, pos)) {
+                limit = pos;
+                tornTails++;
+                listener.tornTail(s.path, pos, regionEnd - pos, reason, q);
+                break;
+            }
+            s.skips.put((long) pos, (long) regionEnd);
+            corruptRegions++;
+            listener.corruptRegion(s.path, pos, regionEnd - pos, reason, q);
+            pos = regionEnd;
+        }
+        s.end = limit;
+        if (pending) {
+            tailOrdinal += count;
+        }
+        return count;
+    }
+
+    private boolean truncate(Segment s, long size) {
+        try {
+            s.channel.truncate(size);
+            if (fsync != FsyncPolicy.NEVER) {
+                s.channel.force(false);
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void openRejected() throws IOException {
+        Path path = directory.resolve(REJECTED_FILE);
+        if (Files.exists(path)) {
+            Segment s = openChecked(path, 0);
+            if (s != null) {
+                rejectedRecords = scan(s, SEGMENT_HEADER_BYTES, true, false);
+                rejected = s;
+                return;
+            }
+        }
+        rejected = createSegmentFile(path, 0);
+    }
+
+    private Segment createSegment(long number) throws IOException {
+        return createSegmentFile(segmentPath(number), number);
+    }
+
+    /** Header → {@code .tmp} → force → atomic rename → directory force; see the class comment. */
+    private Segment createSegmentFile(Path path, long number) throws IOException {
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        try (FileChannel ch = fs.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            writeFully(ch, SpoolFormat.segmentHeader(number, crc), SEGMENT_HEADER_BYTES, 0);
+            if (fsync != FsyncPolicy.NEVER) {
+                ch.force(true);
+            }
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory();
+        Segment s = new Segment(number, path, fs.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        s.end = SEGMENT_HEADER_BYTES;
+        return s;
+    }
+
+    private Path segmentPath(long number) {
+        return directory.resolve(String.format("segment-%019d.spool", number));
+    }
+
+    private Path quarantineDir() throws IOException {
+        return Files.createDirectories(directory.resolve(QUARANTINE_DIR));
+    }
+
+    /** Copies {@code data[from..to)} of {@code file} to quarantine; the name is stable, so a repeat replaces it. */
+    private Path quarantineRegion(Path file, long offset, byte[] data, int from, int to) {
+        try {
+            Path q = quarantineDir().resolve(file.getFileName() + "@" + offset + ".bad");
+            Files.write(q, Arrays.copyOfRange(data, from, to));
+            return q;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Moves a whole unreadable file to quarantine under a name not yet taken. */
+    private void quarantineFile(Path file, String reason) {
+        Path q = null;
+        try {
+            Path dir = quarantineDir();
+            String name = file.getFileName().toString();
+            q = dir.resolve(name);
+            for (int i = 1; Files.exists(q); i++) {
+                q = dir.resolve(name + "." + i);
+            }
+            Files.move(file, q, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(file);
+            q = null;
+        }
+        quarantinedFiles++;
+        listener.fileQuarantined(file, reason, q);
+    }
+
+    // --------------------------------------------------------------------------------------------------- append
+
+    /**
+     * Appends one record at the tail.
+     *
+     * @param seqId greater than {@link #highestSequenceId()}
+     * @param eventTime the time of the event, kept to the nanosecond
+     * @param message at most 16 MiB; copied, not kept
+     * @return {@link AppendResult#APPENDED}, or why it was refused (nothing changed)
+     * @throws IOException the write failed; it was rolled back and the spool is still usable
+     */
+    public synchronized AppendResult append(long seqId, Instant eventTime, byte[] message) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return append0(seqId, eventTime, message);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private AppendResult append0(long seqId, Instant eventTime, byte[] message) throws IOException {
+        ensureOpen();
+        if (seqId <= highestSeqId) {
+            throw new IllegalArgumentException("seqId: " + seqId + " (expected: > " + highestSeqId
+                    + ", the highest sequence id in this spool)");
+        }
+        if (message.length > SpoolFormat.MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("message: " + message.length + " octets (expected: <= "
+                    + SpoolFormat.MAX_MESSAGE_BYTES + ")");
+        }
+        int total = SpoolFormat.recordBytes(message.length);
+        Segment active = segments.get(segments.size() - 1);
+        boolean roll = active.end > SEGMENT_HEADER_BYTES && active.end + total > segmentLimit;
+        long growth = total + (roll ? SEGMENT_HEADER_BYTES : 0);
+        if (segmentBytesTotal + growth > config.maxSize()) {
+            listener.appendRefused(AppendResult.SPOOL_FULL);
+            return AppendResult.SPOOL_FULL;
+        }
+        if (!enoughDiskSpace(growth)) {
+            listener.appendRefused(AppendResult.DISK_SPACE_LOW);
+            return AppendResult.DISK_SPACE_LOW;
+        }
+        try {
+            reopenIfClosed(active);
+            if (roll) {
+                active = roll(active);
+            }
+            if (writeBuffer.length < total) {
+                writeBuffer = new byte[Math.max(total, writeBuffer.length * 2)];
+            }
+            SpoolFormat.encodeRecord(writeBuffer, 0, seqId, eventTime.getEpochSecond(), eventTime.getNano(),
+                    message, crc);
+            long pos = active.end;
+            // Commit order: record → force (ALWAYS) → in-memory end. Nothing below this line may fail.
+            try {
+                writeFully(active.channel, writeBuffer, total, pos);
+                if (fsync == FsyncPolicy.ALWAYS) {
+                    active.channel.force(false);
+                }
+            } catch (IOException e) {
+                rollback(active, pos, e);
+                throw e;
+            }
+            active.end = pos + total;
+        } catch (IOException e) {
+            listener.appendFailed(e);
+            throw e;
+        }
+        segmentBytesTotal += total;
+        bytesSinceSpaceCheck += growth;
+        tailOrdinal++;
+        highestSeqId = seqId;
+        dataDirty = true;
+        return AppendResult.APPENDED;
+    }
+
+    /** Cuts away what a failed write may have left past {@code pos}; the in-memory end never moved past it. */
+    private static void rollback(Segment s, long pos, IOException failure) {
+        try {
+            if (s.channel.size() > pos) {
+                s.channel.truncate(pos);
+            }
+        } catch (IOException e) {
+            // The next append writes at pos again, over whatever is there; a crash first leaves a torn tail.
+            failure.addSuppressed(e);
+        }
+    }
+
+    private Segment roll(Segment old) throws IOException {
+        if (fsync != FsyncPolicy.NEVER) {
+            old.channel.force(false);
+        }
+        Segment s = createSegment(old.number + 1);
+        segments.add(s);
+        segmentBytesTotal += s.end;
+        return s;
+    }
+
+    private boolean enoughDiskSpace(long growth) throws IOException {
+        long min = config.minFreeDiskSpace();
+        if (min <= 0) {
+            return true;
+        }
+        long left = spaceEstimate - bytesSinceSpaceCheck - growth;
+        if (spaceEstimate < 0 || bytesSinceSpaceCheck >= SPACE_RECHECK_BYTES || left < min + SPACE_RECHECK_BYTES) {
+            spaceEstimate = fs.usableSpace(store, directory);
+            bytesSinceSpaceCheck = 0;
+            left = spaceEstimate - growth;
+        }
+        return left >= min;
+    }
+
+    // ----------------------------------------------------------------------------------------------------- read
+
+    /** Up to {@code max} records from the oldest unacknowledged one, in order; removes nothing. */
+    public List<SpoolRecord> peek(int max) throws IOException {
+        return peekAfter(null, max);
+    }
+
+    /**
+     * Up to {@code max} records that follow {@code after} (from the oldest unacknowledged one if {@code after} is
+     * {@code null} or already acknowledged), in order; removes nothing. Empty when there are none.
+     */
+    public synchronized List<SpoolRecord> peekAfter(SpoolRecord after, int max) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return peekAfter0(after, max);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private List<SpoolRecord> peekAfter0(SpoolRecord after, int max) throws IOException {
+        ensureOpen();
+        if (max < 0) {
+            throw new IllegalArgumentException("max: " + max + " (expected: >= 0)");
+        }
+        long seg = headSegment;
+        long off = headOffset;
+        long ordinal = headOrdinal;
+        if (after != null) {
+            requireOwned(after);
+            if (compare(after.segment, after.nextOffset, headSegment, headOffset) > 0) {
+                seg = after.segment;
+                off = after.nextOffset;
+                ordinal = after.ordinal + 1;
+            }
+        }
+        int idx = indexOf(seg);
+        if (idx < 0) {
+            throw new IllegalArgumentException(after + " is not in this spool any more");
+        }
+        List<SpoolRecord> out = new ArrayList<>((int) Math.min(max, 1024));
+        while (out.size() < max) {
+            Segment s = segments.get(idx);
+            Long skipTo = s.skips.get(off);
+            if (skipTo != null) {
+                off = skipTo;
+                continue;
+            }
+            if (off >= s.end) {
+                if (idx == segments.size() - 1) {
+                    break;
+                }
+                idx++;
+                off = SEGMENT_HEADER_BYTES;
+                continue;
+            }
+            SpoolRecord r = readRecord(s, off, ordinal);
+            if (r == null) {
+                damagedAtRead(s, off);
+                continue;
+            }
+            out.add(r);
+            off = r.nextOffset;
+            ordinal++;
+        }
+        return out;
+    }
+
+    private SpoolRecord readRecord(Segment s, long off, long ordinal) throws IOException {
+        long avail = s.end - off;
+        if (avail < RECORD_OVERHEAD) {
+            lastReadError = SpoolFormat.INCOMPLETE;
+            return null;
+        }
+        fill(s, off, RECORD_HEADER_BYTES);
+        int i = (int) (off - cacheOffset);
+        int length = SpoolFormat.getInt(cache, i + 4);
+        if (SpoolFormat.getInt(cache, i) != SpoolFormat.RECORD_MAGIC || length < 0
+                || length > SpoolFormat.MAX_MESSAGE_BYTES || RECORD_OVERHEAD + length > avail) {
+            lastReadError = SpoolFormat.BAD_LENGTH;
+            return null;
+        }
+        int total = RECORD_OVERHEAD + length;
+        fill(s, off, total);
+        i = (int) (off - cacheOffset);
+        int r = SpoolFormat.recordLength(cache, i, i + total, crc);
+        if (r < 0) {
+            lastReadError = r;
+            return null;
+        }
+        byte[] message = Arrays.copyOfRange(cache, i + RECORD_HEADER_BYTES, i + RECORD_HEADER_BYTES + length);
+        Instant time = Instant.ofEpochSecond(SpoolFormat.getLong(cache, i + 16), SpoolFormat.getInt(cache, i + 24));
+        return new SpoolRecord(SpoolFormat.getLong(cache, i + 8), time, message, this, s.number, off, off + total,
+                ordinal);
+    }
+
+    /** Makes {@code cache} hold {@code [off, off + need)} of {@code s}, reading ahead when it must read. */
+    private void fill(Segment s, long off, int need) throws IOException {
+        if (cacheSegment == s.number && off >= cacheOffset && off + need <= cacheOffset + cacheLength) {
+            return;
+        }
+        int len = (int) Math.min(Math.max(need, READ_CHUNK), s.end - off);
+        if (cache.length < len) {
+            cache = new byte[len];
+        }
+        cacheSegment = -1;
+        reopenIfClosed(s);
+        readFully(s.channel, cache, off, len);
+        cacheSegment = s.number;
+        cacheOffset = off;
+        cacheLength = len;
+    }
+
+    /** A record that was sound on open is not now: step over it like open would, and report it. */
+    private void damagedAtRead(Segment s, long off) throws IOException {
+        int len = (int) (s.end - off);
+        byte[] data = new byte[len];
+        reopenIfClosed(s);
+        readFully(s.channel, data, off, len);
+        String reason = SpoolFormat.describe(lastReadError, data, 0, len);
+        int next = SpoolFormat.resync(data, 1, len, crc);
+        int regionEnd = next < 0 ? len : next;
+        Path q = quarantineRegion(s.path, off, data, 0, regionEnd);
+        s.skips.put(off, off + regionEnd);
+        corruptRegions++;
+        listener.corruptRegion(s.path, off, regionEnd, reason, q);
+    }
+
+    // ------------------------------------------------------------------------------------------- acknowledge
+
+    /**
+     * Removes {@code upTo} and every record before it: the server acknowledged them all, or they were moved aside.
+     * A record already acknowledged is ignored. The removal is made durable by the next checkpoint (see the class
+     * comment); until then a crash re-delivers them.
+     */
+    public synchronized void acknowledge(SpoolRecord upTo) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            acknowledge0(upTo);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void acknowledge0(SpoolRecord upTo) throws IOException {
+        ensureOpen();
+        requireOwned(upTo);
+        if (compare(upTo.segment, upTo.nextOffset, headSegment, headOffset) <= 0) {
+            return;
+        }
+        if (indexOf(upTo.segment) < 0) {
+            throw new IllegalArgumentException(upTo + " is not in this spool any more");
+        }
+        headSegment = upTo.segment;
+        headOffset = upTo.nextOffset;
+        headOrdinal = Math.min(upTo.ordinal + 1, tailOrdinal);
+        normalizeHead();
+        if (isEmpty()) {
+            headOrdinal = tailOrdinal;
+        }
+        checkpointDirty = true;
+        if (segments.get(0).number < headSegment) {
+            checkpointAndReclaim();
+        }
+    }
+
+    /**
+     * Copies {@code record}, refused by the server for good, to {@code rejected.spool} and forces it (unless
+     * {@link FsyncPolicy#NEVER}), so that acknowledging it afterwards loses nothing. Does not remove it: the
+     * caller counts it as done and acknowledges it in order.
+     */
+    public synchronized void moveAside(SpoolRecord record) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            moveAside0(record);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void moveAside0(SpoolRecord record) throws IOException {
+        ensureOpen();
+        requireOwned(record);
+        reopenIfClosed(rejected);
+        int total = SpoolFormat.recordBytes(record.messageLength());
+        byte[] buf = new byte[total];
+        SpoolFormat.encodeRecord(buf, 0, record.sequenceId(), record.eventTime().getEpochSecond(),
+                record.eventTime().getNano(), record.messageArray(), crc);
+        long pos = rejected.end;
+        try {
+            writeFully(rejected.channel, buf, total, pos);
+            if (fsync != FsyncPolicy.NEVER) {
+                rejected.channel.force(false);
+            }
+        } catch (IOException e) {
+            rollback(rejected, pos, e);
+            throw e;
+        }
+        rejected.end = pos + total;
+        rejectedRecords++;
+        listener.movedAside(record);
+    }
+
+    /** Moves the head over damaged regions and off the end of a segment that is not the last. */
+    private void normalizeHead() {
+        int idx = indexOf(headSegment);
+        while (true) {
+            Segment s = segments.get(idx);
+            Long skipTo = s.skips.get(headOffset);
+            if (skipTo != null) {
+                headOffset = skipTo;
+            } else if (headOffset >= s.end && idx < segments.size() - 1) {
+                idx++;
+                headSegment = segments.get(idx).number;
+                headOffset = SEGMENT_HEADER_BYTES;
+            } else {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Checkpoint → (forced, renamed) → only then delete the segments before the head. See the class comment.
+     */
+    private void checkpointAndReclaim() throws IOException {
+        writeCheckpoint();
+        checkpointDirty = false;
+        while (segments.size() > 1 && segments.get(0).number < headSegment) {
+            Segment s = segments.remove(0);
+            segmentBytesTotal -= s.end;
+            if (cacheSegment == s.number) {
+                cacheSegment = -1;
+            }
+            closeQuietly(s.channel);
+            try {
+                Files.deleteIfExists(s.path);
+            } catch (IOException e) {
+                // Open deletes it: it is before the checkpoint.
+                listener.flushFailed(e);
+            }
+        }
+    }
+
+    private void writeCheckpoint() throws IOException {
+        byte[] c = SpoolFormat.checkpoint(headSegment, headOffset, highestSeqId, crc);
+        Path file = directory.resolve(CHECKPOINT_FILE);
+        Path tmp = directory.resolve(CHECKPOINT_FILE + ".tmp");
+        try (FileChannel ch = fs.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            writeFully(ch, c, c.length, 0);
+            if (fsync != FsyncPolicy.NEVER) {
+                ch.force(true);
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory();
+    }
+
+    private void forceDirectory() {
+        if (fsync == FsyncPolicy.NEVER) {
+            return;
+        }
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // Not possible on every platform (see Limitations).
+        }
+    }
+
+    /** The flush thread's work: force the data (INTERVAL), then write the checkpoint if the head moved. */
+    private void tick() {
+        try {
+            FileChannel active;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                reopenIfClosed(segments.get(segments.size() - 1));
+                active = fsync == FsyncPolicy.INTERVAL && dataDirty ? segments.get(segments.size() - 1).channel : null;
+                dataDirty = false;
+            }
+            if (active != null) {
+                try {
+                    active.force(false);
+                } catch (ClosedChannelException e) {
+                    // Rolled (which forced it), closed, or closed by an interrupt: try again next time.
+                    synchronized (this) {
+                        dataDirty = true;
+                    }
+                } catch (IOException e) {
+                    synchronized (this) {
+                        dataDirty = true;
+                    }
+                    throw e;
+                }
+            }
+            synchronized (this) {
+                if (!closed && checkpointDirty) {
+                    checkpointAndReclaim();
+                }
+            }
+        } catch (IOException e) {
+            listener.flushFailed(e);
+        } catch (RuntimeException e) {
+            listener.flushFailed(new IOException(e));
+        }
+    }
+
+    /**
+     * Forces appended records to the disk and writes the checkpoint now, whatever the {@link FsyncPolicy}.
+     */
+    public synchronized void flush() throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            ensureOpen();
+            reopenIfClosed(segments.get(segments.size() - 1));
+            segments.get(segments.size() - 1).channel.force(false);
+            dataDirty = false;
+            checkpointAndReclaim();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+
+    /**
+     * Forces what was appended (unless {@link FsyncPolicy#NEVER}), writes the checkpoint, closes the files and
+     * releases the directory. Idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        // Not shutdownNow(): interrupting a thread in FileChannel I/O closes the channel.
+        flusher.shutdown();
+        try {
+            flusher.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            reopenIfClosed(segments.get(segments.size() - 1));
+            IOException failure = null;
+            try {
+                if (fsync != FsyncPolicy.NEVER) {
+                    segments.get(segments.size() - 1).channel.force(false);
+                }
+                checkpointAndReclaim();
+            } catch (IOException e) {
+                failure = e;
+            }
+            closedForGood = true;
+            for (Segment s : segments) {
+                closeQuietly(s.channel);
+            }
+            closeQuietly(rejected.channel);
+            try {
+                lock.release();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+            }
+            closeQuietly(lockChannel);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- health
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** The highest sequence id ever appended to this directory (0 if none); the next append must pass it. */
+    public synchronized long highestSequenceId() {
+        return highestSeqId;
+    }
+
+    /** Records appended and not yet acknowledged. */
+    public synchronized long pendingRecords() {
+        return Math.max(0, tailOrdinal - headOrdinal);
+    }
+
+    public synchronized boolean isEmpty() {
+        int last = segments.size() - 1;
+        return headSegment == segments.get(last).number && headOffset >= segments.get(last).end;
+    }
+
+    /** Octets of the unacknowledged records on disk, headers included. */
+    public synchronized long pendingBytes() {
+        long sum = 0;
+        for (Segment s : segments) {
+            if (s.number < headSegment) {
+                continue;
+            }
+            long start = s.number == headSegment ? headOffset : SEGMENT_HEADER_BYTES;
+            sum += Math.max(0, s.end - start);
+            for (Map.Entry<Long, Long> skip : s.skips.tailMap(start, true).entrySet()) {
+                sum -= skip.getValue() - skip.getKey();
+            }
+        }
+        return sum;
+    }
+
+    /** Octets of all segment files: what {@link SpoolConfig#maxSize()} limits. */
+    public synchronized long sizeOnDisk() {
+        return segmentBytesTotal;
+    }
+
+    /** The event time of the oldest unacknowledged record, if there is one. */
+    public synchronized Optional<Instant> oldestEventTime() throws IOException {
+        ensureOpen();
+        List<SpoolRecord> first = peekAfter(null, 1);
+        return first.isEmpty() ? Optional.empty() : Optional.of(first.get(0).eventTime());
+    }
+
+    /** Records in {@code rejected.spool}. */
+    public synchronized long rejectedRecords() {
+        return rejectedRecords;
+    }
+
+    /** Damaged regions stepped over since open (each open counts again what is still there). */
+    public synchronized long corruptRegions() {
+        return corruptRegions;
+    }
+
+    /** Torn tails truncated since open. */
+    public synchronized long tornTails() {
+        return tornTails;
+    }
+
+    /** Whole files moved to quarantine since open. */
+    public synchronized long quarantinedFiles() {
+        return quarantinedFiles;
+    }
+
+    /** Segments found missing since open. */
+    public synchronized long missingSegments() {
+        return missingSegments;
+    }
+
+    @Override
+    public String toString() {
+        return "Spool[" + directory + "]";
+    }
+
+    // -------------------------------------------------------------------------------------------------- helpers
+
+    /**
+     * An interrupted thread doing FileChannel I/O closes the channel for every thread. Application threads that
+     * append get interrupted, so each public I/O method clears the caller's interrupt status for its duration (and
+     * sets it again after), and a channel closed by an interrupt that came in the middle is opened again here.
+     */
+    private void reopenIfClosed(Segment s) throws IOException {
+        if (!s.channel.isOpen() && !closedForGood) {
+            s.channel = fs.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("spool " + directory + " is closed");
+        }
+    }
+
+    private void requireOwned(SpoolRecord r) {
+        if (r.owner != this) {
+            throw new IllegalArgumentException(r + " was not read from this spool (" + directory + ")");
+        }
+    }
+
+    private int indexOf(long number) {
+        int lo = 0;
+        int hi = segments.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long n = segments.get(mid).number;
+            if (n < number) {
+                lo = mid + 1;
+            } else if (n > number) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    private static int compare(long segA, long offA, long segB, long offB) {
+        int c = Long.compare(segA, segB);
+        return c != 0 ? c : Long.compare(offA, offB);
+    }
+
+    private static void writeFully(FileChannel ch, byte[] b, int len, long pos) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, 0, len);
+        while (buf.hasRemaining()) {
+            pos += ch.write(buf, pos);
+        }
+    }
+
+    private static void readFully(FileChannel ch, byte[] b, long pos, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, 0, len);
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos + buf.position());
+            if (n < 0) {
+                throw new EOFException("unexpected end of file at " + (pos + buf.position()));
+            }
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // nothing more to do
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // nothing more to do
+        }
+    }
+}

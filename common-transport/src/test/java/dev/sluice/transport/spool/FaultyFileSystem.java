@@ -1,0 +1,151 @@
+package dev.sluice.transport.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.FileStore;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+
+/**
+ * A {@link SpoolFileSystem} for tests: segment writes can be made to fail (after writing part of the buffer, as a
+ * full disk does), and the free space it reports can be set.
+ */
+final class FaultyFileSystem implements SpoolFileSystem {
+
+    /** When set, a write to a segment file writes {@link #partialBytes} octets, then throws. */
+    volatile boolean failWrites;
+    volatile int partialBytes = 7;
+    /** When at least 0, the usable space reported instead of the real one. */
+    volatile long usableSpace = -1;
+    volatile int failedWrites;
+
+    @Override
+    public FileChannel open(Path file, OpenOption... options) throws IOException {
+        FileChannel real = FileChannel.open(file, options);
+        return file.getFileName().toString().startsWith("segment-") ? new Channel(real) : real;
+    }
+
+    @Override
+    public long usableSpace(FileStore store, Path directory) throws IOException {
+        long fake = usableSpace;
+        return fake >= 0 ? fake : store.getUsableSpace();
+    }
+
+    private final class Channel extends FileChannel {
+        private final FileChannel d;
+
+        Channel(FileChannel d) {
+            this.d = d;
+        }
+
+        private IOException fault(ByteBuffer src, long position) throws IOException {
+            failedWrites++;
+            int n = Math.min(partialBytes, src.remaining());
+            ByteBuffer part = src.duplicate();
+            part.limit(part.position() + n);
+            d.write(part, position);
+            return new IOException("injected: No space left on device");
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            if (failWrites) {
+                throw fault(src, position);
+            }
+            return d.write(src, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            if (failWrites) {
+                throw fault(src, d.position());
+            }
+            return d.write(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            if (failWrites) {
+                throw new IOException("injected: No space left on device");
+            }
+            return d.write(srcs, offset, length);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return d.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return d.read(dsts, offset, length);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return d.read(dst, position);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return d.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            d.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return d.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            d.truncate(size);
+            return this;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            d.force(metaData);
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return d.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            return d.transferFrom(src, position, count);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            return d.map(mode, position, size);
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return d.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return d.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            d.close();
+        }
+    }
+}

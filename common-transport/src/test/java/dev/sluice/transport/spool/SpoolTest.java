@@ -1,0 +1,340 @@
+package dev.sluice.transport.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolTest {
+
+    @TempDir
+    Path dir;
+
+    private final RecordingListener listener = new RecordingListener();
+    private SpoolConfig.Builder config;
+    private Spool spool;
+
+    private Spool open() throws IOException {
+        if (config == null) {
+            config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0);
+        }
+        spool = Spool.open(config.build());
+        return spool;
+    }
+
+    /** Closes and opens again, as after a restart: what follows must hold for the files alone. */
+    private Spool reopen() throws IOException {
+        spool.close();
+        return open();
+    }
+
+    @AfterEach
+    void closeSpool() throws IOException {
+        if (spool != null) {
+            spool.close();
+        }
+    }
+
+    @Test
+    void appendedRecordsComeBackInOrderAfterReopen() throws Exception {
+        open();
+        Records.append(spool, 1, 500);
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 500));
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 500));
+        assertThat(spool.pendingRecords()).isEqualTo(500);
+        assertThat(spool.highestSequenceId()).isEqualTo(500);
+        assertThat(spool.oldestEventTime()).contains(Records.time(1));
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void peekRemovesNothingAndAcknowledgeRemovesThePrefix() throws Exception {
+        open();
+        Records.append(spool, 1, 10);
+        List<SpoolRecord> first = spool.peek(4);
+        assertThat(first).extracting(SpoolRecord::sequenceId).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(spool.peek(2)).extracting(SpoolRecord::sequenceId).containsExactly(1L, 2L);
+        assertThat(spool.peekAfter(first.get(3), 3)).extracting(SpoolRecord::sequenceId).containsExactly(5L, 6L, 7L);
+
+        spool.acknowledge(first.get(2));
+        assertThat(spool.pendingRecords()).isEqualTo(7);
+        assertThat(spool.oldestEventTime()).contains(Records.time(4));
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(4, 10));
+
+        spool.acknowledge(spool.peek(10).get(6));
+        assertThat(spool.isEmpty()).isTrue();
+        assertThat(spool.pendingRecords()).isZero();
+        assertThat(spool.pendingBytes()).isZero();
+        assertThat(spool.oldestEventTime()).isEmpty();
+        reopen();
+        assertThat(spool.peek(10)).isEmpty();
+        assertThat(spool.pendingRecords()).isZero();
+    }
+
+    @Test
+    void acknowledgingAnOlderRecordAgainChangesNothing() throws Exception {
+        open();
+        Records.append(spool, 1, 5);
+        List<SpoolRecord> all = spool.peek(5);
+        spool.acknowledge(all.get(3));
+        spool.acknowledge(all.get(1));
+        assertThat(spool.peek(5)).extracting(SpoolRecord::sequenceId).containsExactly(5L);
+        assertThat(spool.peekAfter(all.get(0), 5)).extracting(SpoolRecord::sequenceId).containsExactly(5L);
+    }
+
+    @Test
+    void acknowledgedSegmentsAreDeletedAndRecordsSpanSegments() throws Exception {
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0).segmentSize(8 * 1024);
+        open();
+        Records.append(spool, 1, 300);
+        assertThat(segmentFiles()).hasSizeGreaterThan(5);
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 300));
+
+        SpoolRecord r200 = spool.peek(200).get(199);
+        spool.acknowledge(r200);
+        long left = segmentFiles().size();
+        reopen();
+        assertThat(segmentFiles()).hasSize((int) left);
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(201, 300));
+        assertThat(spool.pendingRecords()).isEqualTo(100);
+        assertThat(spool.pendingBytes()).isEqualTo(100L * (Records.message(201).length + 32));
+    }
+
+    @Test
+    void sequenceIdsContinueAfterEverythingWasAcknowledgedAndDeleted() throws Exception {
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0).segmentSize(8 * 1024);
+        open();
+        Records.append(spool, 1, 100);
+        List<SpoolRecord> all = spool.peek(100);
+        spool.acknowledge(all.get(99));
+        reopen();
+        assertThat(spool.isEmpty()).isTrue();
+        assertThat(segmentFiles()).hasSize(1);
+        assertThat(spool.highestSequenceId()).isEqualTo(100);
+        assertThatThrownBy(() -> spool.append(100, Instant.EPOCH, new byte[1]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("seqId: 100 (expected: > 100, the highest sequence id in this spool)");
+
+        Records.append(spool, 101, 102);
+        reopen();
+        assertThat(Records.readAll(spool)).containsExactly(101L, 102L);
+        spool.acknowledge(spool.peek(2).get(1));
+        reopen();
+        assertThat(spool.highestSequenceId()).isEqualTo(102);
+    }
+
+    @Test
+    void theHighWaterMarkSurvivesWhenEverySegmentFileIsGone() throws Exception {
+        open();
+        Records.append(spool, 1, 40);
+        spool.acknowledge(spool.peek(40).get(39));
+        spool.close();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("segment-")).toList()) {
+                Files.delete(f);
+            }
+        }
+        open();
+        assertThat(spool.highestSequenceId()).isEqualTo(40);
+        assertThat(listener.of("missing")).hasSize(1);
+        Records.append(spool, 41, 41);
+        reopen();
+        assertThat(Records.readAll(spool)).containsExactly(41L);
+        assertThat(listener.of("missing")).hasSize(1);
+    }
+
+    @Test
+    void aSecondOpenInTheSameJvmFailsNamingTheDirectory() throws Exception {
+        open();
+        assertThatThrownBy(() -> Spool.open(SpoolConfig.builder(dir).build()))
+                .isInstanceOf(SpoolUnavailableException.class)
+                .hasMessageContaining("spool directory " + dir.toAbsolutePath())
+                .hasMessageContaining("is in use: another Spool in this JVM has it open");
+        Records.append(spool, 1, 1);
+        assertThat(spool.peek(1)).hasSize(1);
+    }
+
+    @Test
+    void aSecondOpenFromAnotherProcessFailsNamingTheDirectory() throws Exception {
+        open();
+        Process child = new ProcessBuilder(SpoolCrashChild.javaCommand(SpoolCrashChild.class.getName(),
+                "open-only", dir.toString())).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes());
+        assertThat(child.waitFor()).isEqualTo(3);
+        assertThat(out).contains("spool directory " + dir.toAbsolutePath()
+                + " is in use by another process (lock file");
+    }
+
+    @Test
+    void anUnusableDirectoryFailsOpenWithAClearMessage() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        assertThatThrownBy(() -> Spool.open(SpoolConfig.builder(file).build()))
+                .isInstanceOf(SpoolUnavailableException.class)
+                .hasMessageStartingWith("spool directory " + file + " is not usable: ");
+    }
+
+    @Test
+    void theDirectoryCanBeOpenedAgainAfterClose() throws Exception {
+        open();
+        Records.append(spool, 1, 3);
+        reopen();
+        assertThat(spool.pendingRecords()).isEqualTo(3);
+    }
+
+    @Test
+    void appendRefusesAtMaxSizeAndWorksAgainAfterAcknowledgement() throws Exception {
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0).maxSize(64 * 1024);
+        open();
+        long seq = 0;
+        while (spool.append(seq + 1, Records.time(seq + 1), Records.message(seq + 1)) == AppendResult.APPENDED) {
+            seq++;
+        }
+        long accepted = seq;
+        assertThat(spool.sizeOnDisk()).isLessThanOrEqualTo(64 * 1024);
+        assertThat(spool.append(seq + 1, Records.time(seq + 1), Records.message(seq + 1)))
+                .isEqualTo(AppendResult.SPOOL_FULL);
+        assertThat(listener.of("refused")).contains("refused: SPOOL_FULL");
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, accepted));
+
+        List<SpoolRecord> half = spool.peek((int) accepted / 2);
+        spool.acknowledge(half.get(half.size() - 1));
+        Records.append(spool, accepted + 1, accepted + 10);
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(half.size() + 1, accepted + 10));
+    }
+
+    @Test
+    void appendRefusesWhenTheDiskIsNearlyFull() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(10 << 20).fileSystem(fs);
+        fs.usableSpace = (10 << 20) + 100_000;
+        open();
+        Records.append(spool, 1, 5);
+        // Close to the limit, every append looks again; far from it, once per MiB appended.
+        fs.usableSpace = 10 << 20;
+        assertThat(spool.append(6, Records.time(6), Records.message(6))).isEqualTo(AppendResult.DISK_SPACE_LOW);
+        assertThat(listener.of("refused")).containsExactly("refused: DISK_SPACE_LOW");
+        fs.usableSpace = 1L << 30;
+        Records.append(spool, 6, 7);
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 7));
+    }
+
+    @Test
+    void aFailedWriteIsRolledBackAndLaterAppendsWork() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0).fileSystem(fs);
+        open();
+        Records.append(spool, 1, 20);
+        long size = spool.sizeOnDisk();
+        fs.failWrites = true;
+        assertThatThrownBy(() -> spool.append(21, Records.time(21), Records.message(21)))
+                .isInstanceOf(IOException.class).hasMessageContaining("injected");
+        assertThat(listener.of("appendFailed")).hasSize(1);
+        assertThat(spool.sizeOnDisk()).isEqualTo(size);
+        assertThat(Files.size(segmentFiles().get(0))).isEqualTo(size);
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 20));
+
+        fs.failWrites = false;
+        Records.append(spool, 21, 30);
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 30));
+        assertThat(spool.tornTails()).isZero();
+        assertThat(spool.corruptRegions()).isZero();
+    }
+
+    @Test
+    void aFailedWriteThatCouldNotBeTruncatedIsATornTailOnOpen() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0).fileSystem(fs);
+        open();
+        Records.append(spool, 1, 3);
+        spool.close();
+        // What a process killed in the middle of a write leaves: part of a record at the end.
+        Path segment = segmentFiles().get(0);
+        Files.write(segment, java.util.Arrays.copyOf(Records.message(9), 50),
+                java.nio.file.StandardOpenOption.APPEND);
+        open();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 3));
+        assertThat(listener.of("torn")).hasSize(1);
+        Records.append(spool, 4, 4);
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 4));
+    }
+
+    @Test
+    void aRejectedRecordIsMovedAsideCountedAndKeptAcrossReopen() throws Exception {
+        open();
+        Records.append(spool, 1, 3);
+        List<SpoolRecord> all = spool.peek(3);
+        spool.moveAside(all.get(1));
+        spool.acknowledge(all.get(2));
+        assertThat(spool.rejectedRecords()).isEqualTo(1);
+        assertThat(listener.of("movedAside")).containsExactly("movedAside: 2");
+        reopen();
+        assertThat(spool.rejectedRecords()).isEqualTo(1);
+        assertThat(spool.isEmpty()).isTrue();
+        assertThat(Files.size(dir.resolve(Spool.REJECTED_FILE))).isEqualTo(32 + 32 + Records.message(2).length);
+    }
+
+    @Test
+    void theIntervalFlushWritesTheCheckpointInTheBackground() throws Exception {
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0).fsyncInterval(Duration.ofMillis(20));
+        open();
+        Records.append(spool, 1, 3);
+        byte[] before = Files.readAllBytes(dir.resolve(Spool.CHECKPOINT_FILE));
+        spool.acknowledge(spool.peek(1).get(0));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !java.util.Arrays.equals(Files.readAllBytes(dir.resolve(Spool.CHECKPOINT_FILE)), before));
+        assertThat(listener.of("flushFailed")).isEmpty();
+    }
+
+    @Test
+    void anInterruptedCallerDoesNotBreakTheSpool() throws Exception {
+        open();
+        Thread.currentThread().interrupt();
+        try {
+            Records.append(spool, 1, 3);
+            assertThat(spool.peek(3)).hasSize(3);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        Records.append(spool, 4, 4);
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 4));
+    }
+
+    @Test
+    void recordsOfEveryFsyncPolicySurviveReopen() throws Exception {
+        for (FsyncPolicy policy : FsyncPolicy.values()) {
+            Path sub = dir.resolve(policy.name());
+            try (Spool s = Spool.open(SpoolConfig.builder(sub).fsync(policy).minFreeDiskSpace(0).build())) {
+                Records.append(s, 1, 50);
+            }
+            try (Spool s = Spool.open(SpoolConfig.builder(sub).fsync(policy).minFreeDiskSpace(0).build())) {
+                assertThat(Records.readAll(s)).isEqualTo(Records.range(1, 50));
+            }
+        }
+    }
+
+    private List<Path> segmentFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("segment-\\d{19}\\.spool")).sorted().toList();
+        }
+    }
+}
