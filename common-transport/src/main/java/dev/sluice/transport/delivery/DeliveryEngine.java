@@ -1,44 +1,863 @@
 package dev.sluice.transport.delivery;
 
+import dev.sluice.transport.health.AppenderListener;
 import dev.sluice.transport.health.Counters;
+import dev.sluice.transport.health.DeliveryState;
+import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.health.Health;
+import dev.sluice.transport.health.StatusReporter;
+import dev.sluice.transport.net.DeliveryListener;
+import dev.sluice.transport.net.Outbound;
+import dev.sluice.transport.net.SyslogTransport;
+import dev.sluice.transport.net.SyslogTransports;
+import dev.sluice.transport.net.Target;
+import dev.sluice.transport.net.TransportState;
+import dev.sluice.transport.spool.AppendResult;
+import dev.sluice.transport.spool.Spool;
+import dev.sluice.transport.spool.SpoolConfig;
+import dev.sluice.transport.spool.SpoolListener;
+import dev.sluice.transport.spool.SpoolRecord;
+import dev.sluice.transport.syslog.SdElement;
+import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogEncoder;
 import dev.sluice.transport.syslog.SyslogMessage;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The part between an appender and the network: accepts events on the application's threads without ever
- * waiting on the network, keeps them in memory or a durable spool, and delivers them from one delivery thread
- * through a {@link dev.sluice.transport.net.SyslogTransport}, inside the delivery windows, with failover,
- * overflow policy, in-band drop notices, heartbeats and a bounded shutdown.
+ * waiting on the network, keeps them in memory or in a durable spool, and delivers them from one delivery thread
+ * through a {@link SyslogTransport}, inside the delivery windows, with failover, the overflow policy, in-band
+ * drop notices, heartbeats and a bounded shutdown.
  *
- * <p>Work in progress: the implementation lands with issue 4; this is its public contract.
+ * <h2>Accepting (application threads)</h2>
+ * {@link #append} gives the event the next sequence id, formats it (adding {@code [meta sequenceId="n"]}), and
+ * <ul>
+ *   <li>with a spool: appends it to the spool (a write into the OS page cache; forced with
+ *       {@code fsync=always}). The event is then durable; the delivery thread reads it back from the spool.</li>
+ *   <li>without a spool: puts it in a bounded in-memory queue of {@code queueCapacity} events.</li>
+ * </ul>
+ * When there is no room, the {@link OverflowPolicy} applies: drop the new event, drop the oldest, or (only with
+ * {@code block}) wait for room. Every drop is counted by reason and announced in-band: the next message delivered
+ * is preceded by a notice saying how many were dropped and why.
+ *
+ * <p>Urgent events ({@code urgentLevel}) also go to a small in-memory lane that is delivered at once, whatever
+ * the window; with a spool they are spooled as well, and skipped when the spool replay reaches them if their
+ * delivery was confirmed in the meantime (after a restart they may be delivered twice; the sequence id tells).
+ *
+ * <h2>Delivering (one thread per engine)</h2>
+ * The thread {@code sluice-delivery-<name>} offers messages to the transport while the schedule is open and the
+ * rate limit allows, keeping track of what is in flight in offer order. Outcomes come back from the transport's
+ * I/O thread through a queue; a contiguous prefix of finished records is acknowledged in the spool (records the
+ * server refused for good are moved aside first). It waits for work with a bounded park, so a clock that jumps
+ * is re-read within a second.
+ *
+ * <h2>Stopping</h2>
+ * {@link #close()} stops accepting, lets the delivery thread drain for at most {@code shutdownTimeout}, then
+ * closes the transport. What was not delivered stays in the spool, or, without one, is counted as dropped
+ * ({@link DropReason#SHUTDOWN}) and reported. It never waits for a server longer than that bound plus a little.
  */
 public final class DeliveryEngine implements AutoCloseable {
 
+    /** Id of engine-made messages (drop notices, heartbeats): never a sequence id, never spooled. */
+    private static final long INTERNAL_ID = -1;
+    /** In-flight messages at most (beyond the transport's own window); bounds memory in spool mode. */
+    private static final int MAX_IN_FLIGHT = 4096;
+    private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final String META = "meta";
+
     private final EngineSettings settings;
     private final Counters counters = new Counters();
+    private final AppenderListener events;
+    private final SyslogEncoder encoder;
+    private final Spool spool;
+    private final AtomicLong sequence;
+    private final Thread deliveryThread;
+    private final AtomicBoolean accepting = new AtomicBoolean(true);
+    private volatile boolean stopping;
+    private volatile long stopDeadline;
+
+    // memory queue (no spool), and the urgent lane
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final Condition notFull = queueLock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private final ConcurrentLinkedQueue<Pending> urgent = new ConcurrentLinkedQueue<>();
+    private final Set<Long> urgentDone = ConcurrentHashMap.newKeySet();
+
+    // drops not yet announced in-band, by DropReason ordinal
+    private final AtomicLongArray unannounced = new AtomicLongArray(DropReason.values().length);
+
+    // outcomes from the transport's I/O thread
+    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+
+    // delivery-thread state
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private final Map<Long, InFlight> inFlightById = new HashMap<>();
+    private SpoolRecord lastRead;
+    private final RateLimiter rateLimiter;
+    private final Failover failover;
+    private SyslogTransport transport;
+    private long lastActivityNanos;
+
+    // for health
+    private volatile Instant lastAcknowledged;
+    private volatile SyslogMessage template;
+    private volatile boolean tlsFailing;
 
     private DeliveryEngine(EngineSettings settings) {
         this.settings = settings;
-    }
-
-    /** Starts an engine: opens the spool (replaying it first) and connects in the background. */
-    public static DeliveryEngine start(EngineSettings settings) {
-        return new DeliveryEngine(settings);
+        this.encoder = settings.encoder();
+        List<AppenderListener> listeners = List.of(counters,
+                new StatusReporter(settings.name(), settings.diagnostics(), settings.clock(),
+                        StatusReporter.DEFAULT_INTERVAL),
+                settings.listener());
+        this.events = fanOut(listeners);
+        this.spool = openSpool(settings);
+        this.sequence = new AtomicLong(spool == null ? 0 : spool.highestSequenceId());
+        this.rateLimiter = settings.maxBytesPerSecond() == 0 ? RateLimiter.unlimited()
+                : RateLimiter.of(settings.maxBytesPerSecond(), settings.ticker());
+        this.failover = new Failover(settings.targets(), settings.failover(), settings.primaryRetry(),
+                settings.ticker());
+        this.deliveryThread = new Thread(this::deliveryLoop, "sluice-delivery-" + settings.name());
+        this.deliveryThread.setDaemon(true);
     }
 
     /**
-     * Accepts one event on the caller's thread: gives it the next sequence id, formats it, and queues or
-     * spools it. Never waits on the network; waits only under {@link OverflowPolicy#BLOCK} when full.
+     * Starts an engine: opens the spool (its replay comes first) and connects in the background. A spool that
+     * cannot be opened (locked by another process, unusable directory) is reported and the engine runs from
+     * memory instead, so that logging problems never stop the application.
+     */
+    public static DeliveryEngine start(EngineSettings settings) {
+        DeliveryEngine engine = new DeliveryEngine(settings);
+        try {
+            engine.transport = engine.newTransport(engine.failover.current());
+        } catch (RuntimeException e) {
+            engine.closeSpoolQuietly();
+            throw e;
+        }
+        engine.lastActivityNanos = settings.ticker().getAsLong();
+        engine.deliveryThread.start();
+        return engine;
+    }
+
+    private Spool openSpool(EngineSettings s) {
+        if (s.spool() == null) {
+            return null;
+        }
+        try {
+            SpoolListener spoolEvents = new SpoolListener() {
+                @Override
+                public void corruptRegion(Path segment, long offset, long length, String reason, Path quarantinedTo) {
+                    events.spoolProblem("corrupt region in " + segment.getFileName() + " at " + offset + " ("
+                            + length + " octets): " + reason + "; quarantined to " + quarantinedTo);
+                    events.dropped(DropReason.CORRUPT, 1);
+                }
+
+                @Override
+                public void fileQuarantined(Path file, String reason, Path quarantinedTo) {
+                    events.spoolProblem(file.getFileName() + ": " + reason + "; quarantined to " + quarantinedTo);
+                }
+
+                @Override
+                public void segmentsMissing(long first, long last) {
+                    events.spoolProblem("segments " + first + " to " + last + " are missing; skipped");
+                }
+
+                @Override
+                public void flushFailed(IOException error) {
+                    events.spoolProblem("flush failed: " + error.getMessage());
+                }
+            };
+            // The engine's own listener reports spool problems; a listener set on the SpoolConfig is not used.
+            return Spool.open(SpoolConfig.builder(s.spool().directory())
+                    .maxSize(s.spool().maxSize()).segmentSize(s.spool().segmentSize()).fsync(s.spool().fsync())
+                    .fsyncInterval(s.spool().fsyncInterval()).minFreeDiskSpace(s.spool().minFreeDiskSpace())
+                    .listener(spoolEvents).build());
+        } catch (IOException | RuntimeException e) {
+            s.diagnostics().error("RemoteSyslog[" + s.name() + "]: spool " + s.spool().directory()
+                    + " cannot be used, keeping events in memory only: " + e.getMessage(), e);
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ accepting (application threads)
+
+    /**
+     * Accepts one event on the caller's thread: gives it the next sequence id, formats it, and queues or spools
+     * it. Never waits on the network; waits only under {@link OverflowPolicy#BLOCK} when full.
      *
      * @return {@code true} if accepted, {@code false} if it was dropped (counted and reported)
      */
     public boolean append(SyslogMessage message) {
-        return false;
+        if (!accepting.get()) {
+            drop(DropReason.SHUTDOWN);
+            return false;
+        }
+        template = message;
+        long seq = sequence.incrementAndGet();
+        SyslogMessage withSeq = settings.sequenceIds() && message.structuredData().element(META).isEmpty()
+                ? message.toBuilder().addSdElement(SdElement.of(META, "sequenceId", Long.toString(seq))).build()
+                : message;
+        SyslogEncoder.Encoded encoded = encoder.encode(withSeq);
+        byte[] payload = encoded.payload();
+        if (encoded.truncated()) {
+            events.truncated(seq, -1, payload.length);
+        }
+        Pending p = new Pending(seq, message.timestamp(), payload);
+        boolean accepted = spool != null ? spoolAppend(p) : enqueue(p);
+        if (!accepted) {
+            return false;
+        }
+        events.accepted(seq);
+        if (settings.urgency().isUrgent(message.severity().code())) {
+            urgent.add(p);
+        }
+        LockSupport.unpark(deliveryThread);
+        return true;
     }
+
+    private boolean enqueue(Pending p) {
+        queueLock.lock();
+        try {
+            while (queue.size() >= settings.queueCapacity()) {
+                switch (settings.overflow()) {
+                    case DROP_NEWEST -> {
+                        drop(DropReason.QUEUE_FULL);
+                        return false;
+                    }
+                    case DROP_OLDEST -> {
+                        Pending oldest = queue.pollFirst();
+                        queuedBytes -= oldest.payload.length;
+                        drop(DropReason.QUEUE_FULL);
+                    }
+                    case BLOCK -> {
+                        if (!accepting.get()) {
+                            drop(DropReason.SHUTDOWN);
+                            return false;
+                        }
+                        notFull.awaitUninterruptibly();
+                    }
+                }
+            }
+            queue.addLast(p);
+            queuedBytes += p.payload.length;
+            return true;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    private boolean spoolAppend(Pending p) {
+        while (true) {
+            AppendResult result;
+            try {
+                result = spool.append(p.seq, p.eventTime, p.payload);
+            } catch (IOException e) {
+                events.spoolProblem("append failed: " + e.getMessage());
+                drop(DropReason.DISK_FULL);
+                return false;
+            }
+            if (result == AppendResult.APPENDED) {
+                return true;
+            }
+            DropReason reason = result == AppendResult.SPOOL_FULL ? DropReason.SPOOL_FULL : DropReason.DISK_FULL;
+            switch (settings.overflow()) {
+                case DROP_NEWEST -> {
+                    drop(reason);
+                    return false;
+                }
+                case DROP_OLDEST -> {
+                    if (!dropOldestSpooled()) {
+                        drop(reason);
+                        return false;
+                    }
+                    drop(reason);
+                }
+                case BLOCK -> {
+                    if (!accepting.get()) {
+                        drop(DropReason.SHUTDOWN);
+                        return false;
+                    }
+                    queueLock.lock();
+                    try {
+                        notFull.await(100, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        drop(reason);
+                        return false;
+                    } finally {
+                        queueLock.unlock();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Acknowledges the oldest spooled record that is not in flight, making room. */
+    private boolean dropOldestSpooled() {
+        try {
+            List<SpoolRecord> head = spool.peek(1);
+            if (head.isEmpty()) {
+                return false;
+            }
+            SpoolRecord oldest = head.get(0);
+            synchronized (inFlight) {
+                if (!inFlight.isEmpty() || lastRead != null) {
+                    return false; // the delivery thread owns the head; keep it simple and safe
+                }
+                spool.acknowledge(oldest);
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void drop(DropReason reason) {
+        unannounced.incrementAndGet(reason.ordinal());
+        events.dropped(reason, 1);
+    }
+
+    // ------------------------------------------------------------------ delivering (one thread)
+
+    private void deliveryLoop() {
+        try {
+            while (true) {
+                processOutcomes();
+                if (stopping && (nothingLeft() || settings.ticker().getAsLong() - stopDeadline >= 0)) {
+                    break;
+                }
+                maybeSwitchTarget();
+                boolean progress = offerUrgent();
+                Instant now = settings.clock().instant();
+                long waitNanos = MAX_PARK_NANOS;
+                // Without a spool, a stop delivers outside the window too: the alternative is losing the events.
+                if (settings.schedule().isOpen(now) || stopping && spool == null) {
+                    long limited = offerRegular();
+                    progress |= limited == 0;
+                    if (limited > 0) {
+                        waitNanos = Math.min(waitNanos, limited);
+                    }
+                } else {
+                    waitNanos = Math.min(waitNanos, settings.schedule().sleepBeforeRecheck(now,
+                            DeliverySchedule.DEFAULT_MAX_SLEEP).toNanos());
+                }
+                heartbeatIfIdle();
+                if (!progress && outcomes.isEmpty()) {
+                    LockSupport.parkNanos(this, Math.max(1, waitNanos));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            settings.diagnostics().error("RemoteSyslog[" + settings.name() + "]: delivery thread failed", e);
+        } finally {
+            finishStop();
+        }
+    }
+
+    private boolean nothingLeft() {
+        if (!inFlight.isEmpty() || !urgent.isEmpty()) {
+            return false;
+        }
+        if (spool != null) {
+            return spool.isEmpty();
+        }
+        queueLock.lock();
+        try {
+            return queue.isEmpty();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    private boolean offerUrgent() {
+        boolean progress = false;
+        Pending p;
+        while ((p = urgent.peek()) != null) {
+            if (!p.taken.compareAndSet(false, true)) {
+                urgent.poll(); // already sent by the regular path
+                continue;
+            }
+            announceDrops();
+            if (!transport.offer(new Outbound(p.seq, p.payload))) {
+                p.taken.set(false);
+                return progress;
+            }
+            urgent.poll();
+            if (spool == null) {
+                removeFromQueue(p);
+            }
+            track(new InFlight(p.seq, null, p.eventTime, true, p.payload.length));
+            progress = true;
+        }
+        return progress;
+    }
+
+    /** Offers regular messages; returns 0 when something was offered, else how long the rate limit wants. */
+    private long offerRegular() {
+        boolean offered = false;
+        while (inFlight.size() < MAX_IN_FLIGHT) {
+            Pending next = nextRegular();
+            if (next == null) {
+                break;
+            }
+            long delay = rateLimiter.acquireDelayNanos(next.payload.length);
+            if (delay > 0) {
+                unread(next);
+                return offered ? 0 : delay;
+            }
+            announceDrops();
+            if (!transport.offer(new Outbound(next.seq, next.payload))) {
+                unread(next);
+                break;
+            }
+            track(new InFlight(next.seq, next.record, next.eventTime, false, next.payload.length));
+            offered = true;
+        }
+        return offered ? 0 : -1;
+    }
+
+    private Pending nextRegular() {
+        if (spool == null) {
+            queueLock.lock();
+            try {
+                Pending p;
+                while ((p = queue.pollFirst()) != null) {
+                    queuedBytes -= p.payload.length;
+                    notFull.signalAll();
+                    if (p.taken.compareAndSet(false, true)) {
+                        return p;
+                    }
+                }
+                return null;
+            } finally {
+                queueLock.unlock();
+            }
+        }
+        try {
+            while (true) {
+                List<SpoolRecord> next = lastRead == null ? spool.peek(1) : spool.peekAfter(lastRead, 1);
+                if (next.isEmpty()) {
+                    return null;
+                }
+                SpoolRecord r = next.get(0);
+                synchronized (inFlight) {
+                    lastRead = r;
+                }
+                if (urgentDone.remove(r.sequenceId())) {
+                    // delivered through the urgent lane already: done as soon as all before it are
+                    track(new InFlight(r.sequenceId(), r, r.eventTime(), false, r.messageLength()));
+                    outcomes.add(new Outcome(r.sequenceId(), Outcome.Kind.DELIVERED, null));
+                    continue;
+                }
+                return new Pending(r.sequenceId(), r.eventTime(), r.message(), r);
+            }
+        } catch (IOException e) {
+            events.spoolProblem("read failed: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Puts back a message that could not be offered now. */
+    private void unread(Pending p) {
+        if (spool == null) {
+            p.taken.set(false);
+            queueLock.lock();
+            try {
+                queue.addFirst(p);
+                queuedBytes += p.payload.length;
+            } finally {
+                queueLock.unlock();
+            }
+        } else {
+            synchronized (inFlight) {
+                lastRead = inFlight.isEmpty() ? null : lastSpooledInFlight();
+            }
+        }
+    }
+
+    private SpoolRecord lastSpooledInFlight() {
+        SpoolRecord last = null;
+        for (InFlight f : inFlight) {
+            if (f.record != null) {
+                last = f.record;
+            }
+        }
+        return last;
+    }
+
+    private void removeFromQueue(Pending p) {
+        queueLock.lock();
+        try {
+            if (queue.remove(p)) {
+                queuedBytes -= p.payload.length;
+                notFull.signalAll();
+            }
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    private void track(InFlight f) {
+        synchronized (inFlight) {
+            inFlight.addLast(f);
+        }
+        inFlightById.put(f.seq, f);
+        lastActivityNanos = settings.ticker().getAsLong();
+    }
+
+    private void processOutcomes() {
+        Outcome o;
+        boolean any = false;
+        while ((o = outcomes.poll()) != null) {
+            any = true;
+            if (o.seq == INTERNAL_ID) {
+                continue;
+            }
+            InFlight f = inFlightById.remove(o.seq);
+            if (f == null) {
+                continue;
+            }
+            f.done = true;
+            f.rejected = o.kind == Outcome.Kind.REJECTED;
+            if (f.urgent && spool != null) {
+                urgentDone.add(f.seq);
+            }
+        }
+        if (!any) {
+            return;
+        }
+        SpoolRecord ackUpTo = null;
+        synchronized (inFlight) {
+            while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+                InFlight f = inFlight.pollFirst();
+                if (f.record == null) {
+                    continue;
+                }
+                if (f.rejected) {
+                    try {
+                        spool.moveAside(f.record);
+                    } catch (IOException e) {
+                        events.spoolProblem("cannot move a refused record aside: " + e.getMessage());
+                    }
+                }
+                ackUpTo = f.record;
+            }
+            if (inFlight.isEmpty() && ackUpTo != null && ackUpTo == lastRead) {
+                lastRead = ackUpTo;
+            }
+        }
+        if (ackUpTo != null) {
+            try {
+                spool.acknowledge(ackUpTo);
+                synchronized (inFlight) {
+                    if (inFlight.isEmpty() && lastRead == ackUpTo) {
+                        lastRead = null; // read from the acknowledged head again
+                    }
+                }
+            } catch (IOException e) {
+                events.spoolProblem("acknowledge failed: " + e.getMessage());
+            }
+            queueLock.lock();
+            try {
+                notFull.signalAll();
+            } finally {
+                queueLock.unlock();
+            }
+        }
+    }
+
+    /** The in-band notice of drops not yet announced, delivered ahead of the next message. */
+    private void announceDrops() {
+        long[] counts = new long[DropReason.values().length];
+        StringBuilder text = null;
+        long total = 0;
+        for (DropReason reason : DropReason.values()) {
+            long n = unannounced.getAndSet(reason.ordinal(), 0);
+            counts[reason.ordinal()] = n;
+            if (n > 0) {
+                text = text == null ? new StringBuilder() : text.append("; ");
+                text.append(n).append(' ').append(reason.description());
+                total += n;
+            }
+        }
+        if (text == null) {
+            return;
+        }
+        String message = total + " message(s) dropped by Sluice before this one: " + text;
+        if (!transport.offer(new Outbound(INTERNAL_ID, internalMessage(Severity.WARNING, "DROPPED", message)))) {
+            for (int i = 0; i < counts.length; i++) {
+                unannounced.addAndGet(i, counts[i]); // no room now: announce with the next message
+            }
+        }
+    }
+
+    private void heartbeatIfIdle() {
+        Duration heartbeat = settings.heartbeat();
+        if (heartbeat.isZero() || stopping) {
+            return;
+        }
+        long now = settings.ticker().getAsLong();
+        if (now - lastActivityNanos >= heartbeat.toNanos() && inFlight.isEmpty()
+                && transport.state() == TransportState.CONNECTED) {
+            if (transport.offer(new Outbound(INTERNAL_ID, internalMessage(Severity.INFORMATIONAL, "HEARTBEAT",
+                    "heartbeat")))) {
+                lastActivityNanos = now;
+            }
+        }
+    }
+
+    private byte[] internalMessage(Severity severity, String msgId, String text) {
+        SyslogMessage t = template;
+        SyslogMessage.Builder b = SyslogMessage.builder().timestamp(settings.clock().instant()).severity(severity)
+                .msgId(msgId).message(text);
+        if (t != null) {
+            b.facility(t.facility()).hostname(t.hostname()).appName(t.appName()).procId(t.procId());
+        }
+        return encoder.encode(b.build()).payload();
+    }
+
+    // ------------------------------------------------------------------ targets
+
+    private SyslogTransport newTransport(Target target) {
+        return SyslogTransports.create(target, settings.transport(), new TransportEvents(target));
+    }
+
+    private void maybeSwitchTarget() {
+        Target next = failover.decide(transport.state());
+        if (next == null) {
+            return;
+        }
+        List<Outbound> undelivered = transport.close(Duration.ZERO);
+        transport = newTransport(next);
+        // what the old transport still held is offered again, in order, on the new one
+        synchronized (inFlight) {
+            for (InFlight f : inFlight) {
+                inFlightById.remove(f.seq);
+            }
+            inFlight.clear();
+            lastRead = null;
+        }
+        if (spool == null) {
+            queueLock.lock();
+            try {
+                for (int i = undelivered.size() - 1; i >= 0; i--) {
+                    Outbound o = undelivered.get(i);
+                    if (o.id() != INTERNAL_ID) {
+                        queue.addFirst(new Pending(o.id(), settings.clock().instant(), o.payload()));
+                        queuedBytes += o.size();
+                    }
+                }
+            } finally {
+                queueLock.unlock();
+            }
+        }
+    }
+
+    /** Receives the transport's reports on its I/O thread and hands outcomes to the delivery thread. */
+    private final class TransportEvents implements DeliveryListener {
+        private final String target;
+        private boolean everConnected;
+
+        TransportEvents(Target target) {
+            this.target = target.toString();
+        }
+
+        @Override
+        public void delivered(Outbound message) {
+            if (message.id() != INTERNAL_ID) {
+                lastAcknowledged = settings.clock().instant();
+                events.delivered(message.id());
+                if (settings.transport() != null && isRelp()) {
+                    events.acknowledged(message.id());
+                }
+            }
+            outcomes.add(new Outcome(message.id(), Outcome.Kind.DELIVERED, null));
+            LockSupport.unpark(deliveryThread);
+        }
+
+        @Override
+        public void rejected(Outbound message, String reason) {
+            if (message.id() != INTERNAL_ID) {
+                events.rejected(message.id(), reason);
+            }
+            outcomes.add(new Outcome(message.id(), Outcome.Kind.REJECTED, reason));
+            LockSupport.unpark(deliveryThread);
+        }
+
+        @Override
+        public void resent(Outbound message) {
+            if (message.id() != INTERNAL_ID) {
+                events.resent(message.id());
+            }
+        }
+
+        @Override
+        public void writable() {
+            LockSupport.unpark(deliveryThread);
+        }
+
+        @Override
+        public void connected(SocketAddress remote) {
+            tlsFailing = false;
+            failover.connected();
+            events.connected(target, everConnected);
+            everConnected = true;
+            LockSupport.unpark(deliveryThread);
+        }
+
+        @Override
+        public void disconnected(String reason) {
+            failover.disconnected();
+            events.disconnected(target, reason);
+        }
+
+        @Override
+        public void tlsFailure(String reason) {
+            tlsFailing = true;
+            events.tlsFailure(target, reason);
+        }
+
+        @Override
+        public void warning(String message) {
+            settings.diagnostics().warn("RemoteSyslog[" + settings.name() + "]: " + target + ": " + message, null);
+        }
+
+        private boolean isRelp() {
+            return target.startsWith("relp");
+        }
+    }
+
+    // ------------------------------------------------------------------ stopping
+
+    /** Stops: drains for at most {@code shutdownTimeout}, leaves the rest in the spool, never hangs. */
+    @Override
+    public void close() {
+        if (!accepting.compareAndSet(true, false)) {
+            return;
+        }
+        stopDeadline = settings.ticker().getAsLong() + settings.shutdownTimeout().toNanos();
+        stopping = true;
+        queueLock.lock();
+        try {
+            notFull.signalAll();
+        } finally {
+            queueLock.unlock();
+        }
+        LockSupport.unpark(deliveryThread);
+        try {
+            deliveryThread.join(settings.shutdownTimeout().toMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void finishStop() {
+        long left = Math.max(0, stopDeadline - settings.ticker().getAsLong());
+        List<Outbound> undelivered = transport.close(Duration.ofNanos(left));
+        processOutcomes();
+        if (spool == null) {
+            long lost = undelivered.stream().filter(o -> o.id() != INTERNAL_ID).count();
+            queueLock.lock();
+            try {
+                lost += queue.size();
+                queue.clear();
+                queuedBytes = 0;
+            } finally {
+                queueLock.unlock();
+            }
+            if (lost > 0) {
+                events.dropped(DropReason.SHUTDOWN, lost);
+            }
+        } else {
+            try {
+                spool.close();
+            } catch (IOException e) {
+                events.spoolProblem("close failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void closeSpoolQuietly() {
+        if (spool != null) {
+            try {
+                spool.close();
+            } catch (IOException e) {
+                // the original failure is what the caller reports
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ health
 
     /** A snapshot of the engine's state and counters. */
     public Health health() {
-        return null;
+        Instant now = settings.clock().instant();
+        boolean open = settings.schedule().isOpen(now);
+        TransportState ts = transport == null ? TransportState.CONNECTING : transport.state();
+        DeliveryState state;
+        if (!accepting.get() && !deliveryThread.isAlive()) {
+            state = DeliveryState.STOPPED;
+        } else if (!open) {
+            state = DeliveryState.WAITING_FOR_WINDOW;
+        } else if (tlsFailing) {
+            state = DeliveryState.FAILING;
+        } else if (ts == TransportState.CONNECTED) {
+            state = DeliveryState.DELIVERING;
+        } else {
+            state = DeliveryState.DISCONNECTED;
+        }
+        long qRecords;
+        long qBytes;
+        Instant oldest;
+        queueLock.lock();
+        try {
+            qRecords = queue.size();
+            qBytes = queuedBytes;
+            oldest = queue.isEmpty() ? null : queue.peekFirst().eventTime;
+        } finally {
+            queueLock.unlock();
+        }
+        long sRecords = 0;
+        long sBytes = 0;
+        if (spool != null) {
+            try {
+                sRecords = spool.pendingRecords();
+                sBytes = spool.sizeOnDisk();
+                oldest = spool.oldestEventTime().orElse(oldest);
+            } catch (IOException | RuntimeException e) {
+                // a closed spool: report what is known
+            }
+        }
+        synchronized (inFlight) {
+            InFlight first = inFlight.peekFirst();
+            if (first != null && (oldest == null || first.eventTime.isBefore(oldest))) {
+                oldest = first.eventTime;
+            }
+        }
+        return new Health(state, qRecords, qBytes, sRecords, sBytes,
+                oldest == null ? null : Duration.between(oldest, now).isNegative() ? Duration.ZERO
+                        : Duration.between(oldest, now),
+                lastAcknowledged, open ? null : settings.schedule().nextOpening(now), counters.snapshot());
     }
 
     /** The live counters. */
@@ -50,8 +869,170 @@ public final class DeliveryEngine implements AutoCloseable {
         return settings;
     }
 
-    /** Stops: drains for at most {@code shutdownTimeout}, leaves the rest in the spool, never hangs. */
-    @Override
-    public void close() {
+    // ------------------------------------------------------------------ small types
+
+    private static final class Pending {
+        /** Set by whichever path (urgent lane or regular queue) sends it first, so it is sent once. */
+        final AtomicBoolean taken = new AtomicBoolean();
+        final long seq;
+        final Instant eventTime;
+        final byte[] payload;
+        final SpoolRecord record;
+
+        Pending(long seq, Instant eventTime, byte[] payload) {
+            this(seq, eventTime, payload, null);
+        }
+
+        Pending(long seq, Instant eventTime, byte[] payload, SpoolRecord record) {
+            this.seq = seq;
+            this.eventTime = eventTime;
+            this.payload = payload;
+            this.record = record;
+        }
+    }
+
+    private static final class InFlight {
+        final long seq;
+        final SpoolRecord record;
+        final Instant eventTime;
+        final boolean urgent;
+        final int size;
+        boolean done;
+        boolean rejected;
+
+        InFlight(long seq, SpoolRecord record, Instant eventTime, boolean urgent, int size) {
+            this.seq = seq;
+            this.record = record;
+            this.eventTime = eventTime;
+            this.urgent = urgent;
+            this.size = size;
+        }
+    }
+
+    private record Outcome(long seq, Kind kind, String reason) {
+        enum Kind { DELIVERED, REJECTED }
+    }
+
+    private static AppenderListener fanOut(List<AppenderListener> listeners) {
+        List<AppenderListener> all = new CopyOnWriteArrayList<>(listeners);
+        return new AppenderListener() {
+            @Override
+            public void accepted(long sequenceId) {
+                all.forEach(l -> l.accepted(sequenceId));
+            }
+
+            @Override
+            public void dropped(DropReason reason, long count) {
+                all.forEach(l -> l.dropped(reason, count));
+            }
+
+            @Override
+            public void truncated(long sequenceId, int originalOctets, int octets) {
+                all.forEach(l -> l.truncated(sequenceId, originalOctets, octets));
+            }
+
+            @Override
+            public void delivered(long sequenceId) {
+                all.forEach(l -> l.delivered(sequenceId));
+            }
+
+            @Override
+            public void acknowledged(long sequenceId) {
+                all.forEach(l -> l.acknowledged(sequenceId));
+            }
+
+            @Override
+            public void resent(long sequenceId) {
+                all.forEach(l -> l.resent(sequenceId));
+            }
+
+            @Override
+            public void rejected(long sequenceId, String reason) {
+                all.forEach(l -> l.rejected(sequenceId, reason));
+            }
+
+            @Override
+            public void connected(String target, boolean reconnect) {
+                all.forEach(l -> l.connected(target, reconnect));
+            }
+
+            @Override
+            public void disconnected(String target, String reason) {
+                all.forEach(l -> l.disconnected(target, reason));
+            }
+
+            @Override
+            public void tlsFailure(String target, String reason) {
+                all.forEach(l -> l.tlsFailure(target, reason));
+            }
+
+            @Override
+            public void stateChanged(DeliveryState from, DeliveryState to) {
+                all.forEach(l -> l.stateChanged(from, to));
+            }
+
+            @Override
+            public void spoolProblem(String description) {
+                all.forEach(l -> l.spoolProblem(description));
+            }
+        };
+    }
+
+    /** Which target to use: {@code preferPrimary} or {@code roundRobin}, on the delivery thread. */
+    private static final class Failover {
+        private final List<Target> targets;
+        private final FailoverPolicy policy;
+        private final long primaryRetryNanos;
+        private final java.util.function.LongSupplier ticker;
+        private int index;
+        private long switchedAt;
+        private volatile int failuresSinceConnect;
+        private volatile boolean connectedNow;
+
+        Failover(List<Target> targets, FailoverPolicy policy, Duration primaryRetry,
+                java.util.function.LongSupplier ticker) {
+            this.targets = targets;
+            this.policy = policy;
+            this.primaryRetryNanos = primaryRetry.toNanos();
+            this.ticker = ticker;
+        }
+
+        Target current() {
+            return targets.get(index);
+        }
+
+        void connected() {
+            connectedNow = true;
+            failuresSinceConnect = 0;
+        }
+
+        void disconnected() {
+            connectedNow = false;
+            failuresSinceConnect++;
+        }
+
+        /** The target to switch to now, or {@code null} to stay. */
+        Target decide(TransportState state) {
+            if (targets.size() == 1) {
+                return null;
+            }
+            long now = ticker.getAsLong();
+            if (!connectedNow && failuresSinceConnect >= 2) {
+                // two failed attempts in a row on this target: try the next one
+                return switchTo((index + 1) % targets.size(), now);
+            }
+            if (policy == FailoverPolicy.PREFER_PRIMARY && index != 0 && now - switchedAt >= primaryRetryNanos) {
+                return switchTo(0, now);
+            }
+            return null;
+        }
+
+        private Target switchTo(int next, long now) {
+            index = next;
+            switchedAt = now;
+            failuresSinceConnect = 0;
+            connectedNow = false;
+            return targets.get(index);
+        }
     }
 }

@@ -44,8 +44,8 @@ public final class StatusReporter implements AppenderListener {
 
     @Override
     public void truncated(long sequenceId, int originalOctets, int octets) {
-        report("truncated", suppressed -> diagnostics.warn(prefix() + "message " + sequenceId + " truncated from "
-                + originalOctets + " to " + octets + " octets (maxMessageSize)"
+        report("truncated", suppressed -> diagnostics.warn(prefix() + "message " + sequenceId + " truncated"
+                + (originalOctets >= 0 ? " from " + originalOctets : "") + " to " + octets + " octets (maxMessageSize)"
                 + suppressedText(suppressed, "truncation"), null));
     }
 

@@ -69,10 +69,14 @@ public final class RsyslogConfigs {
                 + "template(name=\"" + MSG_TEMPLATE + "\" type=\"string\" string=\"%msg%\\n\")\n";
     }
 
-    /** (f) UDP syslog input on 127.0.0.1. */
+    /**
+     * (f) UDP syslog input on 127.0.0.1, with a 16 MB receive buffer (rsyslog forces it as root) so that a burst
+     * on loopback is not lost while rsyslog is busy: UDP itself is best effort.
+     */
     public static String imudp(int port, String ruleset) {
         return "module(load=\"imudp\")\n"
-                + "input(type=\"imudp\" address=\"127.0.0.1\" port=\"" + port + "\"" + ruleset(ruleset) + ")\n";
+                + "input(type=\"imudp\" address=\"127.0.0.1\" port=\"" + port + "\" rcvbufSize=\"16m\""
+                + ruleset(ruleset) + ")\n";
     }
 
     /**

@@ -110,10 +110,11 @@ class TransportsToRsyslogInteropTest {
 
         for (int i = 0; i < MESSAGES; i++) {
             offer(new Outbound(i, encoder.encode(message(i)).payload()));
-            if (input == Input.UDP && i % 500 == 499) {
+            if (input == Input.UDP && i % 250 == 249) {
                 // UDP has no flow control: pace it so the loopback socket buffer is not the test's subject.
                 int sent = i + 1;
-                await().atMost(LONG).until(() -> Rsyslogd.lines(out).size() >= sent);
+                await().alias("UDP datagrams 0.." + i + " arrived").atMost(LONG)
+                        .until(() -> Rsyslogd.lines(out).size() >= sent);
             }
         }
         await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> Rsyslogd.lines(out).size() >= MESSAGES);
