@@ -348,11 +348,14 @@ public final class DeliveryEngine implements AutoCloseable {
                     break;
                 }
                 maybeSwitchTarget();
-                boolean progress = offerUrgent();
+                // Messages stay with the engine (queue or spool, visible in health) until a session is up; so
+                // after an outage the first message out is the notice of what was dropped meanwhile.
+                boolean connected = transport.state() == TransportState.CONNECTED;
+                boolean progress = connected && offerUrgent();
                 Instant now = settings.clock().instant();
                 long waitNanos = MAX_PARK_NANOS;
                 // Without a spool, a stop delivers outside the window too: the alternative is losing the events.
-                if (settings.schedule().isOpen(now) || stopping && spool == null) {
+                if (connected && (settings.schedule().isOpen(now) || stopping && spool == null)) {
                     long limited = offerRegular();
                     progress |= limited == 0;
                     if (limited > 0) {

@@ -1,0 +1,230 @@
+package dev.sluice.it.engine;
+
+import dev.sluice.relp.server.ReceivedMessage;
+import dev.sluice.relp.server.RelpTestServer;
+import dev.sluice.transport.delivery.DeliveryEngine;
+import dev.sluice.transport.delivery.DeliverySchedule;
+import dev.sluice.transport.delivery.EngineSettings;
+import dev.sluice.transport.delivery.OverflowPolicy;
+import dev.sluice.transport.delivery.UrgencyPolicy;
+import dev.sluice.transport.health.DeliveryState;
+import dev.sluice.transport.health.DropReason;
+import dev.sluice.transport.health.Health;
+import dev.sluice.transport.net.Backoff;
+import dev.sluice.transport.net.Target;
+import dev.sluice.transport.net.TransportSettings;
+import dev.sluice.transport.spool.SpoolConfig;
+import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The delivery engine end to end against the RELP test server. */
+class DeliveryEngineTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Instant EVENT_TIME = Instant.parse("2026-11-27T09:00:00.123456Z");
+
+    @RegisterExtension
+    static final RelpTestServer server = RelpTestServer.builder().build();
+
+    @TempDir
+    Path dir;
+
+    private DeliveryEngine engine;
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private EngineSettings.Builder settings() {
+        return EngineSettings.builder("test")
+                .targets(List.of(Target.parse(server.target())))
+                .transport(TransportSettings.builder().connectTimeout(Duration.ofSeconds(2))
+                        .ackTimeout(Duration.ofSeconds(2)).backoff(() -> Backoff.fixed(Duration.ofMillis(50)))
+                        .build())
+                .shutdownTimeout(Duration.ofSeconds(2));
+    }
+
+    private static SyslogMessage event(int i) {
+        return event(i, Severity.INFORMATIONAL);
+    }
+
+    private static SyslogMessage event(int i, Severity severity) {
+        return SyslogMessage.builder().timestamp(EVENT_TIME).severity(severity).hostname("h").appName("app")
+                .message("event " + i).build();
+    }
+
+    private static Set<Integer> eventNumbers(List<ReceivedMessage> messages) {
+        Set<Integer> seen = new TreeSet<>();
+        for (ReceivedMessage m : messages) {
+            if (m.message().startsWith("event ")) {
+                seen.add(Integer.parseInt(m.message().substring(6)));
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void deliversEveryAcceptedEventWithItsOwnTimeAndASequenceId() {
+        engine = DeliveryEngine.start(settings().build());
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(engine.append(event(i))).isTrue();
+        }
+        List<ReceivedMessage> received = server.awaitMessages(10_000, WAIT);
+        assertThat(eventNumbers(received)).hasSize(10_000);
+        ReceivedMessage first = received.get(0);
+        assertThat(first.timestamp()).isEqualTo("2026-11-27T09:00:00.123456Z");
+        assertThat(first.sdParam("meta", "sequenceId")).contains("1");
+        assertThat(received.get(9_999).sdParam("meta", "sequenceId")).contains("10000");
+        await().atMost(WAIT).until(() -> engine.health().counters().acknowledged() == 10_000);
+        Health health = engine.health();
+        assertThat(health.state()).isEqualTo(DeliveryState.DELIVERING);
+        assertThat(health.counters().accepted()).isEqualTo(10_000);
+        assertThat(health.lastAcknowledgedTime()).isPresent();
+    }
+
+    @Test
+    void dropsNewestWhenMemoryIsFullCountsExactlyAndAnnouncesTheDropsFirst() {
+        server.stop();
+        engine = DeliveryEngine.start(settings().queueCapacity(100).build());
+        long worst = 0;
+        for (int i = 0; i < 10_000; i++) {
+            long t0 = System.nanoTime();
+            engine.append(event(i));
+            worst = Math.max(worst, System.nanoTime() - t0);
+        }
+        long dropped = engine.counters().dropped(DropReason.QUEUE_FULL);
+        assertThat(dropped).isEqualTo(9_900);
+        assertThat(engine.health().counters().accepted()).isEqualTo(100);
+        assertThat(engine.health().queuedRecords()).isEqualTo(100);
+        server.start();
+        List<ReceivedMessage> received = server.awaitMessages(101, WAIT);
+        ReceivedMessage notice = received.get(0);
+        assertThat(notice.msgId()).isEqualTo("DROPPED");
+        assertThat(notice.message()).isEqualTo("9900 message(s) dropped by Sluice before this one: 9900 queue full");
+        assertThat(notice.severity()).isEqualTo(Severity.WARNING.code());
+        assertThat(eventNumbers(received)).hasSize(100).contains(0, 99);
+        long accepted = 100;
+        System.out.printf("overflow: %d accepted, %d dropped, longest append %.3f ms%n", accepted, dropped,
+                worst / 1e6);
+    }
+
+    @Test
+    void keepsEventsOutsideTheWindowAndSendsUrgentOnesAtOnce() {
+        AtomicBoolean open = new AtomicBoolean(false);
+        DeliverySchedule schedule = new DeliverySchedule() {
+            @Override
+            public boolean isOpen(Instant now) {
+                return open.get();
+            }
+
+            @Override
+            public Instant nextOpening(Instant now) {
+                return open.get() ? now : now.plusSeconds(3600);
+            }
+
+            @Override
+            public Instant currentWindowEnd(Instant now) {
+                return open.get() ? Instant.MAX : now;
+            }
+        };
+        engine = DeliveryEngine.start(settings().spool(SpoolConfig.builder(dir.resolve("spool")).build())
+                .schedule(schedule).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code())).build());
+        for (int i = 0; i < 100; i++) {
+            engine.append(event(i));
+        }
+        engine.append(event(1000, Severity.ERROR));
+        assertThat(server.awaitMessages(1, WAIT).get(0).message()).isEqualTo("event 1000");
+        assertThat(engine.health().state()).isEqualTo(DeliveryState.WAITING_FOR_WINDOW);
+        assertThat(engine.health().nextWindow()).isPresent();
+        assertThat(engine.health().spoolRecords()).isGreaterThanOrEqualTo(100);
+        assertThat(server.messages()).hasSize(1);
+
+        open.set(true);
+        await().atMost(WAIT).until(() -> eventNumbers(server.messages()).size() == 101);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+    }
+
+    @Test
+    void spooledEventsSurviveARestartAndSequenceIdsContinue() {
+        server.stop();
+        Path spool = dir.resolve("spool");
+        engine = DeliveryEngine.start(settings().spool(SpoolConfig.builder(spool).build()).build());
+        for (int i = 0; i < 500; i++) {
+            assertThat(engine.append(event(i))).isTrue();
+        }
+        long t0 = System.nanoTime();
+        engine.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        assertThat(engine.health().state()).isEqualTo(DeliveryState.STOPPED);
+
+        server.start();
+        engine = DeliveryEngine.start(settings().spool(SpoolConfig.builder(spool).build()).build());
+        engine.append(event(500));
+        await().atMost(WAIT).until(() -> eventNumbers(server.messages()).size() == 501);
+        assertThat(server.messages()).filteredOn(m -> m.message().equals("event 500")).first()
+                .satisfies(m -> assertThat(m.sdParam("meta", "sequenceId")).contains("501"));
+    }
+
+    @Test
+    void withoutASpoolStopCountsWhatItCouldNotDeliverAsDropped() {
+        server.stop();
+        engine = DeliveryEngine.start(settings().shutdownTimeout(Duration.ofMillis(500)).build());
+        for (int i = 0; i < 50; i++) {
+            engine.append(event(i));
+        }
+        long t0 = System.nanoTime();
+        engine.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1500));
+        assertThat(engine.counters().dropped(DropReason.SHUTDOWN)).isEqualTo(50);
+    }
+
+    @Test
+    void failsOverToTheSecondTargetWhenTheFirstIsDown() {
+        RelpTestServer.Builder unused = RelpTestServer.builder();
+        assertThat(unused).isNotNull();
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        engine = DeliveryEngine.start(settings().targets(List.of(Target.parse("relp://127.0.0.1:" + deadPort),
+                Target.parse(server.target()))).build());
+        for (int i = 0; i < 1000; i++) {
+            engine.append(event(i));
+        }
+        await().atMost(WAIT).until(() -> eventNumbers(server.messages()).size() == 1000);
+    }
+
+    @Test
+    void overflowDropOldestKeepsTheNewest() {
+        server.stop();
+        engine = DeliveryEngine.start(settings().queueCapacity(10).overflow(OverflowPolicy.DROP_OLDEST)
+                .transport(TransportSettings.builder().maxPending(1).connectTimeout(Duration.ofSeconds(1))
+                        .backoff(() -> Backoff.fixed(Duration.ofMillis(50))).build()).build());
+        for (int i = 0; i < 1000; i++) {
+            engine.append(event(i));
+        }
+        assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isGreaterThan(900);
+        server.start();
+        await().atMost(WAIT).until(() -> eventNumbers(server.messages()).contains(999));
+    }
+}
