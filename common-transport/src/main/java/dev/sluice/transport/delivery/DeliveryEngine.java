@@ -5,6 +5,7 @@ import dev.sluice.transport.health.Counters;
 import dev.sluice.transport.health.DeliveryState;
 import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.health.Health;
+import dev.sluice.transport.health.Jmx;
 import dev.sluice.transport.health.StatusReporter;
 import dev.sluice.transport.net.DeliveryListener;
 import dev.sluice.transport.net.Outbound;
@@ -123,6 +124,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private volatile Instant lastAcknowledged;
     private volatile SyslogMessage template;
     private volatile boolean tlsFailing;
+    private AutoCloseable jmx = () -> { };
 
     private DeliveryEngine(EngineSettings settings) {
         this.settings = settings;
@@ -156,6 +158,7 @@ public final class DeliveryEngine implements AutoCloseable {
             throw e;
         }
         engine.lastActivityNanos = settings.ticker().getAsLong();
+        engine.jmx = Jmx.register(settings.name(), engine::health, settings.diagnostics());
         engine.deliveryThread.start();
         return engine;
     }
@@ -771,6 +774,11 @@ public final class DeliveryEngine implements AutoCloseable {
             deliveryThread.join(settings.shutdownTimeout().toMillis() + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            jmx.close();
+        } catch (Exception e) {
+            // unregistering is best effort
         }
     }
 

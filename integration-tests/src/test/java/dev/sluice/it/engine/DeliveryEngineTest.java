@@ -98,6 +98,8 @@ class DeliveryEngineTest {
         assertThat(health.state()).isEqualTo(DeliveryState.DELIVERING);
         assertThat(health.counters().accepted()).isEqualTo(10_000);
         assertThat(health.lastAcknowledgedTime()).isPresent();
+        assertThat(java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                .isRegistered(dev.sluice.transport.health.Jmx.objectName("test"))).isTrue();
     }
 
     @Test
