@@ -121,14 +121,14 @@ public final class AppenderConfig {
         String app = isSet(appName) ? appName.strip() : LocalIdentity.appName();
         String host = isSet(hostname) ? hostname.strip() : LocalIdentity.hostname();
         Facility fac = p.parse("", facility, DEFAULT_FACILITY, Facility::parse);
-        boolean seq = p.parse("", sequenceIds, DEFAULT_SEQUENCE_IDS, v -> bool("sequenceIds", v));
+        Boolean seq = p.parse("", sequenceIds, DEFAULT_SEQUENCE_IDS, v -> bool("sequenceIds", v));
         Duration hb = p.parse("", heartbeat, EngineSettings.DEFAULT_HEARTBEAT, v -> Durations.parse("heartbeat", v));
-        int queue = p.parse("", queueCapacity, EngineSettings.DEFAULT_QUEUE_CAPACITY,
+        Integer queue = p.parse("", queueCapacity, EngineSettings.DEFAULT_QUEUE_CAPACITY,
                 v -> integer("queueCapacity", v, 1, Integer.MAX_VALUE));
         OverflowPolicy ovf = p.parse("", overflow, OverflowPolicy.DEFAULT, OverflowPolicy::parse);
-        long bps = p.parse("", maxBytesPerSecond, DEFAULT_MAX_BYTES_PER_SECOND,
+        Long bps = p.parse("", maxBytesPerSecond, DEFAULT_MAX_BYTES_PER_SECOND,
                 v -> Sizes.parse("maxBytesPerSecond", v));
-        int window = p.parse("", windowSize, TransportSettings.DEFAULT_WINDOW_SIZE,
+        Integer window = p.parse("", windowSize, TransportSettings.DEFAULT_WINDOW_SIZE,
                 v -> integer("windowSize", v, 1, TransportSettings.MAX_WINDOW_SIZE));
         Duration connect = p.parse("", connectTimeout, TransportSettings.DEFAULT_CONNECT_TIMEOUT,
                 v -> positive("connectTimeout", v));
@@ -138,13 +138,13 @@ public final class AppenderConfig {
         FailoverPolicy fail = p.parse("", failover, FailoverPolicy.DEFAULT, FailoverPolicy::parse);
         Duration retry = p.parse("", primaryRetry, EngineSettings.DEFAULT_PRIMARY_RETRY,
                 v -> Durations.parse("primaryRetry", v));
-        int rebind = p.parse("", rebindInterval, TransportSettings.DEFAULT_REBIND_INTERVAL,
+        Integer rebind = p.parse("", rebindInterval, TransportSettings.DEFAULT_REBIND_INTERVAL,
                 v -> integer("rebindInterval", v, 0, Integer.MAX_VALUE));
         Duration ttl = p.parse("", connectionTtl, EngineSettings.DEFAULT_CONNECTION_TTL,
                 v -> Durations.parse("connectionTtl", v));
         int defaultMax = targets != null && targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.UDP)
                 ? SyslogEncoder.DEFAULT_MAX_DATAGRAM_MESSAGE_SIZE : SyslogEncoder.DEFAULT_MAX_MESSAGE_SIZE;
-        int maxSize = p.parse("", maxMessageSize, defaultMax, v -> messageSize(v));
+        Integer maxSize = p.parse("", maxMessageSize, defaultMax, v -> messageSize(v));
         Duration shutdown = p.parse("", shutdownTimeout, EngineSettings.DEFAULT_SHUTDOWN_TIMEOUT,
                 v -> Durations.parse("shutdownTimeout", v));
         String sdId = p.parse("", mdcId, EventMapper.DEFAULT_MDC_ID, AppenderConfig::mdcId);
