@@ -1,0 +1,240 @@
+package dev.sluice.log4j2;
+
+import dev.sluice.transport.appender.AppenderConfig;
+import dev.sluice.transport.appender.DeliveryWindowOptions;
+import dev.sluice.transport.appender.RemoteSyslogSink;
+import dev.sluice.transport.appender.ResolvedConfig;
+import dev.sluice.transport.appender.SpoolOptions;
+import dev.sluice.transport.appender.TlsOptions;
+import dev.sluice.transport.delivery.EngineSettings;
+import dev.sluice.transport.event.EventMapper;
+import dev.sluice.transport.health.Diagnostics;
+
+import java.io.Serializable;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.appender.AppenderLoggingException;
+import org.apache.logging.log4j.core.Core;
+import org.apache.logging.log4j.core.Filter;
+import org.apache.logging.log4j.core.Layout;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.apache.logging.log4j.core.config.plugins.Plugin;
+import org.apache.logging.log4j.core.config.plugins.PluginBuilderAttribute;
+import org.apache.logging.log4j.core.config.plugins.PluginBuilderFactory;
+import org.apache.logging.log4j.core.config.plugins.PluginElement;
+import org.apache.logging.log4j.status.StatusLogger;
+
+/**
+ * The Log4j2 plugin {@code RemoteSyslog}: ships events to a syslog server over UDP, TCP, TLS or RELP.
+ *
+ * <pre>{@code
+ * <RemoteSyslog name="central" target="relp+tls://logs.example.com:2514" appName="billing">
+ *   <Tls caFile="/etc/pki/ca.pem" certFile="/etc/pki/app.pem" keyFile="/etc/pki/app.key"/>
+ *   <Spool directory="/var/spool/billing-logs" maxSize="1 GB"/>
+ *   <DeliveryWindow begin="22:00" end="04:00" stagger="30m" urgentLevel="ERROR"/>
+ * </RemoteSyslog>
+ * }</pre>
+ *
+ * Options and defaults are DESIGN's, checked by the core's {@link AppenderConfig}. A bad value is reported through
+ * the {@link StatusLogger}, naming the option and the value, and the appender is not created; the application
+ * starts anyway. An optional nested layout replaces the formatted message (and the stack trace) as MSG; without
+ * one, MSG is the formatted message followed by the full stack trace.
+ */
+@Plugin(name = "RemoteSyslog", category = Core.CATEGORY_NAME, elementType = Appender.ELEMENT_TYPE, printObject = true)
+public final class RemoteSyslogAppender extends AbstractAppender {
+
+    private static final StatusLogger LOGGER = StatusLogger.getLogger();
+
+    /** The status logger as the core's diagnostics sink. */
+    static final Diagnostics STATUS = new Diagnostics() {
+        @Override
+        public void warn(String message, Throwable cause) {
+            LOGGER.warn(message, cause);
+        }
+
+        @Override
+        public void error(String message, Throwable cause) {
+            LOGGER.error(message, cause);
+        }
+
+        @Override
+        public void info(String message) {
+            LOGGER.info(message);
+        }
+    };
+
+    private final ResolvedConfig config;
+    private volatile RemoteSyslogSink sink;
+
+    private RemoteSyslogAppender(String name, Filter filter, Layout<? extends Serializable> layout,
+            boolean ignoreExceptions, Property[] properties, ResolvedConfig config) {
+        super(name, filter, layout, ignoreExceptions, properties);
+        this.config = config;
+    }
+
+    @PluginBuilderFactory
+    public static <B extends Builder<B>> B newBuilder() {
+        return new Builder<B>().asBuilder();
+    }
+
+    /** The checked settings this appender's engine runs with. */
+    public EngineSettings engineSettings() {
+        return config.engineSettings();
+    }
+
+    /** The event mapping this appender uses. */
+    public EventMapper mapper() {
+        return config.mapper();
+    }
+
+    @Override
+    public void start() {
+        try {
+            sink = RemoteSyslogSink.open(config.engineSettings(), config.mapper());
+        } catch (RuntimeException e) {
+            LOGGER.error("RemoteSyslog {}: {}", getName(), e.getMessage(), e);
+        }
+        super.start();
+    }
+
+    @Override
+    public boolean stop(long timeout, TimeUnit timeUnit) {
+        setStopping();
+        boolean stopped = super.stop(timeout, timeUnit, false);
+        RemoteSyslogSink s = sink;
+        if (s != null) {
+            s.close();
+        }
+        setStopped();
+        return stopped;
+    }
+
+    @Override
+    public void append(LogEvent event) {
+        RemoteSyslogSink s = sink;
+        if (s == null) {
+            return; // the engine failed to start; reported once by start()
+        }
+        try {
+            s.append(new Log4jEventView(event, getLayout()));
+        } catch (RuntimeException e) {
+            if (!ignoreExceptions()) {
+                throw new AppenderLoggingException("RemoteSyslog " + getName() + ": " + e.getMessage(), e);
+            }
+            error("RemoteSyslog " + getName() + ": " + e.getMessage(), event, e);
+        }
+    }
+
+    /** Attributes and nested elements of {@code <RemoteSyslog>}, as written; see DESIGN for each option. Filled by Log4j2 and
+     * checked by the core as strings, hence no setters ({@code log4j.public.setter} suppressed). */
+    public static class Builder<B extends Builder<B>> extends AbstractAppender.Builder<B>
+            implements org.apache.logging.log4j.core.util.Builder<RemoteSyslogAppender> {
+
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String target;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String format;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String framing;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String appName;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String hostname;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String facility;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String sequenceIds;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String heartbeat;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String queueCapacity;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String overflow;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String maxBytesPerSecond;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String windowSize;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String connectTimeout;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String ackTimeout;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String reconnectDelay;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String failover;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String primaryRetry;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String rebindInterval;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String connectionTtl;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String maxMessageSize;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String shutdownTimeout;
+        @SuppressWarnings("log4j.public.setter")
+        @PluginBuilderAttribute private String mdcId;
+        @PluginElement("Tls") private TlsOptions tls;
+        @PluginElement("Spool") private SpoolOptions spool;
+        @PluginElement("DeliveryWindow") private DeliveryWindowOptions[] deliveryWindows;
+
+        /**
+         * Checks every option with the core; reports each problem through the {@link StatusLogger}.
+         *
+         * @return the appender, or {@code null} when an option is wrong
+         */
+        @Override
+        public RemoteSyslogAppender build() {
+            String name = getName() == null ? "RemoteSyslog" : getName();
+            ResolvedConfig resolved = toConfig().resolve(name, STATUS);
+            for (String warning : resolved.warnings()) {
+                LOGGER.warn("RemoteSyslog {}: {}", name, warning);
+            }
+            if (!resolved.isValid()) {
+                for (String error : resolved.errors()) {
+                    LOGGER.error("RemoteSyslog {}: {}", name, error);
+                }
+                return null;
+            }
+            return new RemoteSyslogAppender(name, getFilter(), getLayout(), isIgnoreExceptions(),
+                    getPropertyArray(), resolved);
+        }
+
+        private AppenderConfig toConfig() {
+            AppenderConfig c = new AppenderConfig();
+            c.setTarget(target);
+            c.setFormat(format);
+            c.setFraming(framing);
+            c.setAppName(appName);
+            c.setHostname(hostname);
+            c.setFacility(facility);
+            c.setSequenceIds(sequenceIds);
+            c.setHeartbeat(heartbeat);
+            c.setQueueCapacity(queueCapacity);
+            c.setOverflow(overflow);
+            c.setMaxBytesPerSecond(maxBytesPerSecond);
+            c.setWindowSize(windowSize);
+            c.setConnectTimeout(connectTimeout);
+            c.setAckTimeout(ackTimeout);
+            c.setReconnectDelay(reconnectDelay);
+            c.setFailover(failover);
+            c.setPrimaryRetry(primaryRetry);
+            c.setRebindInterval(rebindInterval);
+            c.setConnectionTtl(connectionTtl);
+            c.setMaxMessageSize(maxMessageSize);
+            c.setShutdownTimeout(shutdownTimeout);
+            c.setMdcId(mdcId);
+            c.setTls(tls);
+            c.setSpool(spool);
+            if (deliveryWindows != null) {
+                for (DeliveryWindowOptions w : deliveryWindows) {
+                    c.addDeliveryWindow(w);
+                }
+            }
+            return c;
+        }
+    }
+}

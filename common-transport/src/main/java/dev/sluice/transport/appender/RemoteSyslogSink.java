@@ -1,0 +1,68 @@
+package dev.sluice.transport.appender;
+
+import dev.sluice.transport.delivery.DeliveryEngine;
+import dev.sluice.transport.delivery.DeliveryEngines;
+import dev.sluice.transport.delivery.EngineSettings;
+import dev.sluice.transport.event.AppendGuard;
+import dev.sluice.transport.event.EventMapper;
+import dev.sluice.transport.event.LogEventView;
+
+import java.util.Objects;
+
+/**
+ * What a started appender holds, the same in both front-ends: the event mapper and a lease on the shared
+ * {@link DeliveryEngine}. {@link #append} guards against our own logging, maps and hands over.
+ *
+ * <p>Thread-safe. {@link #close()} releases the lease; the engine stops when its last lease goes.
+ */
+public final class RemoteSyslogSink implements AutoCloseable {
+
+    private final EventMapper mapper;
+    private final DeliveryEngines.Lease lease;
+    private final AppendGuard guard = new AppendGuard();
+
+    private RemoteSyslogSink(EventMapper mapper, DeliveryEngines.Lease lease) {
+        this.mapper = mapper;
+        this.lease = lease;
+    }
+
+    /**
+     * Acquires the engine for {@code settings} from the shared registry and starts it if it is not running yet.
+     *
+     * @throws IllegalStateException if the engine cannot be started (its message is for the status channel)
+     */
+    public static RemoteSyslogSink open(EngineSettings settings, EventMapper mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        return new RemoteSyslogSink(mapper, DeliveryEngines.shared().acquire(settings));
+    }
+
+    /**
+     * Maps the event and hands it to the engine, on the caller's thread. Events from Sluice's own threads or from
+     * inside this call are ignored (see {@link AppendGuard}).
+     *
+     * @return {@code true} if the engine accepted the event
+     */
+    public boolean append(LogEventView event) {
+        if (!guard.enter()) {
+            return false;
+        }
+        try {
+            return lease.engine().append(mapper.map(event));
+        } finally {
+            guard.exit();
+        }
+    }
+
+    public EventMapper mapper() {
+        return mapper;
+    }
+
+    public DeliveryEngine engine() {
+        return lease.engine();
+    }
+
+    @Override
+    public void close() {
+        lease.close();
+    }
+}

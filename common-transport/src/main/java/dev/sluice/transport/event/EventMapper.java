@@ -1,0 +1,183 @@
+package dev.sluice.transport.event;
+
+import dev.sluice.transport.syslog.Facility;
+import dev.sluice.transport.syslog.SdElement;
+import dev.sluice.transport.syslog.SdParam;
+import dev.sluice.transport.syslog.SyslogMessage;
+
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Turns a {@link LogEventView} into a {@link SyslogMessage}: the one definition of the event mapping, used by both
+ * front-ends, so that the same event gives the same octets whichever framework logged it.
+ *
+ * <table>
+ * <caption>What goes where</caption>
+ * <tr><th>syslog field</th><th>from</th></tr>
+ * <tr><td>PRI</td><td>the configured {@code facility}; the severity from the level by {@link Levels}' table
+ *     (FATAL 2, ERROR 3, WARN 4, INFO 6, DEBUG and TRACE 7)</td></tr>
+ * <tr><td>TIMESTAMP</td><td>the event's own time (never the send time), in UTC, to the microsecond</td></tr>
+ * <tr><td>HOSTNAME, APP-NAME</td><td>{@code hostname} and {@code appName}, configured or discovered once</td></tr>
+ * <tr><td>PROCID</td><td>this JVM's process id</td></tr>
+ * <tr><td>MSGID</td><td>none (NILVALUE)</td></tr>
+ * <tr><td>{@code [log@32473 logger="…" thread="…" level="…"]}</td><td>logger name, thread name and the level's
+ *     name; always present</td></tr>
+ * <tr><td>{@code [mdc@32473 key="value" …]}</td><td>the MDC, keys sorted, each key made a valid PARAM-NAME by
+ *     {@link SdElement#sanitizeName}; left out when the MDC is empty. The SD-ID is the {@code mdcId} option</td></tr>
+ * <tr><td>{@code [marker@32473 name="…" …]}</td><td>one {@code name} parameter per marker, in the framework's
+ *     order; left out without markers</td></tr>
+ * <tr><td>MSG</td><td>the message (or the layout's output) without trailing line breaks, then, if there is an
+ *     exception, LF and its full stack trace with causes and suppressed exceptions</td></tr>
+ * </table>
+ * The engine adds {@code [meta sequenceId="n"]} when {@code sequenceIds} is on. 32473 is the example enterprise
+ * number of RFC 5612.
+ *
+ * <p>Immutable and thread-safe; runs on the application's thread, once per event.
+ */
+public final class EventMapper {
+
+    /** Default {@code mdcId}: the SD-ID of the MDC element. */
+    public static final String DEFAULT_MDC_ID = "mdc@32473";
+    /** SD-ID of the element with logger, thread and level. */
+    public static final String LOG_ID = "log@32473";
+    /** SD-ID of the element with the markers. */
+    public static final String MARKER_ID = "marker@32473";
+
+    private final Facility facility;
+    private final String hostname;
+    private final String appName;
+    private final String procId;
+    private final String mdcId;
+
+    private EventMapper(Builder b) {
+        this.facility = b.facility;
+        this.hostname = b.hostname;
+        this.appName = b.appName;
+        this.procId = b.procId;
+        this.mdcId = b.mdcId;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Facility facility() {
+        return facility;
+    }
+
+    public String hostname() {
+        return hostname;
+    }
+
+    public String appName() {
+        return appName;
+    }
+
+    public String procId() {
+        return procId;
+    }
+
+    public String mdcId() {
+        return mdcId;
+    }
+
+    /** The message for one event; reads every part of the event once. */
+    public SyslogMessage map(LogEventView event) {
+        String level = event.levelName();
+        SyslogMessage.Builder m = SyslogMessage.builder()
+                .timestamp(event.timestamp(), ZoneOffset.UTC)
+                .facility(facility)
+                .severity(Levels.severityOf(level))
+                .hostname(hostname)
+                .appName(appName)
+                .procId(procId);
+        m.addSdElement(SdElement.of(LOG_ID, "logger", nonNull(event.loggerName()), "thread",
+                nonNull(event.threadName()), "level", nonNull(level)));
+        Map<String, String> mdc = event.mdc();
+        if (!mdc.isEmpty()) {
+            List<SdParam> params = new ArrayList<>(mdc.size());
+            for (Map.Entry<String, String> e : new TreeMap<>(mdc).entrySet()) {
+                params.add(new SdParam(SdElement.sanitizeName(e.getKey()), nonNull(e.getValue())));
+            }
+            m.addSdElement(new SdElement(mdcId, params));
+        }
+        List<String> markers = event.markers();
+        if (!markers.isEmpty()) {
+            List<SdParam> params = new ArrayList<>(markers.size());
+            for (String marker : markers) {
+                params.add(new SdParam("name", nonNull(marker)));
+            }
+            m.addSdElement(new SdElement(MARKER_ID, params));
+        }
+        String text = stripTrailingLineBreaks(nonNull(event.message()));
+        String trace = event.thrownText();
+        m.message(trace == null ? text : text.isEmpty() ? trace : text + '\n' + trace);
+        return m.build();
+    }
+
+    static String stripTrailingLineBreaks(String text) {
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
+    @Override
+    public String toString() {
+        return "EventMapper[" + facility + ", hostname=" + hostname + ", appName=" + appName + ", procId=" + procId
+                + ", mdcId=" + mdcId + "]";
+    }
+
+    /** Builder; defaults: facility USER, this JVM's pid, {@value #DEFAULT_MDC_ID}, no hostname or appName. */
+    public static final class Builder {
+        private Facility facility = SyslogMessage.DEFAULT_FACILITY;
+        private String hostname;
+        private String appName;
+        private String procId = Long.toString(ProcessHandle.current().pid());
+        private String mdcId = DEFAULT_MDC_ID;
+
+        private Builder() {
+        }
+
+        public Builder facility(Facility facility) {
+            this.facility = Objects.requireNonNull(facility, "facility");
+            return this;
+        }
+
+        public Builder hostname(String hostname) {
+            this.hostname = hostname;
+            return this;
+        }
+
+        public Builder appName(String appName) {
+            this.appName = appName;
+            return this;
+        }
+
+        public Builder procId(String procId) {
+            this.procId = procId;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if {@code mdcId} is not a valid SD-ID */
+        public Builder mdcId(String mdcId) {
+            SdElement.of(mdcId); // checks the name
+            this.mdcId = mdcId;
+            return this;
+        }
+
+        public EventMapper build() {
+            return new EventMapper(this);
+        }
+    }
+}
