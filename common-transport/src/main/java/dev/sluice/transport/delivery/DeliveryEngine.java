@@ -369,6 +369,10 @@ public final class DeliveryEngine implements AutoCloseable {
                             DeliverySchedule.DEFAULT_MAX_SLEEP).toNanos());
                 }
                 heartbeatIfIdle();
+                if (stopping) {
+                    // wake at the stop deadline, not up to a full park after it
+                    waitNanos = Math.min(waitNanos, stopDeadline - settings.ticker().getAsLong());
+                }
                 if (!progress && outcomes.isEmpty()) {
                     LockSupport.parkNanos(this, Math.max(1, waitNanos));
                 }
