@@ -117,6 +117,8 @@ class EngineFailoverTest {
                 distinctNumbers(secondary.messages()).size(), duplicates(all),
                 engine.health().counters().resent(), engine.health().counters().reconnects());
         assertThat(distinctNumbers(all)).containsExactlyElementsOf(range(0, 13_000));
+        // secondary, primary, secondary, primary at least: every session after the first is a reconnect
+        assertThat(engine.health().counters().reconnects()).isGreaterThanOrEqualTo(3);
     }
 
     @Test
