@@ -94,6 +94,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final AtomicLong sequence;
     private final Thread deliveryThread;
     private final AtomicBoolean accepting = new AtomicBoolean(true);
+    private final AtomicBoolean everConnected = new AtomicBoolean();
     private volatile boolean stopping;
     private volatile long stopDeadline;
 
@@ -369,6 +370,10 @@ public final class DeliveryEngine implements AutoCloseable {
                             DeliverySchedule.DEFAULT_MAX_SLEEP).toNanos());
                 }
                 heartbeatIfIdle();
+                if (stopping) {
+                    // wake at the stop deadline, not up to a full park after it
+                    waitNanos = Math.min(waitNanos, stopDeadline - settings.ticker().getAsLong());
+                }
                 if (!progress && outcomes.isEmpty()) {
                     LockSupport.parkNanos(this, Math.max(1, waitNanos));
                 }
@@ -682,7 +687,6 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Receives the transport's reports on its I/O thread and hands outcomes to the delivery thread. */
     private final class TransportEvents implements DeliveryListener {
         private final String target;
-        private boolean everConnected;
 
         TransportEvents(Target target) {
             this.target = target.toString();
@@ -726,8 +730,8 @@ public final class DeliveryEngine implements AutoCloseable {
         public void connected(SocketAddress remote) {
             tlsFailing = false;
             failover.connected();
-            events.connected(target, everConnected);
-            everConnected = true;
+            // a session after the engine's first one is a reconnect, also when failover opened it on another target
+            events.connected(target, everConnected.getAndSet(true));
             LockSupport.unpark(deliveryThread);
         }
 

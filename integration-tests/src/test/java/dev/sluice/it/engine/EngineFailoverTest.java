@@ -1,0 +1,151 @@
+package dev.sluice.it.engine;
+
+import static dev.sluice.it.engine.NumberedEvents.distinctNumbers;
+import static dev.sluice.it.engine.NumberedEvents.duplicates;
+import static dev.sluice.it.engine.NumberedEvents.event;
+import static dev.sluice.it.engine.NumberedEvents.quickTransport;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.relp.server.ReceivedMessage;
+import dev.sluice.relp.server.RelpTestServer;
+import dev.sluice.transport.delivery.DeliveryEngine;
+import dev.sluice.transport.delivery.EngineSettings;
+import dev.sluice.transport.delivery.FailoverPolicy;
+import dev.sluice.transport.health.DropReason;
+import dev.sluice.transport.net.Target;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Failover between two RELP servers (issue 4, item 6): a down primary sends everything to the secondary,
+ * {@code preferPrimary} goes back after {@code primaryRetry}, and across every switch each event arrives at least
+ * once on one of the two servers. {@code roundRobin} moves on only when its current target fails.
+ */
+class EngineFailoverTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final RelpTestServer primary = RelpTestServer.builder().build();
+    @RegisterExtension
+    final RelpTestServer secondary = RelpTestServer.builder().build();
+
+    private DeliveryEngine engine;
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private EngineSettings.Builder settings(FailoverPolicy policy, Duration primaryRetry) {
+        return EngineSettings.builder("failover-" + policy)
+                .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
+                .transport(quickTransport()).failover(policy).primaryRetry(primaryRetry)
+                .shutdownTimeout(Duration.ofSeconds(2));
+    }
+
+    private Set<Long> bothServers() {
+        List<ReceivedMessage> all = new ArrayList<>(primary.messages());
+        all.addAll(secondary.messages());
+        return distinctNumbers(all);
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.range(from, to).boxed().toList();
+    }
+
+    private void append(long from, long to) {
+        for (long i = from; i < to; i++) {
+            assertThat(engine.append(event(i))).isTrue();
+        }
+    }
+
+    @Test
+    void preferPrimaryUsesTheSecondaryWhileThePrimaryIsDownGoesBackAfterPrimaryRetryAndLosesNothing() {
+        primary.stop();
+        engine = DeliveryEngine.start(settings(FailoverPolicy.PREFER_PRIMARY, Duration.ofSeconds(1)).build());
+
+        // 1. Primary down: everything reaches the secondary.
+        append(0, 1_000);
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == 1_000);
+        assertThat(primary.messages()).isEmpty();
+
+        // 2. Primary back: after primaryRetry the engine returns to it, and new events go there.
+        long backAt = System.nanoTime();
+        primary.start();
+        await().atMost(WAIT).until(() -> primary.server().activeSessions() > 0);
+        System.out.printf("failover: back on the primary %d ms after it returned (primaryRetry 1 s)%n",
+                Duration.ofNanos(System.nanoTime() - backAt).toMillis());
+        int secondaryBefore = secondary.messages().size();
+        append(1_000, 2_000);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).containsAll(range(1_000, 2_000)));
+        assertThat(distinctNumbers(secondary.messages())).doesNotContainAnyElementsOf(range(1_000, 2_000));
+        assertThat(secondary.messages()).hasSize(secondaryBefore);
+
+        // 3. Primary killed mid-stream (connection reset, unacknowledged frames lost with it): the engine goes to
+        //    the secondary, tries the primary again every second, and with RELP nothing is lost.
+        append(2_000, 7_000);
+        primary.kill();
+        append(7_000, 12_000);
+        await().atMost(WAIT).until(() -> bothServers().size() == 12_000);
+        assertThat(bothServers()).containsExactlyElementsOf(range(0, 12_000));
+        assertThat(distinctNumbers(secondary.messages())).containsAnyElementsOf(range(7_000, 12_000));
+        assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isZero();
+
+        // 4. Primary back again: new events go to it.
+        primary.start();
+        await().atMost(WAIT).until(() -> primary.server().activeSessions() > 0);
+        int secondaryNow = secondary.messages().size();
+        append(12_000, 13_000);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).containsAll(range(12_000, 13_000)));
+        assertThat(secondary.messages()).hasSize(secondaryNow);
+
+        List<ReceivedMessage> all = new ArrayList<>(primary.messages());
+        all.addAll(secondary.messages());
+        System.out.printf("failover: %d events, %d on the primary, %d on the secondary, %d duplicates, "
+                + "%d resent, %d reconnects%n", 13_000, distinctNumbers(primary.messages()).size(),
+                distinctNumbers(secondary.messages()).size(), duplicates(all),
+                engine.health().counters().resent(), engine.health().counters().reconnects());
+        assertThat(distinctNumbers(all)).containsExactlyElementsOf(range(0, 13_000));
+        // secondary, primary, secondary, primary at least: every session after the first is a reconnect
+        assertThat(engine.health().counters().reconnects()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void roundRobinStaysOnTheTargetThatWorksAndMovesOnOnlyWhenItFails() {
+        primary.stop();
+        engine = DeliveryEngine.start(settings(FailoverPolicy.ROUND_ROBIN, Duration.ofMillis(500)).build());
+
+        append(0, 500);
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == 500);
+
+        // The first target is back, but round robin has no preferred target: it stays where it is (well past the
+        // primaryRetry that preferPrimary would use).
+        primary.start();
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+                .until(() -> primary.server().activeSessions() == 0);
+        append(500, 1_000);
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == 1_000);
+        assertThat(primary.messages()).isEmpty();
+
+        // The second target fails: the next in the ring takes over.
+        secondary.stop();
+        append(1_000, 1_500);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).containsAll(range(1_000, 1_500)));
+        assertThat(bothServers()).containsExactlyElementsOf(range(0, 1_500));
+        Set<Long> onBoth = new TreeSet<>(distinctNumbers(primary.messages()));
+        onBoth.retainAll(distinctNumbers(secondary.messages()));
+        System.out.printf("roundRobin: 1,500 events, %d on both targets (resent around the switch)%n",
+                onBoth.size());
+    }
+}
