@@ -72,7 +72,13 @@ final class LogbackEventView implements LogEventView {
 
     @Override
     public Map<String, String> mdc() {
-        Map<String, String> mdc = event.getMDCPropertyMap();
+        Map<String, String> mdc;
+        try {
+            mdc = event.getMDCPropertyMap();
+        } catch (NullPointerException noMdcAdapter) {
+            // A LoggerContext made by hand without setMDCAdapter(): Logback itself cannot read the MDC then.
+            return Map.of();
+        }
         return mdc == null ? Map.of() : mdc;
     }
 

@@ -68,9 +68,12 @@ public final class Demo {
                 Demo.class.getClassLoader(), Demo.class.getResource("/demo-log4j2.xml").toURI());
         Logger log4jLogger = LogManager.getContext(Demo.class.getClassLoader(), false).getLogger("billing.orders");
         LoggerContext logback = new LoggerContext();
+        logback.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         JoranConfigurator joran = new JoranConfigurator();
         joran.setContext(logback);
         joran.doConfigure(Demo.class.getResource("/demo-logback.xml"));
+        // Problems of the Logback configuration are in its status manager; show them like Logback would.
+        new ch.qos.logback.core.util.StatusPrinter2().printInCaseOfErrorsOrWarnings(logback);
         org.slf4j.Logger logbackLogger = logback.getLogger("billing.payments");
 
         // 3. log from both, kill the server at a third, start it again a few seconds later
