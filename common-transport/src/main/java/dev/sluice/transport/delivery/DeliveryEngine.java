@@ -12,6 +12,7 @@ import dev.sluice.transport.net.Outbound;
 import dev.sluice.transport.net.SyslogTransport;
 import dev.sluice.transport.net.SyslogTransports;
 import dev.sluice.transport.net.Target;
+import dev.sluice.transport.net.TransportSettings;
 import dev.sluice.transport.net.TransportState;
 import dev.sluice.transport.spool.AppendResult;
 import dev.sluice.transport.spool.Spool;
@@ -650,7 +651,9 @@ public final class DeliveryEngine implements AutoCloseable {
     // ------------------------------------------------------------------ targets
 
     private SyslogTransport newTransport(Target target) {
-        return SyslogTransports.create(target, settings.transport(), new TransportEvents(target));
+        TransportSettings transportSettings = settings.connectionTtl().isZero() ? settings.transport()
+                : settings.transport().toBuilder().connectionTtl(settings.connectionTtl()).build();
+        return SyslogTransports.create(target, transportSettings, new TransportEvents(target));
     }
 
     private void maybeSwitchTarget() {

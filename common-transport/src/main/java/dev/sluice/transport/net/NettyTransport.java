@@ -236,6 +236,22 @@ abstract class NettyTransport implements SyslogTransport {
     /** Writes what the backlog and the protocol allow, then flushes once. */
     abstract void pump();
 
+    /**
+     * Runs {@code expire} on the event loop once {@code connectionTtl} has passed on {@code conn}, if it is still
+     * the current connection. Does nothing when {@code connectionTtl} is off.
+     */
+    final void scheduleTtl(Connection conn, Runnable expire) {
+        java.time.Duration ttl = settings.connectionTtl();
+        if (ttl.isZero()) {
+            return;
+        }
+        loop.schedule(() -> {
+            if (conn == current && conn.ready && !isTerminated()) {
+                expire.run();
+            }
+        }, ttl.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
     /** The session ended; forget its protocol state (unanswered messages are requeued by the caller). */
     void sessionLost(Connection conn) {
     }

@@ -90,6 +90,10 @@ final class RelpTransport extends NettyTransport {
         closeTxnr = -1;
         rebinding = false;
         sentOnSession = 0;
+        scheduleTtl(conn, () -> {
+            rebinding = true; // no new frames; once the outstanding ones are answered, close and reconnect
+            pump();
+        });
         openTxnr = next();
         Channel ch = conn.channel;
         ch.writeAndFlush(RelpFrame.of(openTxnr, RelpCommands.OPEN, RelpOffers.clientOffers().format()), ch.voidPromise());

@@ -56,6 +56,10 @@ final class TcpTransport extends NettyTransport {
     @Override
     void sessionStarted(Connection conn) {
         sentOnSession = 0;
+        scheduleTtl(conn, () -> {
+            conn.reconnectNow = true;
+            pump();
+        });
         sessionReady(conn);
     }
 
@@ -116,7 +120,7 @@ final class TcpTransport extends NettyTransport {
         if (conn.reconnectNow) {
             // rebindInterval reached: close once the writes are done, then reconnect at once
             ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) ->
-                    conn.fail("rebinding after " + sentOnSession + " messages (rebindInterval)"));
+                    conn.fail("rebinding after " + sentOnSession + " messages (rebindInterval or connectionTtl)"));
         }
     }
 }

@@ -34,6 +34,8 @@ public final class TransportSettings {
     public static final Framing DEFAULT_FRAMING = Framing.OCTET_COUNTING;
     /** Default {@code rebindInterval}: 0 messages, off. */
     public static final int DEFAULT_REBIND_INTERVAL = 0;
+    /** Default {@code connectionTtl}: zero, off. */
+    public static final Duration DEFAULT_CONNECTION_TTL = Duration.ZERO;
     /** Default {@code maxRejectAttempts}: a message answered {@code 500} is retried 3 times, then given up. */
     public static final int DEFAULT_MAX_REJECT_ATTEMPTS = 3;
     /** Default {@code maxPending}: 8192 messages held by a transport before {@code offer} says no. */
@@ -50,6 +52,7 @@ public final class TransportSettings {
     private final Framing framing;
     private final TlsSettings tls;
     private final int rebindInterval;
+    private final Duration connectionTtl;
     private final int maxRejectAttempts;
     private final int maxPending;
     private final Clock clock;
@@ -65,6 +68,7 @@ public final class TransportSettings {
         framing = b.framing;
         tls = b.tls;
         rebindInterval = b.rebindInterval;
+        connectionTtl = b.connectionTtl;
         maxRejectAttempts = b.maxRejectAttempts;
         maxPending = b.maxPending;
         clock = b.clock;
@@ -92,6 +96,7 @@ public final class TransportSettings {
         b.framing = framing;
         b.tls = tls;
         b.rebindInterval = rebindInterval;
+        b.connectionTtl = connectionTtl;
         b.maxRejectAttempts = maxRejectAttempts;
         b.maxPending = maxPending;
         b.clock = clock;
@@ -140,6 +145,14 @@ public final class TransportSettings {
         return rebindInterval;
     }
 
+    /**
+     * How long one connection may be used before it is ended cleanly and a new one opened (for load balancers);
+     * zero is off. RELP waits for the outstanding acks first, so nothing is resent because of it.
+     */
+    public Duration connectionTtl() {
+        return connectionTtl;
+    }
+
     /** RELP: times a message answered {@code 500} is sent again before it is given up as rejected. */
     public int maxRejectAttempts() {
         return maxRejectAttempts;
@@ -169,7 +182,7 @@ public final class TransportSettings {
     public String toString() {
         return "TransportSettings{connectTimeout=" + connectTimeout + ", ackTimeout=" + ackTimeout
                 + ", reconnectDelay=" + reconnectDelay + ", initialReconnectDelay=" + initialReconnectDelay
-                + ", windowSize=" + windowSize + ", framing=" + framing + ", rebindInterval=" + rebindInterval
+                + ", windowSize=" + windowSize + ", framing=" + framing + ", rebindInterval=" + rebindInterval + ", connectionTtl=" + connectionTtl
                 + ", maxRejectAttempts=" + maxRejectAttempts + ", maxPending=" + maxPending
                 + (tls != null ? ", tls=" + tls : "") + "}";
     }
@@ -184,6 +197,7 @@ public final class TransportSettings {
         private Framing framing = DEFAULT_FRAMING;
         private TlsSettings tls;
         private int rebindInterval = DEFAULT_REBIND_INTERVAL;
+        private Duration connectionTtl = DEFAULT_CONNECTION_TTL;
         private int maxRejectAttempts = DEFAULT_MAX_REJECT_ATTEMPTS;
         private int maxPending = DEFAULT_MAX_PENDING;
         private Clock clock = Clock.systemUTC();
@@ -231,6 +245,15 @@ public final class TransportSettings {
 
         public Builder rebindInterval(int rebindInterval) {
             this.rebindInterval = range("rebindInterval", rebindInterval, 0, Integer.MAX_VALUE);
+            return this;
+        }
+
+        public Builder connectionTtl(Duration connectionTtl) {
+            Objects.requireNonNull(connectionTtl, "connectionTtl");
+            if (connectionTtl.isNegative()) {
+                throw new IllegalArgumentException("connectionTtl: " + connectionTtl + " (expected: >= 0)");
+            }
+            this.connectionTtl = connectionTtl;
             return this;
         }
 

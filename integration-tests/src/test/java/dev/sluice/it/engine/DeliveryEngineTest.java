@@ -229,4 +229,35 @@ class DeliveryEngineTest {
         server.start();
         await().atMost(WAIT).until(() -> eventNumbers(server.messages()).contains(999));
     }
+
+    @Test
+    void sendsAHeartbeatWhileIdle() {
+        engine = DeliveryEngine.start(settings().heartbeat(Duration.ofMillis(200)).build());
+        engine.append(event(0));
+        await().atMost(WAIT).until(() -> server.messages().stream().filter(m -> "HEARTBEAT".equals(m.msgId()))
+                .count() >= 2);
+        ReceivedMessage heartbeat = server.messages().stream().filter(m -> "HEARTBEAT".equals(m.msgId()))
+                .findFirst().orElseThrow();
+        assertThat(heartbeat.appName()).isEqualTo("app");
+        assertThat(heartbeat.hostname()).isEqualTo("h");
+    }
+
+    @Test
+    void connectionTtlEndsSessionsCleanlyAndLosesNothing() {
+        engine = DeliveryEngine.start(settings().connectionTtl(Duration.ofMillis(200)).build());
+        long sessionsBefore = server.server().sessionsOpened();
+        for (int round = 0; round < 5; round++) {
+            int base = round * 1000;
+            for (int i = 0; i < 1000; i++) {
+                engine.append(event(base + i));
+            }
+            int expected = base + 1000;
+            await().atMost(WAIT).until(() -> eventNumbers(server.messages()).size() == expected);
+            long opened = server.server().sessionsOpened();
+            await().atMost(WAIT).until(() -> server.server().sessionsOpened() > opened);
+        }
+        assertThat(server.server().sessionsOpened() - sessionsBefore).isGreaterThanOrEqualTo(5);
+        assertThat(server.server().duplicateCount()).isZero();
+        assertThat(engine.counters().snapshot().resent()).isZero();
+    }
 }
