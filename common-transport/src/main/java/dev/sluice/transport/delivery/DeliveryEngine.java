@@ -56,7 +56,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>with a spool: appends it to the spool (a write into the OS page cache; forced with
  *       {@code fsync=always}). The event is then durable; the delivery thread reads it back from the spool.</li>
- *   <li>without a spool: puts it in a bounded in-memory queue of {@code queueCapacity} events.</li>
+ *   <li>without a spool: puts it in a bounded in-memory queue of {@code queueCapacity} events and at most
+ *       {@value #MAX_QUEUE_BYTES} octets.</li>
  * </ul>
  * When there is no room, the {@link OverflowPolicy} applies: drop the new event, drop the oldest, or (only with
  * {@code block}) wait for room. Every drop is counted by reason and announced in-band: the next message delivered
@@ -86,6 +87,11 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 4096;
     private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final String META = "meta";
+    /**
+     * Octets the in-memory queue may hold besides its {@code queueCapacity} events: 64 MiB, so that large messages
+     * cannot make the queue a memory problem (65,536 events of 8 KiB would be 512 MiB).
+     */
+    static final long MAX_QUEUE_BYTES = 64L << 20;
 
     private final EngineSettings settings;
     private final Counters counters = new Counters();
@@ -244,7 +250,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private boolean enqueue(Pending p) {
         queueLock.lock();
         try {
-            while (queue.size() >= settings.queueCapacity()) {
+            while (queue.size() >= settings.queueCapacity()
+                    || !queue.isEmpty() && queuedBytes + p.payload.length > MAX_QUEUE_BYTES) {
                 switch (settings.overflow()) {
                     case DROP_NEWEST -> {
                         drop(DropReason.QUEUE_FULL);
