@@ -19,6 +19,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -62,6 +63,24 @@ abstract class NettyTransport implements SyslogTransport {
     final TransportSettings settings;
     final DeliveryListener listener;
     final EventLoop loop;
+
+    /** Looks up host names off the event loops; daemon threads named {@code sluice-dns-N}, idle ones end. */
+    private static final java.util.concurrent.ThreadPoolExecutor RESOLVER = newResolver();
+
+    /** The target's address as last looked up; set on the event loop before a channel is opened. */
+    InetSocketAddress resolved;
+
+    private static java.util.concurrent.ThreadPoolExecutor newResolver() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "sluice-dns-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
     private final TransportEventLoops.Lease lease;
     private final Backoff backoff;
 
@@ -271,7 +290,7 @@ abstract class NettyTransport implements SyslogTransport {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .handler(initializer(conn, ssl));
-        return bootstrap.connect(target.host(), target.port());
+        return bootstrap.connect(resolved);
     }
 
     ChannelInitializer<Channel> initializer(Connection conn, SslContext ssl) {
@@ -411,6 +430,36 @@ abstract class NettyTransport implements SyslogTransport {
         }
         Connection conn = new Connection();
         current = conn;
+        // Host names are looked up on a resolver thread: a slow DNS server must never stall the event loop,
+        // which every transport of the JVM shares.
+        try {
+            RESOLVER.execute(() -> {
+                InetSocketAddress address = new InetSocketAddress(target.host(), target.port());
+                loop.execute(() -> connectResolved(conn, ssl, address));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            conn.closeReason = "cannot look up " + target.host() + ": " + describe(e);
+            sessionEnded(conn);
+        }
+    }
+
+    private void connectResolved(Connection conn, SslContext ssl, InetSocketAddress address) {
+        if (terminated) {
+            conn.ended = true; // closed while the name was being looked up: nothing was opened
+            if (current == conn) {
+                current = null;
+            }
+            return;
+        }
+        if (conn != current || conn.ended) {
+            return;
+        }
+        if (address.isUnresolved()) {
+            conn.closeReason = "cannot resolve " + target.host() + " for " + target;
+            sessionEnded(conn);
+            return;
+        }
+        resolved = address;
         ChannelFuture future;
         try {
             future = openChannel(conn, ssl);

@@ -49,12 +49,7 @@ final class UdpTransport extends NettyTransport {
 
     @Override
     void sessionStarted(Connection conn) {
-        InetSocketAddress address = new InetSocketAddress(target.host(), target.port());
-        if (address.isUnresolved()) {
-            conn.fail("cannot resolve " + target.host() + " for " + target);
-            return;
-        }
-        remote = address;
+        remote = resolved; // looked up off the event loop before the channel was opened
         sessionReady(conn);
     }
 
