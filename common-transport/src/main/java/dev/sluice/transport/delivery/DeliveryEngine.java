@@ -111,6 +111,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long queuedBytes;
     private final ConcurrentLinkedQueue<Pending> urgent = new ConcurrentLinkedQueue<>();
+    // spool mode: application threads number and append one at a time
+    private final ReentrantLock spoolOrder = new ReentrantLock();
     private final Set<Long> urgentDone = ConcurrentHashMap.newKeySet();
 
     // drops not yet announced in-band, by DropReason ordinal
@@ -225,6 +227,35 @@ public final class DeliveryEngine implements AutoCloseable {
             return false;
         }
         template = message;
+        Pending p;
+        if (spool != null) {
+            // The spool takes records in sequence-id order only: numbering and appending are one step, or a
+            // thread that drew a lower id after another would be refused.
+            spoolOrder.lock();
+            try {
+                p = pending(message);
+                if (!spoolAppend(p)) {
+                    return false;
+                }
+            } finally {
+                spoolOrder.unlock();
+            }
+        } else {
+            p = pending(message);
+            if (!enqueue(p)) {
+                return false;
+            }
+        }
+        events.accepted(p.seq);
+        if (settings.urgency().isUrgent(message.severity().code())) {
+            urgent.add(p);
+        }
+        LockSupport.unpark(deliveryThread);
+        return true;
+    }
+
+    /** Gives the event the next sequence id and formats it. */
+    private Pending pending(SyslogMessage message) {
         long seq = sequence.incrementAndGet();
         SyslogMessage withSeq = settings.sequenceIds() && message.structuredData().element(META).isEmpty()
                 ? message.toBuilder().addSdElement(SdElement.of(META, "sequenceId", Long.toString(seq))).build()
@@ -234,17 +265,7 @@ public final class DeliveryEngine implements AutoCloseable {
         if (encoded.truncated()) {
             events.truncated(seq, -1, payload.length);
         }
-        Pending p = new Pending(seq, message.timestamp(), payload);
-        boolean accepted = spool != null ? spoolAppend(p) : enqueue(p);
-        if (!accepted) {
-            return false;
-        }
-        events.accepted(seq);
-        if (settings.urgency().isUrgent(message.severity().code())) {
-            urgent.add(p);
-        }
-        LockSupport.unpark(deliveryThread);
-        return true;
+        return new Pending(seq, message.timestamp(), payload);
     }
 
     private boolean enqueue(Pending p) {
