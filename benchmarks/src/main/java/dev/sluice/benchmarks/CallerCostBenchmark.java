@@ -170,7 +170,7 @@ public class CallerCostBenchmark {
         logback.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         JoranConfigurator joran = new JoranConfigurator();
         joran.setContext(logback);
-        String xml = "<configuration>" + appenders + "<root level=\"INFO\"><appender-ref ref=\"out\"/></root>"
+        String xml = "<configuration><statusListener class=\"ch.qos.logback.core.status.NopStatusListener\"/>" + appenders + "<root level=\"INFO\"><appender-ref ref=\"out\"/></root>"
                 + "</configuration>";
         joran.doConfigure(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         logbackLogger = logback.getLogger("bench");
