@@ -36,7 +36,13 @@ public final class Levels {
      * {@link Severity#NOTICE}, the syslog default.
      */
     public static Severity severityOf(String levelName) {
-        Severity s = levelSeverity(levelName);
+        // Per event: the frameworks pass their own upper-case names, so try them as they are before the
+        // trim + toUpperCase of the general path (a copy of the name on every event otherwise).
+        Severity s = exactSeverity(levelName);
+        if (s != null) {
+            return s;
+        }
+        s = levelSeverity(levelName);
         return s != null ? s : Severity.NOTICE;
     }
 
@@ -54,6 +60,20 @@ public final class Levels {
             return Severity.parse(value);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(option, value, EXPECTED);
+        }
+    }
+
+    private static Severity exactSeverity(String levelName) {
+        if (levelName == null) {
+            return null;
+        }
+        switch (levelName) {
+            case "FATAL": return Severity.CRITICAL;
+            case "ERROR": return Severity.ERROR;
+            case "WARN": return Severity.WARNING;
+            case "INFO": return Severity.INFORMATIONAL;
+            case "DEBUG": case "TRACE": return Severity.DEBUG;
+            default: return null;
         }
     }
 

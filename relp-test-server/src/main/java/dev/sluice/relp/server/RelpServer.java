@@ -307,6 +307,18 @@ public final class RelpServer implements AutoCloseable {
     }
 
     void record(long sessionId, int txnr, SocketAddress remote, String peerSubject, byte[] raw) throws Exception {
+        MessageSink sink = settings.sink();
+        if (!settings.recordMessages() && sink == null) {
+            // Counting only: nobody will see the parsed message (the parser never throws, so skipping it
+            // changes no answer). Parsing here cost the receiver about a third of its CPU in the throughput runs.
+            synchronized (recordLock) {
+                messageCount++;
+                if (waiters > 0) {
+                    recordLock.notifyAll();
+                }
+            }
+            return;
+        }
         ParsedSyslog parsed = SyslogParser.parse(raw);
         ReceivedMessage message;
         synchronized (recordLock) {
@@ -320,7 +332,6 @@ public final class RelpServer implements AutoCloseable {
                 recordLock.notifyAll();
             }
         }
-        MessageSink sink = settings.sink();
         if (sink != null) {
             sink.accept(message);
         }

@@ -1,0 +1,327 @@
+package dev.sluice.benchmarks.e2e;
+
+import com.teragrep.rlp_01.RelpBatch;
+import com.teragrep.rlp_01.RelpConnection;
+
+import dev.sluice.relp.server.RelpServer;
+import dev.sluice.relp.server.TestCertificates;
+import dev.sluice.transport.tls.AuthMode;
+import dev.sluice.transport.tls.TlsSettings;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.LoggerContext;
+
+/**
+ * End-to-end throughput on loopback: N messages of ~200 octets, timed from the first send until the receiver has
+ * counted all N. Not JMH: one shot per scenario after a warm-up of its own (same sender, same receiver), so the
+ * figure includes the drain at the end, as a user would see it.
+ *
+ * <pre>
+ * mvn -B -q -pl benchmarks -am package -DskipTests
+ * java -Xmx2g -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
+ *     dev.sluice.benchmarks.e2e.EndToEnd [--count 1000000] [--warmup 100000] [scenario ...]
+ * </pre>
+ *
+ * Scenarios ({@code all} when none is given): {@code sluice-relp}, {@code sluice-relp-tls}, {@code sluice-tcp},
+ * {@code sluice-tls}, {@code log4j2-syslog-tcp}, {@code log4j2-syslog-ssl}, {@code rlp01-relp},
+ * {@code sluice-relp-rsyslog}, {@code rlp01-rsyslog}, {@code omrelp-rsyslog}, {@code imptcp-rsyslog}.
+ * "sluice-*" go through the Log4j2 {@code RemoteSyslog} appender (logger.info on one thread, overflow=block,
+ * no spool) and so through the delivery engine; the receivers are the RELP test server with
+ * {@code recordMessages(false)}, a plain/TLS LF line counter, or a private rsyslogd (imrelp/imptcp → omfile
+ * writing 2 octets per message, counted by file size).
+ */
+public final class EndToEnd {
+
+    private static final String BODY_PAD;
+
+    static {
+        char[] pad = new char[54];
+        Arrays.fill(pad, 'x');
+        BODY_PAD = new String(pad);
+    }
+
+    private final int count;
+    private final int warmup;
+    private final Path work;
+    private final Map<String, double[]> results = new LinkedHashMap<>();
+    private TestCertificates.PemFiles serverPem;
+    private TestCertificates.PemFiles clientPem;
+    private TestCertificates.Issued serverCert;
+    private Path trustStore;
+
+    private EndToEnd(int count, int warmup) throws IOException {
+        this.count = count;
+        this.warmup = warmup;
+        this.work = Files.createTempDirectory("sluice-e2e");
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = 1_000_000;
+        int warmup = 100_000;
+        List<String> scenarios = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--count" -> count = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                default -> scenarios.add(args[i]);
+            }
+        }
+        if (scenarios.isEmpty() || scenarios.contains("all")) {
+            scenarios = List.of("sluice-relp", "sluice-relp-tls", "sluice-tcp", "sluice-tls", "log4j2-syslog-tcp",
+                    "log4j2-syslog-ssl", "sluice-relp-rsyslog", "rlp01-rsyslog", "omrelp-rsyslog",
+                    "imptcp-rsyslog");
+        }
+        System.setProperty("log4j2.statusLoggerLevel", "WARN");
+        EndToEnd e = new EndToEnd(count, warmup);
+        e.certificates();
+        System.out.printf("%d messages, warm-up %d, %d cores, java %s%n", count, warmup,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        for (String s : scenarios) {
+            e.run(s);
+        }
+        System.out.println();
+        System.out.println("| scenario | messages | seconds | msg/s | MB/s (wire, where counted) |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        for (Map.Entry<String, double[]> r : e.results.entrySet()) {
+            double[] v = r.getValue();
+            System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s |%n", r.getKey(), (long) v[0], v[1],
+                    v[0] / v[1], v[2] > 0 ? String.format(Locale.ROOT, "%.1f", v[2] / v[1] / 1e6) : "–");
+        }
+        System.exit(0);
+    }
+
+    private void certificates() throws Exception {
+        TestCertificates.Authority ca = TestCertificates.newAuthority("Bench CA");
+        serverCert = ca.issue("localhost").sans("localhost", "127.0.0.1").build();
+        serverPem = serverCert.writePem(work, "server");
+        clientPem = ca.issue("bench-client").sans("bench-client").build().writePem(work, "client");
+        trustStore = ca.writeTrustStore(work.resolve("trust.p12"), "PKCS12", "changeit".toCharArray());
+    }
+
+    private SSLContext serverSslContext() throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("server", serverCert.privateKey(), "changeit".toCharArray(),
+                new Certificate[] {serverCert.certificate(), serverCert.issuer().certificate()});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    private void run(String scenario) throws Exception {
+        System.out.printf("== %s%n", scenario);
+        switch (scenario) {
+            case "sluice-relp", "sluice-relp-tls" -> {
+                boolean tls = scenario.endsWith("tls");
+                RelpServer.Builder b = RelpServer.builder().recordMessages(false);
+                if (tls) {
+                    b.tls(TlsSettings.builder().caFile(serverPem.caFile()).certFile(serverPem.certFile())
+                            .keyFile(serverPem.keyFile()).authMode(AuthMode.X509_NAME)
+                            .permittedPeers(List.of("bench-client")).build());
+                }
+                try (RelpServer server = b.build().start()) {
+                    viaSluice(scenario, (tls ? "relp+tls" : "relp") + "://localhost:" + server.port(), tls,
+                            server::messageCount, () -> 0);
+                }
+            }
+            case "sluice-tcp", "sluice-tls" -> {
+                boolean tls = scenario.endsWith("tls");
+                try (LineCounter counter = new LineCounter(tls ? serverSslContext() : null)) {
+                    viaSluice(scenario, (tls ? "tls" : "tcp") + "://localhost:" + counter.port(), tls,
+                            counter::count, counter::octets);
+                }
+            }
+            case "log4j2-syslog-tcp", "log4j2-syslog-ssl" -> {
+                boolean tls = scenario.endsWith("ssl");
+                try (LineCounter counter = new LineCounter(tls ? serverSslContext() : null)) {
+                    String ssl = tls ? "<SSL protocol=\"TLSv1.3\"><TrustStore location=\"" + trustStore
+                            + "\" password=\"changeit\" type=\"PKCS12\"/></SSL>" : "";
+                    String appender = "<Syslog name=\"out\" host=\"127.0.0.1\" port=\"" + counter.port()
+                            + "\" protocol=\"" + (tls ? "SSL" : "TCP") + "\" format=\"RFC5424\" appName=\"bench\""
+                            + " facility=\"USER\" newLine=\"true\" includeMDC=\"false\">" + ssl + "</Syslog>";
+                    // Log4j2's RFC 5424 line has no [meta sequenceId] and a shorter header: pad its MSG so that
+                    // the octets on the wire match ours (~200).
+                    viaLog4j(scenario, appender, counter::count, counter::octets, BODY_PAD + "y".repeat(77));
+                }
+            }
+            case "rlp01-relp" -> {
+                try (RelpServer server = RelpServer.builder().recordMessages(false).build().start()) {
+                    viaRlp01(scenario, server.port(), server::messageCount);
+                }
+            }
+            case "sluice-relp-rsyslog", "rlp01-rsyslog", "imptcp-rsyslog", "omrelp-rsyslog" -> {
+                int relpPort = freePort();
+                int tcpPort = freePort();
+                try (PrivateRsyslog rsyslog = PrivateRsyslog.receiver(work.resolve(scenario), relpPort, tcpPort)) {
+                    switch (scenario) {
+                        case "sluice-relp-rsyslog" -> viaSluice(scenario, "relp://127.0.0.1:" + relpPort, false,
+                                rsyslog::count, () -> 0);
+                        case "rlp01-rsyslog" -> viaRlp01(scenario, relpPort, rsyslog::count);
+                        case "imptcp-rsyslog" -> viaRawTcp(scenario, tcpPort, rsyslog::count);
+                        default -> {
+                            int fwdPort = freePort();
+                            try (PrivateRsyslog fwd = PrivateRsyslog.omrelpForwarder(work.resolve(scenario + "-fwd"),
+                                    fwdPort, relpPort, 1024)) {
+                                viaRawTcp(scenario, fwdPort, rsyslog::count);
+                            }
+                        }
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        }
+    }
+
+    private void viaSluice(String scenario, String target, boolean tls, LongSupplier received, LongSupplier octets)
+            throws Exception {
+        String tlsElement = tls ? "<Tls caFile=\"" + clientPem.caFile() + "\" certFile=\"" + clientPem.certFile()
+                + "\" keyFile=\"" + clientPem.keyFile() + "\" authMode=\"x509/name\" permittedPeers=\"localhost\"/>"
+                : "";
+        String framing = target.startsWith("tcp") || target.startsWith("tls") ? " framing=\"lf\"" : "";
+        viaLog4j(scenario, "<RemoteSyslog name=\"out\" target=\"" + target + "\" appName=\"bench\" overflow=\"block\""
+                + framing + " " + System.getProperty("sluice.e2e.attributes", "") + ">" + tlsElement + "</RemoteSyslog>", received, octets, BODY_PAD);
+    }
+
+    private void viaLog4j(String scenario, String appender, LongSupplier received, LongSupplier octets, String pad)
+            throws Exception {
+        Path config = work.resolve(scenario + "-log4j2.xml");
+        Files.writeString(config, "<Configuration status=\"WARN\"><Appenders>" + appender + "</Appenders><Loggers>"
+                + "<Root level=\"INFO\"><AppenderRef ref=\"out\"/></Root></Loggers></Configuration>");
+        LoggerContext ctx = new LoggerContext(scenario, null, config.toUri());
+        ctx.start();
+        try {
+            Logger logger = ctx.getLogger("bench");
+            measure(scenario, received, octets, (from, to) -> {
+                for (long i = from; i < to; i++) {
+                    logger.info("event {} {}", i, pad);
+                }
+            });
+        } finally {
+            ctx.stop(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private void viaRlp01(String scenario, int port, LongSupplier received) throws Exception {
+        RelpConnection relp = new RelpConnection();
+        relp.connect("127.0.0.1", port);
+        try {
+            measure(scenario, received, () -> 0, (from, to) -> {
+                try {
+                    for (long i = from; i < to; ) {
+                        RelpBatch batch = new RelpBatch();
+                        for (int k = 0; k < 1024 && i < to; k++, i++) {
+                            batch.insert(line(i, false));
+                        }
+                        relp.commit(batch);
+                        if (!batch.verifyTransactionAll()) {
+                            throw new IllegalStateException("rlp_01 batch not acknowledged");
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        } finally {
+            try {
+                relp.disconnect();
+            } catch (Exception e) {
+                relp.tearDown();
+            }
+        }
+    }
+
+    private void viaRawTcp(String scenario, int port, LongSupplier received) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port);
+             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024)) {
+            measure(scenario, received, () -> 0, (from, to) -> {
+                try {
+                    for (long i = from; i < to; i++) {
+                        out.write(line(i, true));
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
+    /** A pre-formatted RFC 5424 message like the appenders', ~200 octets. */
+    private static byte[] line(long i, boolean lf) {
+        String s = "<14>1 " + Instant.now() + " localhost bench - - [meta sequenceId=\"" + i + "\"] event " + i
+                + " " + BODY_PAD + (lf ? "\n" : "");
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private interface Sender {
+        void send(long from, long to) throws Exception;
+    }
+
+    private void measure(String scenario, LongSupplier received, LongSupplier octets, Sender sender)
+            throws Exception {
+        long base = received.getAsLong();
+        sender.send(0, warmup);
+        await(received, base + warmup, scenario + " warm-up");
+        base = received.getAsLong();
+        long octetBase = octets.getAsLong();
+        long start = System.nanoTime();
+        sender.send(warmup, (long) warmup + count);
+        long sent = System.nanoTime();
+        await(received, base + count, scenario);
+        long end = System.nanoTime();
+        double seconds = (end - start) / 1e9;
+        double wire = octets.getAsLong() - octetBase;
+        System.out.printf(Locale.ROOT, "%s: %,d in %.2f s (sender returned after %.2f s) = %,.0f msg/s%s%n",
+                scenario, count, seconds, (sent - start) / 1e9, count / seconds,
+                wire > 0 ? String.format(Locale.ROOT, ", %.0f octets/msg on the wire", wire / count) : "");
+        results.put(scenario, new double[] {count, seconds, wire});
+    }
+
+    private static void await(LongSupplier received, long target, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+        while (received.getAsLong() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + ": received " + received.getAsLong() + " of " + target);
+            }
+            LockSupport2.parkMillis(2);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static final class LockSupport2 {
+        static void parkMillis(long ms) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ms));
+        }
+    }
+}
