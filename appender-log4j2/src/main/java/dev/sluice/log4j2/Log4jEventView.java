@@ -12,6 +12,7 @@ import org.apache.logging.log4j.Marker;
 import org.apache.logging.log4j.core.Layout;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.StringLayout;
+import org.apache.logging.log4j.util.ReadOnlyStringMap;
 
 /**
  * A Log4j2 {@link LogEvent} seen as a {@link LogEventView}, for the length of one {@code append} call (async
@@ -67,7 +68,8 @@ final class Log4jEventView implements LogEventView {
 
     @Override
     public Map<String, String> mdc() {
-        return event.getContextData().toMap();
+        ReadOnlyStringMap data = event.getContextData();
+        return data == null || data.isEmpty() ? Map.of() : data.toMap();
     }
 
     @Override

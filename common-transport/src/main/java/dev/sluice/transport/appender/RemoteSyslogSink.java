@@ -37,7 +37,8 @@ public final class RemoteSyslogSink implements AutoCloseable {
     }
 
     /**
-     * Maps the event and hands it to the engine, on the caller's thread. Events from Sluice's own threads or from
+     * Copies the event and hands it to the engine, on the caller's thread (the engine formats it there with a
+     * spool, on its delivery thread without). Events from Sluice's own threads or from
      * inside this call are ignored (see {@link AppendGuard}).
      *
      * @return {@code true} if the engine accepted the event
@@ -47,7 +48,7 @@ public final class RemoteSyslogSink implements AutoCloseable {
             return false;
         }
         try {
-            return lease.engine().append(mapper.map(event));
+            return lease.engine().append(mapper.capture(event));
         } finally {
             guard.exit();
         }

@@ -21,7 +21,9 @@ import dev.sluice.transport.spool.SpoolListener;
 import dev.sluice.transport.spool.SpoolRecord;
 import dev.sluice.transport.syslog.SdElement;
 import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogBuffer;
 import dev.sluice.transport.syslog.SyslogEncoder;
+import dev.sluice.transport.syslog.SyslogFormatter;
 import dev.sluice.transport.syslog.SyslogMessage;
 
 import java.io.IOException;
@@ -36,7 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,6 +87,7 @@ public final class DeliveryEngine implements AutoCloseable {
     /** In-flight messages at most (beyond the transport's own window); bounds memory in spool mode. */
     private static final int MAX_IN_FLIGHT = 4096;
     private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int SPOOL_READ_BATCH = 256;
     private static final String META = "meta";
     /**
      * Octets the in-memory queue may hold besides its {@code queueCapacity} events: 64 MiB, so that large messages
@@ -125,6 +127,11 @@ public final class DeliveryEngine implements AutoCloseable {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final Map<Long, InFlight> inFlightById = new HashMap<>();
     private SpoolRecord lastRead;
+    /**
+     * Records read from the spool after {@code lastRead} and not handed out yet: the spool is read in batches of
+     * {@value #SPOOL_READ_BATCH}, not one record per call. Emptied whenever {@code lastRead} is reset.
+     */
+    private final ArrayDeque<SpoolRecord> readAhead = new ArrayDeque<>();
     private final RateLimiter rateLimiter;
     private final Failover failover;
     private SyslogTransport transport;
@@ -133,6 +140,19 @@ public final class DeliveryEngine implements AutoCloseable {
     // for health
     private volatile Instant lastAcknowledged;
     private volatile SyslogMessage template;
+    /** Sequence id of the last event queued or spooled; written under queueLock or spoolOrder. */
+    private volatile long appended;
+    /** Sequence id of the last urgent event; written after it joined the urgent lane. */
+    private volatile long urgentAppended;
+    /** The delivery thread is parked or about to park (see {@link #wakeDeliveryThread(boolean)}). */
+    private volatile boolean deliveryParked;
+    /** ... and it parks because it had nothing to send, so a new event is a reason to wake it. */
+    private volatile boolean deliveryWantsEvents;
+    /** Delivery thread: the last offerRegular found the queue or spool empty. */
+    private boolean drained;
+    /** Reused format buffers: the delivery thread's, and the spool path's (guarded by spoolOrder). */
+    private final SyslogBuffer deliveryBuffer = new SyslogBuffer();
+    private final SyslogBuffer callerBuffer = new SyslogBuffer();
     private volatile boolean tlsFailing;
     private AutoCloseable jmx = () -> { };
 
@@ -216,63 +236,122 @@ public final class DeliveryEngine implements AutoCloseable {
     // ------------------------------------------------------------------ accepting (application threads)
 
     /**
-     * Accepts one event on the caller's thread: gives it the next sequence id, formats it, and queues or spools
-     * it. Never waits on the network; waits only under {@link OverflowPolicy#BLOCK} when full.
+     * Accepts one message on the caller's thread; {@link #append(EngineEvent)} with {@link EngineEvent#of}.
      *
      * @return {@code true} if accepted, {@code false} if it was dropped (counted and reported)
      */
     public boolean append(SyslogMessage message) {
+        return append(EngineEvent.of(message));
+    }
+
+    /**
+     * Accepts one event on the caller's thread: gives it the next sequence id and queues it or, with a spool,
+     * formats it and appends the record to the spool. Without a spool the event is formatted later, on the
+     * delivery thread, so that the application's thread only copies and queues. Never waits on the network;
+     * waits only under {@link OverflowPolicy#BLOCK} when full.
+     *
+     * @return {@code true} if accepted, {@code false} if it was dropped (counted and reported)
+     */
+    public boolean append(EngineEvent event) {
         if (!accepting.get()) {
             drop(DropReason.SHUTDOWN);
             return false;
         }
-        template = message;
         Pending p;
         if (spool != null) {
             // The spool takes records in sequence-id order only: numbering and appending are one step, or a
-            // thread that drew a lower id after another would be refused.
+            // thread that drew a lower id after another would be refused. The lock also guards callerBuffer.
             spoolOrder.lock();
             try {
-                p = pending(message);
+                long seq = sequence.incrementAndGet();
+                p = new Pending(seq, event.timestamp(), encode(event.message(), seq, callerBuffer));
                 if (!spoolAppend(p)) {
                     return false;
                 }
+                appended = seq;
             } finally {
                 spoolOrder.unlock();
             }
         } else {
-            p = pending(message);
+            p = new Pending(sequence.incrementAndGet(), event);
             if (!enqueue(p)) {
                 return false;
             }
         }
         events.accepted(p.seq);
-        if (settings.urgency().isUrgent(message.severity().code())) {
+        boolean isUrgent = settings.urgency().isUrgent(event.severity().code());
+        if (isUrgent) {
             urgent.add(p);
+            urgentAppended = p.seq;
         }
-        LockSupport.unpark(deliveryThread);
+        wakeDeliveryThread(isUrgent);
         return true;
     }
 
-    /** Gives the event the next sequence id and formats it. */
-    private Pending pending(SyslogMessage message) {
-        long seq = sequence.incrementAndGet();
-        SyslogMessage withSeq = settings.sequenceIds() && message.structuredData().element(META).isEmpty()
-                ? message.toBuilder().addSdElement(SdElement.of(META, "sequenceId", Long.toString(seq))).build()
-                : message;
-        SyslogEncoder.Encoded encoded = encoder.encode(withSeq);
-        byte[] payload = encoded.payload();
-        if (encoded.truncated()) {
+    /**
+     * Formats one message with its sequence id, in {@code buffer} (reused: one per thread that formats, the
+     * delivery thread's or the spool path's under {@code spoolOrder}), and counts a truncation.
+     */
+    private byte[] encode(SyslogMessage message, long seq, SyslogBuffer buffer) {
+        SyslogMessage t = template;
+        if (t == null || t.facility() != message.facility() || t.hostname() != message.hostname()
+                || t.appName() != message.appName() || t.procId() != message.procId()) {
+            template = message; // the header of engine-made notices; written only when it changes
+        }
+        buffer.reset();
+        boolean truncated = encoder.encodeTo(message, settings.sequenceIds() && !hasMeta(message) ? seq
+                : SyslogFormatter.NO_SEQUENCE_ID, buffer);
+        byte[] payload = buffer.toByteArray();
+        if (truncated) {
             events.truncated(seq, -1, payload.length);
         }
-        return new Pending(seq, message.timestamp(), payload);
+        return payload;
+    }
+
+    private static boolean hasMeta(SyslogMessage message) {
+        List<SdElement> elements = message.structuredData().elements();
+        for (int i = 0; i < elements.size(); i++) {
+            if (elements.get(i).id().equals(META)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The octets to send; formats an event queued without a spool on first use. Delivery thread only. */
+    private byte[] payload(Pending p) {
+        if (p.payload == null) {
+            p.payload = encode(p.event.message(), p.seq, deliveryBuffer);
+            p.event = null;
+        }
+        return p.payload;
+    }
+
+    /**
+     * After an append: unparks the delivery thread if it is parked (or about to) for want of events, or, for an
+     * urgent event, parked at all. Spares the application's threads an unpark while the delivery thread is busy,
+     * or waits for acknowledgements, the network or its window, when a new event would change nothing. No wake-up
+     * is lost: the delivery thread raises the flags, then checks {@code appended} and {@code urgentAppended}
+     * again before it parks (Dekker-style, every field volatile; see deliveryLoop).
+     */
+    private void wakeDeliveryThread(boolean isUrgent) {
+        if (isUrgent ? deliveryParked : deliveryWantsEvents) {
+            LockSupport.unpark(deliveryThread);
+        }
+    }
+
+    /** After an outcome was queued (I/O thread): unparks the delivery thread if it is parked or about to. */
+    private void wakeForOutcome() {
+        if (deliveryParked) {
+            LockSupport.unpark(deliveryThread);
+        }
     }
 
     private boolean enqueue(Pending p) {
         queueLock.lock();
         try {
             while (queue.size() >= settings.queueCapacity()
-                    || !queue.isEmpty() && queuedBytes + p.payload.length > MAX_QUEUE_BYTES) {
+                    || !queue.isEmpty() && queuedBytes + p.size > MAX_QUEUE_BYTES) {
                 switch (settings.overflow()) {
                     case DROP_NEWEST -> {
                         drop(DropReason.QUEUE_FULL);
@@ -280,7 +359,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     }
                     case DROP_OLDEST -> {
                         Pending oldest = queue.pollFirst();
-                        queuedBytes -= oldest.payload.length;
+                        queuedBytes -= oldest.size;
                         drop(DropReason.QUEUE_FULL);
                     }
                     case BLOCK -> {
@@ -293,7 +372,8 @@ public final class DeliveryEngine implements AutoCloseable {
                 }
             }
             queue.addLast(p);
-            queuedBytes += p.payload.length;
+            queuedBytes += p.size;
+            appended = p.seq;
             return true;
         } finally {
             queueLock.unlock();
@@ -376,6 +456,9 @@ public final class DeliveryEngine implements AutoCloseable {
     private void deliveryLoop() {
         try {
             while (true) {
+                long seen = appended;
+                long seenUrgent = urgentAppended;
+                drained = false;
                 processOutcomes();
                 if (stopping && (nothingLeft() || settings.ticker().getAsLong() - stopDeadline >= 0)) {
                     break;
@@ -404,7 +487,17 @@ public final class DeliveryEngine implements AutoCloseable {
                     waitNanos = Math.min(waitNanos, stopDeadline - settings.ticker().getAsLong());
                 }
                 if (!progress && outcomes.isEmpty()) {
-                    LockSupport.parkNanos(this, Math.max(1, waitNanos));
+                    // Raise the flags, then look again: an append or outcome published before its thread saw the
+                    // flags down is seen here, one published after makes that thread unpark us. New events
+                    // matter only when there was nothing to send (not while disconnected, outside the window or
+                    // waiting for acknowledgements), so that a stream of appends cannot keep this thread spinning.
+                    deliveryWantsEvents = drained;
+                    deliveryParked = true;
+                    if (outcomes.isEmpty() && urgentAppended == seenUrgent && !(drained && appended != seen)) {
+                        LockSupport.parkNanos(this, Math.max(1, waitNanos));
+                    }
+                    deliveryParked = false;
+                    deliveryWantsEvents = false;
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -438,7 +531,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 continue;
             }
             announceDrops();
-            if (!transport.offer(new Outbound(p.seq, p.payload))) {
+            if (!transport.offer(new Outbound(p.seq, payload(p)))) {
                 p.taken.set(false);
                 return progress;
             }
@@ -458,15 +551,16 @@ public final class DeliveryEngine implements AutoCloseable {
         while (inFlight.size() < MAX_IN_FLIGHT) {
             Pending next = nextRegular();
             if (next == null) {
+                drained = true;
                 break;
             }
-            long delay = rateLimiter.acquireDelayNanos(next.payload.length);
+            long delay = rateLimiter.acquireDelayNanos(payload(next).length);
             if (delay > 0) {
                 unread(next);
                 return offered ? 0 : delay;
             }
             announceDrops();
-            if (!transport.offer(new Outbound(next.seq, next.payload))) {
+            if (!transport.offer(new Outbound(next.seq, payload(next)))) {
                 unread(next);
                 break;
             }
@@ -482,7 +576,7 @@ public final class DeliveryEngine implements AutoCloseable {
             try {
                 Pending p;
                 while ((p = queue.pollFirst()) != null) {
-                    queuedBytes -= p.payload.length;
+                    queuedBytes -= p.size;
                     notFull.signalAll();
                     if (p.taken.compareAndSet(false, true)) {
                         return p;
@@ -495,11 +589,14 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         try {
             while (true) {
-                List<SpoolRecord> next = lastRead == null ? spool.peek(1) : spool.peekAfter(lastRead, 1);
-                if (next.isEmpty()) {
-                    return null;
+                if (readAhead.isEmpty()) {
+                    readAhead.addAll(lastRead == null ? spool.peek(SPOOL_READ_BATCH)
+                            : spool.peekAfter(lastRead, SPOOL_READ_BATCH));
+                    if (readAhead.isEmpty()) {
+                        return null;
+                    }
                 }
-                SpoolRecord r = next.get(0);
+                SpoolRecord r = readAhead.pollFirst();
                 synchronized (inFlight) {
                     lastRead = r;
                 }
@@ -524,13 +621,14 @@ public final class DeliveryEngine implements AutoCloseable {
             queueLock.lock();
             try {
                 queue.addFirst(p);
-                queuedBytes += p.payload.length;
+                queuedBytes += p.size;
             } finally {
                 queueLock.unlock();
             }
         } else {
             synchronized (inFlight) {
                 lastRead = inFlight.isEmpty() ? null : lastSpooledInFlight();
+                readAhead.clear();
             }
         }
     }
@@ -549,7 +647,7 @@ public final class DeliveryEngine implements AutoCloseable {
         queueLock.lock();
         try {
             if (queue.remove(p)) {
-                queuedBytes -= p.payload.length;
+                queuedBytes -= p.size;
                 notFull.signalAll();
             }
         } finally {
@@ -612,6 +710,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 synchronized (inFlight) {
                     if (inFlight.isEmpty() && lastRead == ackUpTo) {
                         lastRead = null; // read from the acknowledged head again
+                        readAhead.clear();
                     }
                 }
             } catch (IOException e) {
@@ -692,12 +791,15 @@ public final class DeliveryEngine implements AutoCloseable {
         List<Outbound> undelivered = transport.close(Duration.ZERO);
         transport = newTransport(next);
         // what the old transport still held is offered again, in order, on the new one
+        Map<Long, Instant> eventTimes = new HashMap<>();
         synchronized (inFlight) {
             for (InFlight f : inFlight) {
                 inFlightById.remove(f.seq);
+                eventTimes.put(f.seq, f.eventTime);
             }
             inFlight.clear();
             lastRead = null;
+            readAhead.clear();
         }
         if (spool == null) {
             queueLock.lock();
@@ -705,8 +807,11 @@ public final class DeliveryEngine implements AutoCloseable {
                 for (int i = undelivered.size() - 1; i >= 0; i--) {
                     Outbound o = undelivered.get(i);
                     if (o.id() != INTERNAL_ID) {
-                        queue.addFirst(new Pending(o.id(), settings.clock().instant(), o.payload()));
-                        queuedBytes += o.size();
+                        // keeps the event's own time, so health's oldest age stays true across the switch
+                        Pending p = new Pending(o.id(), eventTimes.getOrDefault(o.id(), settings.clock().instant()),
+                                o.payload());
+                        queue.addFirst(p);
+                        queuedBytes += p.size;
                     }
                 }
             } finally {
@@ -733,7 +838,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 }
             }
             outcomes.add(new Outcome(message.id(), Outcome.Kind.DELIVERED, null));
-            LockSupport.unpark(deliveryThread);
+            wakeForOutcome();
         }
 
         @Override
@@ -742,7 +847,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 events.rejected(message.id(), reason);
             }
             outcomes.add(new Outcome(message.id(), Outcome.Kind.REJECTED, reason));
-            LockSupport.unpark(deliveryThread);
+            wakeForOutcome();
         }
 
         @Override
@@ -922,8 +1027,21 @@ public final class DeliveryEngine implements AutoCloseable {
         final AtomicBoolean taken = new AtomicBoolean();
         final long seq;
         final Instant eventTime;
-        final byte[] payload;
         final SpoolRecord record;
+        /** Octets counted against the queue's byte bound: the payload's, or the event's estimate if not formatted. */
+        final int size;
+        /** The event until it is formatted (without a spool, on the delivery thread); then {@code null}. */
+        EngineEvent event;
+        /** The formatted message; {@code null} until {@link #payload(Pending)} formats {@link #event}. */
+        byte[] payload;
+
+        Pending(long seq, EngineEvent event) {
+            this.seq = seq;
+            this.eventTime = event.timestamp();
+            this.event = event;
+            this.size = event.sizeEstimate();
+            this.record = null;
+        }
 
         Pending(long seq, Instant eventTime, byte[] payload) {
             this(seq, eventTime, payload, null);
@@ -933,6 +1051,7 @@ public final class DeliveryEngine implements AutoCloseable {
             this.seq = seq;
             this.eventTime = eventTime;
             this.payload = payload;
+            this.size = payload.length;
             this.record = record;
         }
     }
@@ -960,66 +1079,91 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private static AppenderListener fanOut(List<AppenderListener> listeners) {
-        List<AppenderListener> all = new CopyOnWriteArrayList<>(listeners);
+        // an array, not forEach with a lambda: accepted, delivered and acknowledged run once per event
+        AppenderListener[] all = listeners.toArray(new AppenderListener[0]);
         return new AppenderListener() {
             @Override
             public void accepted(long sequenceId) {
-                all.forEach(l -> l.accepted(sequenceId));
+                for (AppenderListener l : all) {
+                    l.accepted(sequenceId);
+                }
             }
 
             @Override
             public void dropped(DropReason reason, long count) {
-                all.forEach(l -> l.dropped(reason, count));
+                for (AppenderListener l : all) {
+                    l.dropped(reason, count);
+                }
             }
 
             @Override
             public void truncated(long sequenceId, int originalOctets, int octets) {
-                all.forEach(l -> l.truncated(sequenceId, originalOctets, octets));
+                for (AppenderListener l : all) {
+                    l.truncated(sequenceId, originalOctets, octets);
+                }
             }
 
             @Override
             public void delivered(long sequenceId) {
-                all.forEach(l -> l.delivered(sequenceId));
+                for (AppenderListener l : all) {
+                    l.delivered(sequenceId);
+                }
             }
 
             @Override
             public void acknowledged(long sequenceId) {
-                all.forEach(l -> l.acknowledged(sequenceId));
+                for (AppenderListener l : all) {
+                    l.acknowledged(sequenceId);
+                }
             }
 
             @Override
             public void resent(long sequenceId) {
-                all.forEach(l -> l.resent(sequenceId));
+                for (AppenderListener l : all) {
+                    l.resent(sequenceId);
+                }
             }
 
             @Override
             public void rejected(long sequenceId, String reason) {
-                all.forEach(l -> l.rejected(sequenceId, reason));
+                for (AppenderListener l : all) {
+                    l.rejected(sequenceId, reason);
+                }
             }
 
             @Override
             public void connected(String target, boolean reconnect) {
-                all.forEach(l -> l.connected(target, reconnect));
+                for (AppenderListener l : all) {
+                    l.connected(target, reconnect);
+                }
             }
 
             @Override
             public void disconnected(String target, String reason) {
-                all.forEach(l -> l.disconnected(target, reason));
+                for (AppenderListener l : all) {
+                    l.disconnected(target, reason);
+                }
             }
 
             @Override
             public void tlsFailure(String target, String reason) {
-                all.forEach(l -> l.tlsFailure(target, reason));
+                for (AppenderListener l : all) {
+                    l.tlsFailure(target, reason);
+                }
             }
 
             @Override
             public void stateChanged(DeliveryState from, DeliveryState to) {
-                all.forEach(l -> l.stateChanged(from, to));
+                for (AppenderListener l : all) {
+                    l.stateChanged(from, to);
+                }
             }
 
             @Override
             public void spoolProblem(String description) {
-                all.forEach(l -> l.spoolProblem(description));
+                for (AppenderListener l : all) {
+                    l.spoolProblem(description);
+                }
             }
         };
     }

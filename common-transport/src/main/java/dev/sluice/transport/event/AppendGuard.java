@@ -15,19 +15,27 @@ public final class AppendGuard {
     /** Prefix of the names of every thread Sluice starts. */
     public static final String THREAD_PREFIX = "sluice-";
 
-    private final ThreadLocal<Boolean> inside = new ThreadLocal<>();
+    /**
+     * Per thread: 1 while inside {@code append}. A mutable cell rather than set/remove, so a call costs one
+     * lookup; the cell is a JDK array, so it keeps no class loader alive after a redeploy.
+     */
+    private final ThreadLocal<int[]> inside = ThreadLocal.withInitial(() -> new int[1]);
 
     /** Whether the current thread may append now; if so, {@link #exit()} must follow in a {@code finally}. */
     public boolean enter() {
-        if (isOwnThread(Thread.currentThread()) || inside.get() != null) {
+        if (isOwnThread(Thread.currentThread())) {
             return false;
         }
-        inside.set(Boolean.TRUE);
+        int[] cell = inside.get();
+        if (cell[0] != 0) {
+            return false;
+        }
+        cell[0] = 1;
         return true;
     }
 
     public void exit() {
-        inside.remove();
+        inside.get()[0] = 0;
     }
 
     /** Whether {@code thread} is one of Sluice's own. */

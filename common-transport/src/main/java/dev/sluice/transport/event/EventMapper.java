@@ -1,12 +1,16 @@
 package dev.sluice.transport.event;
 
+import dev.sluice.transport.delivery.EngineEvent;
 import dev.sluice.transport.syslog.Facility;
 import dev.sluice.transport.syslog.SdElement;
 import dev.sluice.transport.syslog.SdParam;
+import dev.sluice.transport.syslog.Severity;
 import dev.sluice.transport.syslog.SyslogMessage;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +41,8 @@ import java.util.TreeMap;
  * The engine adds {@code [meta sequenceId="n"]} when {@code sequenceIds} is on. 32473 is the example enterprise
  * number of RFC 5612.
  *
- * <p>Immutable and thread-safe; runs on the application's thread, once per event.
+ * <p>Immutable and thread-safe. {@link #map} runs on the application's thread; {@link #capture} copies the event's
+ * parts there and maps them when the engine asks, on its delivery thread when there is no spool.
  */
 public final class EventMapper {
 
@@ -88,25 +93,44 @@ public final class EventMapper {
 
     /** The message for one event; reads every part of the event once. */
     public SyslogMessage map(LogEventView event) {
+        return build(event.timestamp(), event.levelName(), event.loggerName(), event.threadName(), event.message(),
+                event.thrownText(), pairs(event.mdc()), event.markers());
+    }
+
+    /**
+     * Copies what the message needs out of {@code event}, on the caller's thread, and leaves the mapping and
+     * formatting for later: the engine formats it on its delivery thread when there is no spool. The same message
+     * as {@link #map(LogEventView)}; the result does not refer to {@code event}, which the framework may reuse.
+     */
+    public EngineEvent capture(LogEventView event) {
         String level = event.levelName();
+        return new Captured(this, event.timestamp(), level, Levels.severityOf(level), event.loggerName(),
+                event.threadName(), event.message(), event.thrownText(), pairs(event.mdc()),
+                List.copyOf(event.markers()));
+    }
+
+    private SyslogMessage build(Instant timestamp, String level, String loggerName, String threadName,
+            String message, String trace, String[] mdcPairs, List<String> markers) {
         SyslogMessage.Builder m = SyslogMessage.builder()
-                .timestamp(event.timestamp(), ZoneOffset.UTC)
+                .timestamp(timestamp, ZoneOffset.UTC)
                 .facility(facility)
                 .severity(Levels.severityOf(level))
                 .hostname(hostname)
                 .appName(appName)
                 .procId(procId);
-        m.addSdElement(SdElement.of(LOG_ID, "logger", nonNull(event.loggerName()), "thread",
-                nonNull(event.threadName()), "level", nonNull(level)));
-        Map<String, String> mdc = event.mdc();
-        if (!mdc.isEmpty()) {
-            List<SdParam> params = new ArrayList<>(mdc.size());
-            for (Map.Entry<String, String> e : new TreeMap<>(mdc).entrySet()) {
+        m.addSdElement(new SdElement(LOG_ID, List.of(new SdParam("logger", nonNull(loggerName)),
+                new SdParam("thread", nonNull(threadName)), new SdParam("level", nonNull(level)))));
+        if (mdcPairs.length > 0) {
+            TreeMap<String, String> sorted = new TreeMap<>();
+            for (int i = 0; i < mdcPairs.length; i += 2) {
+                sorted.put(mdcPairs[i], mdcPairs[i + 1]);
+            }
+            List<SdParam> params = new ArrayList<>(sorted.size());
+            for (Map.Entry<String, String> e : sorted.entrySet()) {
                 params.add(new SdParam(SdElement.sanitizeName(e.getKey()), nonNull(e.getValue())));
             }
             m.addSdElement(new SdElement(mdcId, params));
         }
-        List<String> markers = event.markers();
         if (!markers.isEmpty()) {
             List<SdParam> params = new ArrayList<>(markers.size());
             for (String marker : markers) {
@@ -114,10 +138,55 @@ public final class EventMapper {
             }
             m.addSdElement(new SdElement(MARKER_ID, params));
         }
-        String text = stripTrailingLineBreaks(nonNull(event.message()));
-        String trace = event.thrownText();
+        String text = stripTrailingLineBreaks(nonNull(message));
         m.message(trace == null ? text : text.isEmpty() ? trace : text + '\n' + trace);
         return m.build();
+    }
+
+    private static final String[] NO_PAIRS = {};
+
+    /** The MDC as key, value, key, value... (a copy: the framework's map may change after the call). */
+    private static String[] pairs(Map<String, String> mdc) {
+        if (mdc.isEmpty()) {
+            return NO_PAIRS;
+        }
+        String[] pairs = new String[mdc.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, String> e : mdc.entrySet()) {
+            if (i == pairs.length) {
+                break; // the map grew while we read it
+            }
+            pairs[i++] = e.getKey();
+            pairs[i++] = e.getValue();
+        }
+        return i == pairs.length ? pairs : Arrays.copyOf(pairs, i);
+    }
+
+    /** An event copied by {@link #capture(LogEventView)}: immutable, mapped when the engine asks. */
+    private record Captured(EventMapper mapper, Instant timestamp, String level, Severity severity,
+            String loggerName, String threadName, String text, String trace, String[] mdcPairs,
+            List<String> markers) implements EngineEvent {
+
+        @Override
+        public SyslogMessage message() {
+            return mapper.build(timestamp, level, loggerName, threadName, text, trace, mdcPairs, markers);
+        }
+
+        @Override
+        public int sizeEstimate() {
+            long n = 128 + length(level) + length(loggerName) + length(threadName) + length(text) + length(trace);
+            for (String s : mdcPairs) {
+                n += 4 + length(s);
+            }
+            for (String s : markers) {
+                n += 8 + length(s);
+            }
+            return (int) Math.min(Integer.MAX_VALUE, n);
+        }
+
+        private static int length(String s) {
+            return s == null ? 0 : s.length();
+        }
     }
 
     static String stripTrailingLineBreaks(String text) {

@@ -1,5 +1,6 @@
 package dev.sluice.transport.syslog;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -74,7 +75,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
     }
 
     @Override
-    public int formatTo(SyslogMessage m, SyslogBuffer out) {
+    public int formatTo(SyslogMessage m, long sequenceId, SyslogBuffer out) {
         Wire.writePri(out, m.priority());
         out.ensureRoom(2);
         out.put('1');
@@ -91,7 +92,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
         out.write(Wire.SP);
         Wire.writeHeaderField(out, m.msgId(), MAX_MSGID, "");
         out.write(Wire.SP);
-        writeStructuredData(out, m.structuredData());
+        writeStructuredData(out, m.structuredData(), sequenceId);
         int headerEnd = out.size();
         String text = m.message();
         if (text != null && !text.isEmpty()) {
@@ -109,8 +110,10 @@ public final class Rfc5424Formatter extends SyslogFormatter {
         return bom ? 1 + BOM.length : 1;
     }
 
-    private static void writeStructuredData(SyslogBuffer out, StructuredData sd) {
-        if (sd.isEmpty()) {
+    private static final byte[] META_SEQUENCE_ID = "[meta sequenceId=\"".getBytes(StandardCharsets.US_ASCII);
+
+    private static void writeStructuredData(SyslogBuffer out, StructuredData sd, long sequenceId) {
+        if (sd.isEmpty() && sequenceId < 0) {
             out.write(Wire.NILVALUE);
             return;
         }
@@ -132,6 +135,13 @@ public final class Rfc5424Formatter extends SyslogFormatter {
                 out.write('"');
             }
             out.write(']');
+        }
+        if (sequenceId >= 0) {
+            out.write(META_SEQUENCE_ID);
+            Wire.writeDecimal(out, sequenceId);
+            out.ensureRoom(2);
+            out.put('"');
+            out.put(']');
         }
     }
 

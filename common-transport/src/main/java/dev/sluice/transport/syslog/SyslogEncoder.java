@@ -81,8 +81,19 @@ public final class SyslogEncoder {
      * @return whether the message was cut to fit {@code maxMessageSize}
      */
     public boolean encodeTo(SyslogMessage message, SyslogBuffer out) {
+        return encodeTo(message, SyslogFormatter.NO_SEQUENCE_ID, out);
+    }
+
+    /**
+     * Appends the payload of {@code message} to {@code out}, with {@code [meta sequenceId="n"]} after its
+     * structured data when {@code sequenceId} is not negative (RFC 5424; see
+     * {@link SyslogFormatter#formatTo(SyslogMessage, long, SyslogBuffer)}).
+     *
+     * @return whether the message was cut to fit {@code maxMessageSize}
+     */
+    public boolean encodeTo(SyslogMessage message, long sequenceId, SyslogBuffer out) {
         int start = out.size();
-        int headerEnd = formatter.formatTo(message, out);
+        int headerEnd = formatter.formatTo(message, sequenceId, out);
         int end = out.size();
         boolean escape = framing == Framing.LF;
         boolean truncated = false;

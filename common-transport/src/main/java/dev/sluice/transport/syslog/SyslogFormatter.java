@@ -10,6 +10,9 @@ package dev.sluice.transport.syslog;
  */
 public abstract sealed class SyslogFormatter permits Rfc5424Formatter, Rfc3164Formatter {
 
+    /** {@code sequenceId} argument for "no sequence id". */
+    public static final long NO_SEQUENCE_ID = -1;
+
     SyslogFormatter() {
     }
 
@@ -27,7 +30,18 @@ public abstract sealed class SyslogFormatter permits Rfc5424Formatter, Rfc3164Fo
      *         or the RFC 3164 tag) ends: what follows it is the MSG part (a space, the optional BOM, the message
      *         text), or nothing when the message has no text
      */
-    public abstract int formatTo(SyslogMessage message, SyslogBuffer out);
+    public int formatTo(SyslogMessage message, SyslogBuffer out) {
+        return formatTo(message, NO_SEQUENCE_ID, out);
+    }
+
+    /**
+     * Appends the message's octets to {@code out}, with {@code [meta sequenceId="n"]} after the message's own
+     * structured data when {@code sequenceId} is not negative (RFC 5424 only: RFC 3164 has no structured data).
+     * The same octets as adding that element to the message and formatting it, without building a new message.
+     *
+     * @return as {@link #formatTo(SyslogMessage, SyslogBuffer)}
+     */
+    public abstract int formatTo(SyslogMessage message, long sequenceId, SyslogBuffer out);
 
     /** Octets between the header's end and the first octet of the message text, when there is text. */
     abstract int messagePrefixLength();

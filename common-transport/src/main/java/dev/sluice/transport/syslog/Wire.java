@@ -26,26 +26,41 @@ final class Wire {
         return (b & 0xC0) == 0x80;
     }
 
+    /** {@code <PRI>} for every priority 0-191, written once. */
+    private static final byte[][] PRI = new byte[192][];
+
+    static {
+        for (int i = 0; i < PRI.length; i++) {
+            PRI[i] = ("<" + i + ">").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
     static void writePri(SyslogBuffer out, int pri) {
+        if (pri >= 0 && pri < PRI.length) {
+            out.write(PRI[pri]);
+            return;
+        }
         out.ensureRoom(5);
         out.put('<');
         writeDecimal(out, pri);
         out.put('>');
     }
 
-    /** A non-negative int in decimal, without allocating. */
-    static void writeDecimal(SyslogBuffer out, int value) {
+    /** A non-negative number in decimal, without allocating. */
+    static void writeDecimal(SyslogBuffer out, long value) {
         if (value < 0) {
             throw new IllegalArgumentException("value: " + value + " (expected: >= 0)");
         }
         int digits = 1;
-        for (int v = value; v >= 10; v /= 10) {
+        for (long v = value; v >= 10; v /= 10) {
             digits++;
         }
         out.ensureRoom(digits);
-        int end = out.size() + digits;
+        int start = out.size();
+        int end = start + digits;
         byte[] a = out.array();
-        for (int i = end - 1, v = value; i >= out.size(); i--, v /= 10) {
+        long v = value;
+        for (int i = end - 1; i >= start; i--, v /= 10) {
             a[i] = (byte) ('0' + v % 10);
         }
         out.size(end);

@@ -116,7 +116,8 @@ class AppenderLoadTest {
         long loggingNanos = System.nanoTime() - start;
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> RECEIVED.distinct() == total);
+                .untilAsserted(() -> assertThat(RECEIVED.distinct()).as("distinct events received; health: %s, %s",
+                        log4j2Health, logbackHealth).isEqualTo(total));
         long deliveredNanos = System.nanoTime() - start;
 
         long[] all = Arrays.stream(callNanos).flatMapToLong(Arrays::stream).sorted().toArray();

@@ -30,6 +30,21 @@ final class Health {
         return (Long) attribute(attribute);
     }
 
+    /** State and the main counters, for a failure message. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(name.getKeyProperty("name")).append('[').append(state());
+        for (String a : new String[] {"Accepted", "Acknowledged", "Dropped", "Resent", "Reconnects", "QueueRecords",
+                "SpoolRecords"}) {
+            try {
+                b.append(' ').append(a).append('=').append(server.getAttribute(name, a));
+            } catch (JMException e) {
+                b.append(' ').append(a).append("=?");
+            }
+        }
+        return b.append(']').toString();
+    }
+
     private Object attribute(String attribute) {
         try {
             return server.getAttribute(name, attribute);

@@ -4,6 +4,7 @@ import dev.sluice.relp.server.ReceivedMessage;
 import dev.sluice.relp.server.RelpTestServer;
 import dev.sluice.transport.delivery.DeliveryEngine;
 import dev.sluice.transport.delivery.DeliverySchedule;
+import dev.sluice.transport.delivery.EngineEvent;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.OverflowPolicy;
 import dev.sluice.transport.delivery.UrgencyPolicy;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -259,5 +261,79 @@ class DeliveryEngineTest {
         assertThat(server.server().sessionsOpened() - sessionsBefore).isGreaterThanOrEqualTo(5);
         assertThat(server.server().duplicateCount()).isZero();
         assertThat(engine.counters().snapshot().resent()).isZero();
+    }
+
+    /** An event that records which thread formats it. */
+    private static final class RecordingEvent implements EngineEvent {
+        private final SyslogMessage message;
+        final AtomicReference<String> formattedOn = new AtomicReference<>();
+
+        RecordingEvent(SyslogMessage message) {
+            this.message = message;
+        }
+
+        @Override
+        public Instant timestamp() {
+            return message.timestamp();
+        }
+
+        @Override
+        public Severity severity() {
+            return message.severity();
+        }
+
+        @Override
+        public SyslogMessage message() {
+            formattedOn.set(Thread.currentThread().getName());
+            return message;
+        }
+
+        @Override
+        public int sizeEstimate() {
+            return EngineEvent.sizeEstimate(message);
+        }
+    }
+
+    @Test
+    void withoutASpoolTheDeliveryThreadFormatsWithASpoolTheCaller() {
+        engine = DeliveryEngine.start(settings().build());
+        RecordingEvent memory = new RecordingEvent(event(0));
+        assertThat(engine.append(memory)).isTrue();
+        server.awaitMessages(1, WAIT);
+        assertThat(memory.formattedOn.get()).isEqualTo("sluice-delivery-test");
+        engine.close();
+
+        engine = DeliveryEngine.start(settings().spool(SpoolConfig.builder(dir.resolve("spool")).build()).build());
+        RecordingEvent spooled = new RecordingEvent(event(1));
+        assertThat(engine.append(spooled)).isTrue();
+        assertThat(spooled.formattedOn.get()).isEqualTo(Thread.currentThread().getName());
+        await().atMost(WAIT).until(() -> eventNumbers(server.messages()).containsAll(List.of(0, 1)));
+        assertThat(server.messages()).filteredOn(m -> m.message().equals("event 1")).first()
+                .satisfies(m -> assertThat(m.sdParam("meta", "sequenceId")).contains("1"));
+    }
+
+    /**
+     * The application's threads unpark the delivery thread only when it waits for events; one event at a time, each
+     * sent when the one before was acknowledged, shows that no wake-up is lost: a lost one would leave the event
+     * until the delivery thread's longest park (1 s) ends. The bound is that park, not a performance figure.
+     */
+    @Test
+    void anEventAfterAQuietSpellIsSentAtOnceWithAndWithoutASpool() {
+        for (boolean spooled : new boolean[] {false, true}) {
+            EngineSettings.Builder b = settings();
+            if (spooled) {
+                b.spool(SpoolConfig.builder(dir.resolve("quiet-spool")).build());
+            }
+            engine = DeliveryEngine.start(b.build());
+            server.clear();
+            for (int i = 0; i < 200; i++) {
+                long acknowledged = engine.counters().snapshot().acknowledged();
+                engine.append(event(i));
+                await().atMost(Duration.ofMillis(900)).pollInterval(Duration.ofMillis(1))
+                        .until(() -> engine.counters().snapshot().acknowledged() > acknowledged);
+            }
+            engine.close();
+        }
+        engine = null;
     }
 }

@@ -1,0 +1,91 @@
+package dev.sluice.transport.syslog;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code [meta sequenceId="n"]} written while encoding (the engine's path) gives exactly the octets of adding that
+ * element to the message and encoding it (what the engine did before, and what a reader expects).
+ */
+class SequenceIdEncodingTest {
+
+    private static final Instant TIME = Instant.parse("2026-11-27T09:00:00.123456Z");
+
+    private static byte[] inline(SyslogEncoder encoder, SyslogMessage m, long seq) {
+        SyslogBuffer out = new SyslogBuffer(8);
+        encoder.encodeTo(m, seq, out);
+        return out.toByteArray();
+    }
+
+    private static byte[] rebuilt(SyslogEncoder encoder, SyslogMessage m, long seq) {
+        return encoder.encode(m.toBuilder().addSdElement(SdElement.of("meta", "sequenceId", Long.toString(seq)))
+                .build()).payload();
+    }
+
+    @Test
+    void sameOctetsAsAddingTheElement() {
+        SyslogEncoder encoder = SyslogEncoder.builder().build();
+        SyslogMessage bare = SyslogMessage.builder().timestamp(TIME).hostname("h").appName("a").message("text")
+                .build();
+        SyslogMessage withSd = bare.toBuilder().addSdElement(SdElement.of("log@32473", "logger", "x.Y",
+                "thread", "main \"q\" ]", "level", "INFO")).build();
+        SyslogMessage noText = bare.toBuilder().message(null).build();
+        for (SyslogMessage m : new SyslogMessage[] {bare, withSd, noText}) {
+            for (long seq : new long[] {0, 1, 9, 10, 99_999, Long.MAX_VALUE}) {
+                assertThat(new String(inline(encoder, m, seq), UTF_8)).as("%s seq %d", m, seq)
+                        .isEqualTo(new String(rebuilt(encoder, m, seq), UTF_8));
+            }
+        }
+        assertThat(new String(inline(encoder, bare, 42), UTF_8))
+                .isEqualTo("<13>1 2026-11-27T09:00:00.123456Z h a - - [meta sequenceId=\"42\"] \uFEFFtext");
+        assertThat(new String(inline(encoder, bare, SyslogFormatter.NO_SEQUENCE_ID), UTF_8))
+                .isEqualTo("<13>1 2026-11-27T09:00:00.123456Z h a - - - \uFEFFtext");
+    }
+
+    @Test
+    void truncationAndLfEscapingCountTheSequenceId() {
+        Random random = new Random(20261127);
+        for (int i = 0; i < 2_000; i++) {
+            int max = 40 + random.nextInt(200);
+            SyslogEncoder encoder = SyslogEncoder.builder().maxMessageSize(max)
+                    .framing(random.nextBoolean() ? Framing.LF : null).build();
+            StringBuilder text = new StringBuilder();
+            for (int n = random.nextInt(300); n > 0; n--) {
+                text.append(switch (random.nextInt(5)) {
+                    case 0 -> '\n';
+                    case 1 -> '\u00e9';
+                    case 2 -> '\u20ac';
+                    default -> (char) ('a' + random.nextInt(26));
+                });
+            }
+            SyslogMessage m = SyslogMessage.builder().timestamp(TIME).hostname("h").appName("a")
+                    .message(text.toString()).build();
+            long seq = random.nextInt(1_000_000);
+            assertThat(inline(encoder, m, seq)).as("message %d", i).isEqualTo(rebuilt(encoder, m, seq));
+        }
+    }
+
+    @Test
+    void rfc3164HasNoStructuredDataSoNoSequenceId() {
+        SyslogEncoder encoder = SyslogEncoder.builder().format(SyslogFormat.RFC3164).build();
+        SyslogMessage m = SyslogMessage.builder().timestamp(TIME).hostname("h").appName("a").message("text")
+                .build();
+        assertThat(inline(encoder, m, 7)).isEqualTo(encoder.encode(m).payload());
+    }
+
+    @Test
+    void everyPriorityIsWrittenAsBefore() {
+        for (Facility f : Facility.values()) {
+            for (Severity s : Severity.values()) {
+                SyslogMessage m = SyslogMessage.builder().timestamp(TIME).facility(f).severity(s).build();
+                String out = new String(SyslogEncoder.builder().build().encode(m).payload(), UTF_8);
+                assertThat(out).startsWith("<" + (f.code() * 8 + s.code()) + ">1 ");
+            }
+        }
+    }
+}
