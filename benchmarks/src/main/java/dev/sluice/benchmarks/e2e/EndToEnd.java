@@ -50,7 +50,9 @@ import org.apache.logging.log4j.core.LoggerContext;
  * {@code sluice-tls}, {@code log4j2-syslog-tcp}, {@code log4j2-syslog-ssl}, {@code rlp01-relp},
  * {@code sluice-relp-rsyslog}, {@code rlp01-rsyslog}, {@code omrelp-rsyslog}, {@code imptcp-rsyslog}.
  * "sluice-*" go through the Log4j2 {@code RemoteSyslog} appender (logger.info on one thread, overflow=block,
- * no spool) and so through the delivery engine; the receivers are the RELP test server with
+ * no spool) and so through the delivery engine; "rlp01-*" send pre-formatted lines with Teragrep rlp_01's batch
+ * API, 1,024 per {@code commit}, so {@code sluice-relp} against {@code rlp01-relp} compares two clients on the same
+ * kind of receiver. The receivers are the RELP test server with
  * {@code recordMessages(false)}, a plain/TLS LF line counter, or a private rsyslogd (imrelp/imptcp → omfile
  * writing 2 octets per message, counted by file size).
  */
@@ -92,7 +94,7 @@ public final class EndToEnd {
         }
         if (scenarios.isEmpty() || scenarios.contains("all")) {
             scenarios = List.of("sluice-relp", "sluice-relp-tls", "sluice-tcp", "sluice-tls", "log4j2-syslog-tcp",
-                    "log4j2-syslog-ssl", "sluice-relp-rsyslog", "rlp01-rsyslog", "omrelp-rsyslog",
+                    "log4j2-syslog-ssl", "rlp01-relp", "sluice-relp-rsyslog", "rlp01-rsyslog", "omrelp-rsyslog",
                     "imptcp-rsyslog");
         }
         System.setProperty("log4j2.statusLoggerLevel", "WARN");
@@ -229,7 +231,9 @@ public final class EndToEnd {
 
     private void viaRlp01(String scenario, int port, LongSupplier received) throws Exception {
         RelpConnection relp = new RelpConnection();
-        relp.connect("127.0.0.1", port);
+        if (!relp.connect("127.0.0.1", port)) {
+            throw new IllegalStateException(scenario + ": rlp_01 open refused by 127.0.0.1:" + port);
+        }
         try {
             measure(scenario, received, () -> 0, (from, to) -> {
                 try {

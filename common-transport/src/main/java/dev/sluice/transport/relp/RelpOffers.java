@@ -13,6 +13,9 @@ import java.util.Set;
 /**
  * The offers exchanged by {@code open} and its response: LF-separated lines {@code NAME[=VALUE[,VALUE...]]}.
  *
+ * <p>Empty lines are skipped when parsing (see {@link #parse(String)}); {@link #format()} writes LF only between
+ * offers, as librelp does.
+ *
  * <p>Immutable, in the order given. A name maps to its whole value text (the comma-separated list as sent); an
  * absent value ({@code "name"}) and an empty one ({@code "name="}) both read as {@code ""} and are written as
  * {@code "name="}, as librelp writes them.
@@ -80,8 +83,24 @@ public final class RelpOffers {
     }
 
     /**
-     * Parses the data of an {@code open} command, or the data after {@code "200 OK\n"} in its answer. An empty
-     * string is no offers; a single LF at the very end is ignored.
+     * Parses the data of an {@code open} command, or the data after {@code "200 OK\n"} in its answer.
+     *
+     * <p>Empty lines are skipped wherever they are: before the first offer, between offers and at the end; a text
+     * that is empty or only LFs is no offers. The specification (librelp's {@code doc/relp.md}, "ABNF for offer
+     * strings") writes each offer as {@code LF FEATURENAME ["=" VALUE *("," VALUE)]}, so data that starts with LF
+     * is the specified form, and Teragrep rlp_01 sends exactly that:
+     * {@code "\nrelp_version=0\nrelp_software=RLP-01\ncommands=syslog\n"}. librelp writes LF only between
+     * offers, and its reader ({@code relpOffersConstructFromFrame} in {@code src/offers.c}) refuses no offer list
+     * for its LFs: a name ends only at {@code '='}, at 32 octets or at the end of the data, so an LF before a name
+     * becomes part of that name, which {@code selectOffers} ({@code src/copen.c}) then ignores as unknown. A librelp
+     * server therefore accepts rlp_01's {@code open} without seeing its {@code relp_version} (it does not require
+     * one). Here the empty line is dropped and the offer after it is read under its own name, so
+     * {@link #answerOpen(Set)} sees the version and the commands.
+     *
+     * <p>Stricter than librelp, which accepts these (cutting long names and values where its buffers end, keeping
+     * every repeat): an empty name before {@code '='}, a name over {@value #MAX_NAME_LENGTH} octets, a value over
+     * {@value #MAX_VALUE_LENGTH} octets and a repeated name are errors. As in librelp, more than
+     * {@value #MAX_VALUES} values, and a {@code relp_version} that is not a number, are errors.
      *
      * @throws RelpProtocolException on an empty or too long name, a too long value, too many values, a repeated
      *         name, or a {@code relp_version} that is not a number
@@ -90,21 +109,25 @@ public final class RelpOffers {
         if (text.isEmpty()) {
             return EMPTY;
         }
-        String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
         LinkedHashMap<String, String> parsed = new LinkedHashMap<>();
         int start = 0;
-        while (start <= body.length()) {
-            int lf = body.indexOf('\n', start);
-            int end = lf < 0 ? body.length() : lf;
-            int eq = body.indexOf('=', start);
+        while (start <= text.length()) {
+            int lf = text.indexOf('\n', start);
+            int end = lf < 0 ? text.length() : lf;
+            if (end == start) {
+                // an empty line: a leading LF (the specification's form), or several LFs in a row
+                start = end + 1;
+                continue;
+            }
+            int eq = text.indexOf('=', start);
             String name;
             String value;
             if (eq < 0 || eq > end) {
-                name = body.substring(start, end);
+                name = text.substring(start, end);
                 value = "";
             } else {
-                name = body.substring(start, eq);
-                value = body.substring(eq + 1, end);
+                name = text.substring(start, eq);
+                value = text.substring(eq + 1, end);
             }
             String problem = check(name, value);
             if (problem != null) {

@@ -2,6 +2,7 @@ package dev.sluice.transport.relp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,8 @@ class RelpOffersTest {
 
     private static final String LIBRELP_OPEN =
             "relp_version=0\nrelp_software=librelp,1.11.0,http://librelp.adiscon.com\ncommands=syslog";
+    /** Teragrep rlp_01 4.1.0's {@code open} data as captured on the wire: LF before each offer and at the end. */
+    private static final String RLP01_OPEN = "\nrelp_version=0\nrelp_software=RLP-01\ncommands=syslog\n";
 
     @Test
     void parsesLibrelpOpenOffers() {
@@ -60,10 +63,48 @@ class RelpOffersTest {
     }
 
     @Test
-    void rejectsEmptyLine() {
-        assertThatThrownBy(() -> RelpOffers.parse("relp_version=0\n\ncommands=syslog"))
+    void acceptsRlp01OpenWithLeadingLf() {
+        RelpOffers offers = RelpOffers.parse(RLP01_OPEN);
+        assertThat(offers.asMap()).containsExactly(entry("relp_version", "0"), entry("relp_software", "RLP-01"),
+                entry("commands", "syslog"));
+        assertThat(offers.format()).isEqualTo("relp_version=0\nrelp_software=RLP-01\ncommands=syslog");
+        assertThat(offers.answerOpen(Set.of("syslog")).isOk()).isTrue();
+    }
+
+    @Test
+    void skipsEmptyLinesAnywhere() {
+        assertThat(RelpOffers.parse("relp_version=0\n\ncommands=syslog").asMap())
+                .containsExactly(entry("relp_version", "0"), entry("commands", "syslog"));
+        assertThat(RelpOffers.parse("\n\nrelp_version=0\n\n\ncommands=syslog\n\n"))
+                .isEqualTo(RelpOffers.parse("relp_version=0\ncommands=syslog"));
+    }
+
+    @Test
+    void readsOnlyLfsAsNoOffers() {
+        assertThat(RelpOffers.parse("\n")).isEqualTo(RelpOffers.empty());
+        assertThat(RelpOffers.parse("\n\n\n")).isEqualTo(RelpOffers.empty());
+    }
+
+    @Test
+    void acceptsServerAnswerWithLfBeforeItsOffers() {
+        RelpOffers accepted = RelpOffers.fromOpenResponse(
+                RelpResponse.parse("200 OK\n\nrelp_version=0\nrelp_software=x\ncommands=syslog\n"));
+        assertThat(accepted.relpVersion()).hasValue(0);
+        assertThat(accepted.commands()).containsExactly("syslog");
+    }
+
+    @Test
+    void stillRejectsEmptyNameAfterEmptyLine() {
+        assertThatThrownBy(() -> RelpOffers.parse("\nrelp_version=0\n\n=syslog\n"))
                 .isInstanceOf(RelpProtocolException.class)
                 .hasMessage("offer name: empty (expected: 1-32 octets)");
+    }
+
+    @Test
+    void stillRejectsNameRepeatedAcrossEmptyLine() {
+        assertThatThrownBy(() -> RelpOffers.parse("\nrelp_version=0\n\nrelp_version=1\n"))
+                .isInstanceOf(RelpProtocolException.class)
+                .hasMessage("offer: 'relp_version' repeated (expected: once)");
     }
 
     @Test

@@ -36,6 +36,28 @@ class RelpServerTest {
     }
 
     @Test
+    void answersAnOpenWhoseOffersStartWithLfAsRlp01SendsIt() throws IOException {
+        try (BlockingRelpClient client = new BlockingRelpClient(server.port())) {
+            // Teragrep rlp_01 4.1.0's open, octet for octet: "1 open 53 \nrelp_version=0\n...\n\n"
+            BlockingRelpClient.Response r = client.command("open",
+                    "\nrelp_version=0\nrelp_software=RLP-01\ncommands=syslog\n");
+            assertThat(r.data()).startsWith("200 OK\n").contains("relp_version=0").contains("commands=syslog");
+            assertThat(client.command("syslog", MSG).data()).isEqualTo("200 OK");
+        }
+        server.awaitMessages(1, WAIT);
+    }
+
+    @Test
+    void refusesAnOpenWithAnEmptyOfferNameAndClosesTheSession() throws IOException {
+        try (BlockingRelpClient client = new BlockingRelpClient(server.port())) {
+            BlockingRelpClient.Response r = client.command("open", "\nrelp_version=0\n=syslog\n");
+            assertThat(r.data()).startsWith("500 ").contains("offer name: empty");
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+        assertThat(server.server().protocolErrors()).singleElement().asString().contains("offer name: empty");
+    }
+
+    @Test
     void acknowledgesEverySyslogFrameInOrderAndRecordsItParsed() throws IOException {
         try (BlockingRelpClient client = BlockingRelpClient.open(server.port())) {
             List<Integer> sent = new ArrayList<>();
