@@ -88,6 +88,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 4096;
     private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int SPOOL_READ_BATCH = 256;
+    private static final long NOT_FULL_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final String META = "meta";
     /**
      * Octets the in-memory queue may hold besides its {@code queueCapacity} events: 64 MiB, so that large messages
@@ -348,6 +349,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private boolean enqueue(Pending p) {
+        boolean interrupted = false;
         queueLock.lock();
         try {
             while (queue.size() >= settings.queueCapacity()
@@ -367,7 +369,14 @@ public final class DeliveryEngine implements AutoCloseable {
                             drop(DropReason.SHUTDOWN);
                             return false;
                         }
-                        notFull.awaitUninterruptibly();
+                        // bounded, so that a wake-up held back by the low-water rule (see signalRoom) cannot strand
+                        // a caller while there is room
+                        // (as before, an interrupt does not end the wait; it is kept for the caller)
+                        try {
+                            notFull.awaitNanos(NOT_FULL_RECHECK_NANOS);
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
                     }
                 }
             }
@@ -377,6 +386,9 @@ public final class DeliveryEngine implements AutoCloseable {
             return true;
         } finally {
             queueLock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -570,6 +582,18 @@ public final class DeliveryEngine implements AutoCloseable {
         return offered ? 0 : -1;
     }
 
+    /**
+     * Wakes callers blocked by {@code overflow=block} once the queue is below its low-water mark (7/8 of its
+     * bounds), not after every event taken: waking a blocked thread per event cost the delivery thread an unpark
+     * (a system call) per message while a fast producer kept the queue full. Caller holds queueLock.
+     */
+    private void signalRoom() {
+        if (queue.size() <= settings.queueCapacity() - Math.max(1, settings.queueCapacity() / 8)
+                && queuedBytes <= MAX_QUEUE_BYTES - MAX_QUEUE_BYTES / 8) {
+            notFull.signalAll();
+        }
+    }
+
     private Pending nextRegular() {
         if (spool == null) {
             queueLock.lock();
@@ -577,7 +601,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 Pending p;
                 while ((p = queue.pollFirst()) != null) {
                     queuedBytes -= p.size;
-                    notFull.signalAll();
+                    signalRoom();
                     if (p.taken.compareAndSet(false, true)) {
                         return p;
                     }

@@ -4,6 +4,7 @@ import dev.sluice.transport.delivery.EngineEvent;
 import dev.sluice.transport.syslog.Facility;
 import dev.sluice.transport.syslog.SdElement;
 import dev.sluice.transport.syslog.SdParam;
+import dev.sluice.transport.syslog.StructuredData;
 import dev.sluice.transport.syslog.Severity;
 import dev.sluice.transport.syslog.SyslogMessage;
 
@@ -118,8 +119,10 @@ public final class EventMapper {
                 .hostname(hostname)
                 .appName(appName)
                 .procId(procId);
-        m.addSdElement(new SdElement(LOG_ID, List.of(new SdParam("logger", nonNull(loggerName)),
-                new SdParam("thread", nonNull(threadName)), new SdParam("level", nonNull(level)))));
+        SdElement log = new SdElement(LOG_ID, List.of(new SdParam("logger", nonNull(loggerName)),
+                new SdParam("thread", nonNull(threadName)), new SdParam("level", nonNull(level))));
+        SdElement mdc = null;
+        SdElement marker = null;
         if (mdcPairs.length > 0) {
             TreeMap<String, String> sorted = new TreeMap<>();
             for (int i = 0; i < mdcPairs.length; i += 2) {
@@ -129,15 +132,19 @@ public final class EventMapper {
             for (Map.Entry<String, String> e : sorted.entrySet()) {
                 params.add(new SdParam(SdElement.sanitizeName(e.getKey()), nonNull(e.getValue())));
             }
-            m.addSdElement(new SdElement(mdcId, params));
+            mdc = new SdElement(mdcId, params);
         }
         if (!markers.isEmpty()) {
             List<SdParam> params = new ArrayList<>(markers.size());
-            for (String marker : markers) {
-                params.add(new SdParam("name", nonNull(marker)));
+            for (String name : markers) {
+                params.add(new SdParam("name", nonNull(name)));
             }
-            m.addSdElement(new SdElement(MARKER_ID, params));
+            marker = new SdElement(MARKER_ID, params);
         }
+        // built once rather than element by element (each addSdElement copies the list)
+        m.structuredData(mdc == null && marker == null ? StructuredData.of(log)
+                : mdc == null ? StructuredData.of(log, marker)
+                : marker == null ? StructuredData.of(log, mdc) : StructuredData.of(log, mdc, marker));
         String text = stripTrailingLineBreaks(nonNull(message));
         m.message(trace == null ? text : text.isEmpty() ? trace : text + '\n' + trace);
         return m.build();

@@ -221,7 +221,7 @@ final class RelpTransport extends NettyTransport {
             if (batch == null) {
                 batch = ch.alloc().ioBuffer(Math.min(BATCH_BYTES, e.message.size() + 32) * 2);
             }
-            RelpFrameEncoder.writeFrame(batch, RelpFrame.of(e.txnr, RelpCommands.SYSLOG, e.message.payload()));
+            RelpFrameEncoder.writeFrame(batch, e.txnr, RelpCommands.SYSLOG, e.message.payload());
             if (batch.readableBytes() >= BATCH_BYTES) {
                 ch.write(batch, ch.voidPromise());
                 batch = null;

@@ -32,7 +32,24 @@ public final class RelpFrame {
         if (txnr < 0 || txnr > MAX_TXNR) {
             throw new IllegalArgumentException("txnr: " + txnr + " (expected: 0-" + MAX_TXNR + ")");
         }
+        checkCommand(command);
+        this.txnr = txnr;
+        this.command = command;
+        this.data = data;
+    }
+
+    /**
+     * Checks a command name: 1 to {@value #MAX_COMMAND_LENGTH} ASCII letters. The protocol's own commands (the
+     * {@link RelpCommands} constants, which the decoder returns for them) are known to be valid and skip the
+     * loop: every frame carries one.
+     *
+     * @throws IllegalArgumentException if it is not
+     */
+    static void checkCommand(String command) {
         Objects.requireNonNull(command, "command");
+        if (command == RelpCommands.SYSLOG || command == RelpCommands.RSP) {
+            return;
+        }
         if (command.isEmpty() || command.length() > MAX_COMMAND_LENGTH) {
             throw new IllegalArgumentException(
                     "command length: " + command.length() + " (expected: 1-" + MAX_COMMAND_LENGTH + ")");
@@ -43,9 +60,6 @@ public final class RelpFrame {
                 throw new IllegalArgumentException("command: '" + command + "' (expected: letters only)");
             }
         }
-        this.txnr = txnr;
-        this.command = command;
-        this.data = data;
     }
 
     /** A frame whose data is a copy of {@code data}. */

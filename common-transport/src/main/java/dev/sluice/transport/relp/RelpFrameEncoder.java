@@ -62,17 +62,43 @@ public final class RelpFrameEncoder extends MessageToByteEncoder<RelpFrame> {
      * @throws IllegalArgumentException as {@link #encodedLength(RelpFrame)}
      */
     public static int writeFrame(ByteBuf out, RelpFrame frame) {
-        int length = encodedLength(frame);
+        checkDataLength(frame);
+        return write(out, frame.txnr(), frame.command(), frame.dataArray());
+    }
+
+    /**
+     * Appends the wire form of the frame {@code txnr command data} to {@code out} without making a
+     * {@link RelpFrame} (and without copying {@code data} into one): what a sender that already holds the
+     * message's octets uses. Checks the same as a {@link RelpFrame} would.
+     *
+     * @return the number of octets written
+     * @throws IllegalArgumentException if {@code txnr}, {@code command} or the data length is invalid
+     */
+    public static int writeFrame(ByteBuf out, int txnr, String command, byte[] data) {
+        if (txnr < 0 || txnr > RelpFrame.MAX_TXNR) {
+            throw new IllegalArgumentException("txnr: " + txnr + " (expected: 0-" + RelpFrame.MAX_TXNR + ")");
+        }
+        RelpFrame.checkCommand(command);
+        if (data.length > RelpFrame.MAX_DATA_LENGTH) {
+            throw new IllegalArgumentException(
+                    "datalen: " + data.length + " (expected: <= " + RelpFrame.MAX_DATA_LENGTH + ")");
+        }
+        return write(out, txnr, command, data);
+    }
+
+    private static int write(ByteBuf out, int txnr, String command, byte[] data) {
+        int dataLength = data.length;
+        int length = decimalLength(txnr) + 1 + command.length() + 1 + decimalLength(dataLength)
+                + (dataLength == 0 ? 0 : 1 + dataLength) + 1;
         out.ensureWritable(length);
-        int dataLength = frame.dataLength();
-        writeDecimal(out, frame.txnr());
+        writeDecimal(out, txnr);
         out.writeByte(SP);
-        ByteBufUtil.writeAscii(out, frame.command());
+        ByteBufUtil.writeAscii(out, command);
         out.writeByte(SP);
         writeDecimal(out, dataLength);
         if (dataLength > 0) {
             out.writeByte(SP);
-            out.writeBytes(frame.dataArray());
+            out.writeBytes(data);
         }
         out.writeByte(LF);
         return length;
@@ -89,11 +115,10 @@ public final class RelpFrameEncoder extends MessageToByteEncoder<RelpFrame> {
 
     /** Decimal digits of a non-negative int. */
     static int decimalLength(int value) {
-        int length = 1;
-        for (int v = value; v >= 10; v /= 10) {
-            length++;
-        }
-        return length;
+        // comparisons, not divisions: called twice per frame
+        return value < 10 ? 1 : value < 100 ? 2 : value < 1_000 ? 3 : value < 10_000 ? 4 : value < 100_000 ? 5
+                : value < 1_000_000 ? 6 : value < 10_000_000 ? 7 : value < 100_000_000 ? 8
+                : value < 1_000_000_000 ? 9 : 10;
     }
 
     private static void writeDecimal(ByteBuf out, int value) {

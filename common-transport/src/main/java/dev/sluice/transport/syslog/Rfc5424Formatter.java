@@ -53,6 +53,36 @@ public final class Rfc5424Formatter extends SyslogFormatter {
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final boolean bom;
+    /**
+     * The octets of {@code SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP} for the last fields seen, matched by
+     * identity: an appender's messages share the same four strings, so they are checked and written once, not per
+     * message. Immutable and replaced whole, so threads may share it.
+     */
+    private volatile Header lastHeader;
+
+    private record Header(String hostname, String appName, String procId, String msgId, byte[] octets) {
+    }
+
+    private byte[] header(SyslogMessage m) {
+        Header h = lastHeader;
+        if (h != null && h.hostname == m.hostname() && h.appName == m.appName() && h.procId == m.procId()
+                && h.msgId == m.msgId()) {
+            return h.octets;
+        }
+        SyslogBuffer b = new SyslogBuffer(64);
+        b.write(Wire.SP);
+        Wire.writeHeaderField(b, m.hostname(), MAX_HOSTNAME, "");
+        b.write(Wire.SP);
+        Wire.writeHeaderField(b, m.appName(), MAX_APP_NAME, "");
+        b.write(Wire.SP);
+        Wire.writeHeaderField(b, m.procId(), MAX_PROCID, "");
+        b.write(Wire.SP);
+        Wire.writeHeaderField(b, m.msgId(), MAX_MSGID, "");
+        b.write(Wire.SP);
+        h = new Header(m.hostname(), m.appName(), m.procId(), m.msgId(), b.toByteArray());
+        lastHeader = h;
+        return h.octets;
+    }
 
     /** A formatter with the {@linkplain #DEFAULT_BOM default BOM setting} (on). */
     public Rfc5424Formatter() {
@@ -83,15 +113,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
         if (!Wire.writeRfc3339(out, m.timestamp(), m.offset())) {
             out.write(Wire.NILVALUE);
         }
-        out.write(Wire.SP);
-        Wire.writeHeaderField(out, m.hostname(), MAX_HOSTNAME, "");
-        out.write(Wire.SP);
-        Wire.writeHeaderField(out, m.appName(), MAX_APP_NAME, "");
-        out.write(Wire.SP);
-        Wire.writeHeaderField(out, m.procId(), MAX_PROCID, "");
-        out.write(Wire.SP);
-        Wire.writeHeaderField(out, m.msgId(), MAX_MSGID, "");
-        out.write(Wire.SP);
+        out.write(header(m));
         writeStructuredData(out, m.structuredData(), sequenceId);
         int headerEnd = out.size();
         String text = m.message();

@@ -2,8 +2,10 @@ package dev.sluice.relp.server;
 
 import dev.sluice.transport.relp.RelpCommands;
 import dev.sluice.transport.relp.RelpFrame;
+import dev.sluice.transport.relp.RelpFrameEncoder;
 import dev.sluice.transport.relp.RelpOffers;
 import dev.sluice.transport.relp.RelpResponse;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -184,9 +186,16 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
         if (!ch.isActive()) {
             return;
         }
+        // one buffer for the whole batch, not one write (buffer and outbound entry) per response
+        int size = 0;
         for (RelpFrame response : responses) {
-            ch.write(response, ch.voidPromise());
+            size += RelpFrameEncoder.encodedLength(response);
         }
+        ByteBuf batch = ch.alloc().ioBuffer(size);
+        for (RelpFrame response : responses) {
+            RelpFrameEncoder.writeFrame(batch, response);
+        }
+        ch.write(batch, ch.voidPromise());
         if (close) {
             ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
