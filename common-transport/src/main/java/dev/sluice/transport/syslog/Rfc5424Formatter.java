@@ -59,6 +59,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
      * message. Immutable and replaced whole, so threads may share it.
      */
     private volatile Header lastHeader;
+    private final Wire.SecondCache seconds = new Wire.SecondCache();
 
     private record Header(String hostname, String appName, String procId, String msgId, byte[] octets) {
     }
@@ -110,7 +111,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
         out.ensureRoom(2);
         out.put('1');
         out.put(Wire.SP);
-        if (!Wire.writeRfc3339(out, m.timestamp(), m.offset())) {
+        if (!Wire.writeRfc3339(out, m.timestamp(), m.offset(), seconds)) {
             out.write(Wire.NILVALUE);
         }
         out.write(header(m));

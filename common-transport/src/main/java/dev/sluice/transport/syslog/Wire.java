@@ -142,12 +142,12 @@ final class Wire {
     }
 
     /** ASCII text known to be printable and short (names checked at construction). */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is exactly right for ASCII, and a bulk copy
     static void writeAscii(SyslogBuffer out, String ascii) {
         int n = ascii.length();
         out.ensureRoom(n);
-        for (int i = 0; i < n; i++) {
-            out.put(ascii.charAt(i));
-        }
+        ascii.getBytes(0, n, out.array(), out.size());
+        out.size(out.size() + n);
     }
 
     /**
@@ -161,28 +161,52 @@ final class Wire {
      * @return {@code false}, writing nothing, when the year in that offset is outside 0000-9999
      */
     static boolean writeRfc3339(SyslogBuffer out, Instant instant, ZoneOffset offset) {
+        return writeRfc3339(out, instant, offset, null);
+    }
+
+    /**
+     * The last second written as {@code YYYY-MM-DDThh:mm:ss} (19 octets), for {@link #writeRfc3339(SyslogBuffer,
+     * Instant, ZoneOffset, SecondCache)}: events come many to the second, so the date arithmetic runs once per
+     * second rather than per event. Shared between threads: the entry is immutable and replaced whole.
+     */
+    static final class SecondCache {
+        private volatile Entry last;
+
+        private record Entry(long localSecond, byte[] octets) {
+        }
+    }
+
+    /** As {@link #writeRfc3339(SyslogBuffer, Instant, ZoneOffset)}, reusing {@code cache} (may be null). */
+    static boolean writeRfc3339(SyslogBuffer out, Instant instant, ZoneOffset offset, SecondCache cache) {
         int offsetSeconds = offset.getTotalSeconds();
         if (offsetSeconds % 60 != 0) {
             offsetSeconds = 0;
         }
         long local = instant.getEpochSecond() + offsetSeconds;
-        long days = Math.floorDiv(local, SECONDS_PER_DAY);
-        int secondOfDay = Math.floorMod(local, SECONDS_PER_DAY);
-        long ymd = civilFromDays(days);
-        if (ymd == Long.MIN_VALUE) {
-            return false;
-        }
-        int year = (int) (ymd >> 16);
-        int month = (int) (ymd >> 8 & 0xFF);
-        int day = (int) (ymd & 0xFF);
+        SecondCache.Entry cached = cache == null ? null : cache.last;
         out.ensureRoom(32);
-        put4(out, year);
-        out.put('-');
-        put2(out, month);
-        out.put('-');
-        put2(out, day);
-        out.put('T');
-        putTime(out, secondOfDay);
+        if (cached != null && cached.localSecond == local) {
+            System.arraycopy(cached.octets, 0, out.array(), out.size(), cached.octets.length);
+            out.size(out.size() + cached.octets.length);
+        } else {
+            long days = Math.floorDiv(local, SECONDS_PER_DAY);
+            int secondOfDay = Math.floorMod(local, SECONDS_PER_DAY);
+            long ymd = civilFromDays(days);
+            if (ymd == Long.MIN_VALUE) {
+                return false;
+            }
+            int start = out.size();
+            put4(out, (int) (ymd >> 16));
+            out.put('-');
+            put2(out, (int) (ymd >> 8 & 0xFF));
+            out.put('-');
+            put2(out, (int) (ymd & 0xFF));
+            out.put('T');
+            putTime(out, secondOfDay);
+            if (cache != null) {
+                cache.last = new SecondCache.Entry(local, out.toByteArray(start));
+            }
+        }
         int micros = instant.getNano() / 1000;
         if (micros != 0) {
             out.put('.');

@@ -88,4 +88,25 @@ class SequenceIdEncodingTest {
             }
         }
     }
+
+    /** The formatter keeps the last second's date and time; a fresh formatter (empty cache) must agree. */
+    @Test
+    void theCachedSecondNeverLeaksIntoAnotherSecondOrOffset() {
+        Random random = new Random(11);
+        Rfc5424Formatter shared = new Rfc5424Formatter();
+        long second = 1_795_000_000L;
+        for (int i = 0; i < 20_000; i++) {
+            second += random.nextInt(3) - 1; // same, next or previous second
+            if (random.nextInt(100) == 0) {
+                second = random.nextLong() % 250_000_000_000L; // anywhere in 0000-9999 and beyond
+            }
+            java.time.ZoneOffset offset = random.nextInt(4) == 0
+                    ? java.time.ZoneOffset.ofTotalSeconds((random.nextInt(36) - 18) * 3600 + random.nextInt(2) * 1800)
+                    : java.time.ZoneOffset.UTC;
+            SyslogMessage m = SyslogMessage.builder()
+                    .timestamp(Instant.ofEpochSecond(second, random.nextInt(1_000_000_000)), offset).build();
+            assertThat(new String(shared.format(m), UTF_8)).as("message %d", i)
+                    .isEqualTo(new String(new Rfc5424Formatter().format(m), UTF_8));
+        }
+    }
 }
