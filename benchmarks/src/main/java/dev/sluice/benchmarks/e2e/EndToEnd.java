@@ -181,6 +181,7 @@ public final class EndToEnd {
                 int relpPort = freePort();
                 int tcpPort = freePort();
                 try (PrivateRsyslog rsyslog = PrivateRsyslog.receiver(work.resolve(scenario), relpPort, tcpPort)) {
+                    receiverThreads = rsyslog::threadTicks;
                     switch (scenario) {
                         case "sluice-relp-rsyslog" -> viaSluice(scenario, "relp://127.0.0.1:" + relpPort, false,
                                 rsyslog::count, () -> 0);
@@ -287,6 +288,9 @@ public final class EndToEnd {
         void send(long from, long to) throws Exception;
     }
 
+    /** During an rsyslog scenario: its threads' CPU ticks, read around the measured part. */
+    private java.util.function.Supplier<java.util.Map<String, Long>> receiverThreads;
+
     private void measure(String scenario, LongSupplier received, LongSupplier octets, Sender sender)
             throws Exception {
         long base = received.getAsLong();
@@ -294,12 +298,35 @@ public final class EndToEnd {
         await(received, base + warmup, scenario + " warm-up");
         base = received.getAsLong();
         long octetBase = octets.getAsLong();
+        java.util.Map<String, Long> ticksBefore = receiverThreads == null ? null : receiverThreads.get();
+        long self = ProcessHandle.current().pid();
+        java.util.Map<String, Long> ownBefore = PrivateRsyslog.threadTicks(self);
         long start = System.nanoTime();
         sender.send(warmup, (long) warmup + count);
         long sent = System.nanoTime();
         await(received, base + count, scenario);
         long end = System.nanoTime();
         double seconds = (end - start) / 1e9;
+        StringBuilder own = new StringBuilder();
+        PrivateRsyslog.threadTicks(self).forEach((thread, ticks) -> {
+            double share = (ticks - ownBefore.getOrDefault(thread, 0L)) / 100.0 / seconds;
+            if (share >= 0.05) {
+                own.append(String.format(Locale.ROOT, " %s %.0f%%", thread, share * 100));
+            }
+        });
+        System.out.printf("%s: this JVM's threads busy:%s%n", scenario, own);
+        if (ticksBefore != null) {
+            // how busy each receiver thread was during the measured part: near 100 % means it was the limit
+            StringBuilder busy = new StringBuilder();
+            receiverThreads.get().forEach((thread, ticks) -> {
+                double share = (ticks - ticksBefore.getOrDefault(thread, 0L)) / 100.0 / seconds;
+                if (share >= 0.05) {
+                    busy.append(String.format(Locale.ROOT, " %s %.0f%%", thread, share * 100));
+                }
+            });
+            System.out.printf("%s: receiver threads busy (CPU time / wall time, 100 ticks/s):%s%n", scenario, busy);
+            receiverThreads = null;
+        }
         double wire = octets.getAsLong() - octetBase;
         System.out.printf(Locale.ROOT, "%s: %,d in %.2f s (sender returned after %.2f s) = %,.0f msg/s%s%n",
                 scenario, count, seconds, (sent - start) / 1e9, count / seconds,

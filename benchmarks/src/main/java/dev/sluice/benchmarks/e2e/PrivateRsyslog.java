@@ -78,6 +78,33 @@ final class PrivateRsyslog implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU time used so far by each of rsyslogd's threads, by thread name ({@code in:imrelp}, {@code rs:main Q:Reg}
+     * ...), in clock ticks (usually 10 ms), read from {@code /proc/<pid>/task/<tid>/stat}; empty where there is no
+     * {@code /proc}. Two readings around a run say which thread was busy, so whether the receiver was the limit.
+     */
+    java.util.Map<String, Long> threadTicks() {
+        return threadTicks(process.pid());
+    }
+
+    /** As {@link #threadTicks()}, for any process (threads of the same name are summed). */
+    static java.util.Map<String, Long> threadTicks(long pid) {
+        java.util.Map<String, Long> ticks = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (var dirs = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) dirs::iterator) {
+                String stat = Files.readString(task.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // fields after the name: state is f[0]; utime and stime are fields 14 and 15 of stat, f[11], f[12]
+                ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc, or a thread ended while we read: report what we have
+        }
+        return ticks;
+    }
+
     long count() {
         try {
             return Files.exists(countFile) ? Files.size(countFile) / 2 : 0;
