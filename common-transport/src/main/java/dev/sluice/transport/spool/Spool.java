@@ -7,7 +7,12 @@ import static dev.sluice.transport.spool.SpoolFormat.SEGMENT_HEADER_BYTES;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -25,11 +30,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -162,6 +172,26 @@ public final class Spool implements Closeable {
     private static final int READ_CHUNK = 256 * 1024;
     /** Octets appended between two look-ups of the free disk space (when not close to the limit). */
     private static final long SPACE_RECHECK_BYTES = 1L << 20;
+    /** Octets the preallocation thread zero-fills in one go, under {@link #allocLock}; a multiple of the page size. */
+    static final int PREALLOC_CHUNK = 256 * 1024;
+    /** How far past the last record the preallocation thread keeps the mapped segment backed by written blocks. */
+    static final int PREALLOC_LEAD = 1024 * 1024;
+    /** The smallest page size of the platforms we run on: pages are faulted in by storing into each. */
+    private static final int PAGE = 4096;
+    /** Largest mapping of one segment; past it (a bigger segment size) records are written with write calls. */
+    private static final int MAX_MAP_BYTES = 1 << 30;
+    /** Mappings not yet released by the GC beyond which new segments are written with write calls; see {@link #mapTail}. */
+    static final int MAX_LIVE_MAPPINGS = 64;
+    /** Largest record written from the reused direct buffer; a larger one goes through a temporary buffer. */
+    private static final int MAX_DIRECT_WRITE = 1 << 20;
+
+    /**
+     * Mappings made in this JVM that the GC has not released yet. Without {@code Unsafe} there is no way to unmap
+     * a {@link MappedByteBuffer}; each one left holds a virtual memory area (there are at most
+     * {@code vm.max_map_count}, 65530 by default) until the GC finds it unreachable.
+     */
+    private static final Set<Reference<MappedByteBuffer>> LIVE_MAPPINGS = ConcurrentHashMap.newKeySet();
+    private static final ReferenceQueue<MappedByteBuffer> RELEASED_MAPPINGS = new ReferenceQueue<>();
 
     private final SpoolConfig config;
     private final Path directory;
@@ -174,6 +204,18 @@ public final class Spool implements Closeable {
     private final CRC32C crc = new CRC32C();
     private final ArrayList<Segment> segments = new ArrayList<>();
     private final ScheduledExecutorService flusher;
+    private final boolean mapping;
+    /**
+     * Guards {@link Segment#allocated} and every write at or past it in the mapped segment: the preallocation
+     * thread's zero-fill, and the application thread's write call when a record does not fit below it. Taken
+     * after this object's monitor, never before it.
+     */
+    private final ReentrantLock allocLock = new ReentrantLock();
+    /** The daemon thread {@code sluice-spool-prealloc}: reserves space ahead of the mapped segment's last record. */
+    private final ExecutorService preallocator;
+    private volatile boolean preallocQueued;
+    /** Zeros for the preallocation thread; only that thread uses it. */
+    private ByteBuffer zeros;
     private FileStore store;
     private Segment rejected;
 
@@ -196,7 +238,9 @@ public final class Spool implements Closeable {
 
     private long spaceEstimate = -1;
     private long bytesSinceSpaceCheck;
-    private byte[] writeBuffer = new byte[4096];
+    private final byte[] recordHeader = new byte[RECORD_HEADER_BYTES];
+    /** Reused for write calls, so that the JDK does not copy each record into a temporary direct buffer. */
+    private ByteBuffer directWrite = ByteBuffer.allocateDirect(4096);
 
     private long cacheSegment = -1;
     private long cacheOffset;
@@ -208,10 +252,31 @@ public final class Spool implements Closeable {
         final long number;
         final Path path;
         /** Replaced when an interrupt of a thread in I/O closed it (NIO closes interruptible channels). */
-        FileChannel channel;
+        volatile FileChannel channel;
         long end;
         /** Damaged regions to step over: start offset → first offset after them. */
         final TreeMap<Long, Long> skips = new TreeMap<>();
+
+        /**
+         * While this is the active segment and records are copied into a mapping of it, that mapping (of
+         * {@code [0, mapSize)}); else {@code null}. Changed under the monitor and {@link #allocLock}.
+         */
+        MappedByteBuffer map;
+        int mapSize;
+        /**
+         * {@code [0, allocated)} of the file was written with write calls (header, records, zeros), so it has its
+         * disk blocks: a store through the mapping below it never needs a new block, and so never meets a full disk
+         * (which, in a mapping, is a SIGBUS and not an IOException). Only moved under {@link #allocLock}.
+         */
+        volatile long allocated;
+        /** Where the preallocation thread is asked to zero-fill to. */
+        volatile long preallocTarget;
+        /** After a failed preallocation: no new request before the last record ends here. */
+        volatile long preallocRetryAt;
+        /** {@code [header, forcedTo)} was forced through the mapping ({@link FsyncPolicy#INTERVAL}). */
+        long forcedTo;
+        /** Was mapped by this JVM: the file may be longer than {@link #end}, and a mapping of it may outlive it. */
+        boolean wasMapped;
 
         Segment(long number, Path path, FileChannel channel) {
             this.number = number;
@@ -236,25 +301,35 @@ public final class Spool implements Closeable {
         this.fs = config.fileSystem();
         this.fsync = config.fsync();
         this.segmentLimit = config.effectiveSegmentSize();
+        this.mapping = config.memoryMapped();
+        this.preallocator = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-spool-prealloc");
+            t.setDaemon(true);
+            return t;
+        });
         prepareDirectory();
         Path lockFile = directory.resolve(LOCK_FILE);
         try {
             lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
+            preallocator.shutdown();
             throw unusable("cannot open its lock file " + lockFile + ": " + e, e);
         }
         FileLock acquired;
         try {
             acquired = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {
+            preallocator.shutdown();
             closeQuietly(lockChannel);
             throw new SpoolUnavailableException("spool directory " + directory
                     + " is in use: another Spool in this JVM has it open (lock file " + lockFile + ")", e);
         } catch (IOException e) {
+            preallocator.shutdown();
             closeQuietly(lockChannel);
             throw unusable("cannot lock " + lockFile + ": " + e, e);
         }
         if (acquired == null) {
+            preallocator.shutdown();
             closeQuietly(lockChannel);
             throw new SpoolUnavailableException("spool directory " + directory
                     + " is in use by another process (lock file " + lockFile + " is held)", null);
@@ -271,6 +346,7 @@ public final class Spool implements Closeable {
             throw unusable("recovery failed: " + e, e);
         } finally {
             if (!opened) {
+                preallocator.shutdown();
                 for (Segment s : segments) {
                     closeQuietly(s.channel);
                 }
@@ -366,6 +442,7 @@ public final class Spool implements Closeable {
         normalizeHead();
         openRejected();
         checkpointAndReclaim();
+        mapTail(segments.get(segments.size() - 1));
     }
 
     private void deleteLeftoverTemporaries() throws IOException {
@@ -455,8 +532,9 @@ public final class Spool implements Closeable {
     }
 
     /**
-     * Checks every record of {@code s} from {@code from}: counts the sound ones, steps over damaged regions, and
-     * truncates a torn tail when {@code last}.
+     * Checks every record of {@code s} from {@code from}: counts the sound ones, steps over damaged regions, cuts
+     * off a zero tail (space the mapped writer had reserved and not written), and truncates a torn tail when
+     * {@code last}.
      *
      * @return how many sound records there are
      */
@@ -464,6 +542,8 @@ public final class Spool implements Closeable {
         byte[] data = scanData;
         scanData = null;
         int limit = data.length;
+        // Past this offset the file holds only zeros.
+        int written = SpoolFormat.withoutZeroTail(data, limit);
         int pos = from;
         long count = 0;
         while (pos < limit) {
@@ -476,19 +556,28 @@ public final class Spool implements Closeable {
                 pos += r;
                 continue;
             }
+            if (pos >= written) {
+                // Zeros from a record boundary to the end: not damage, the records simply end here. Cut them off,
+                // so the file is plain format v1 again; if that fails, the next append overwrites them.
+                truncate(s, pos);
+                limit = pos;
+                break;
+            }
             String reason = SpoolFormat.describe(r, data, pos, limit);
             int next = SpoolFormat.resync(data, pos + 1, limit, crc);
             int regionEnd = next < 0 ? limit : next;
-            Path q = quarantineRegion(s.path, pos, data, pos, regionEnd);
+            // Damage that runs to the end is reported and kept without the zeros after it, which were never written.
+            int damageEnd = next < 0 ? written : regionEnd;
+            Path q = quarantineRegion(s.path, pos, data, pos, damageEnd);
             if (next < 0 && last && truncate(s, pos)) {
                 limit = pos;
                 tornTails++;
-                listener.tornTail(s.path, pos, regionEnd - pos, reason, q);
+                listener.tornTail(s.path, pos, damageEnd - pos, reason, q);
                 break;
             }
             s.skips.put((long) pos, (long) regionEnd);
             corruptRegions++;
-            listener.corruptRegion(s.path, pos, regionEnd - pos, reason, q);
+            listener.corruptRegion(s.path, pos, damageEnd - pos, reason, q);
             pos = regionEnd;
         }
         s.end = limit;
@@ -634,22 +723,13 @@ public final class Spool implements Closeable {
             if (roll) {
                 active = roll(active);
             }
-            if (writeBuffer.length < total) {
-                writeBuffer = new byte[Math.max(total, writeBuffer.length * 2)];
-            }
-            SpoolFormat.encodeRecord(writeBuffer, 0, seqId, eventTime.getEpochSecond(), eventTime.getNano(),
-                    message, crc);
             long pos = active.end;
-            // Commit order: record → force (ALWAYS) → in-memory end. Nothing below this line may fail.
-            try {
-                writeFully(active.channel, writeBuffer, total, pos);
-                if (fsync == FsyncPolicy.ALWAYS) {
-                    active.channel.force(false);
-                }
-            } catch (IOException e) {
-                rollback(active, pos, e);
-                throw e;
-            }
+            SpoolFormat.encodeRecordHeader(recordHeader, 0, seqId, eventTime.getEpochSecond(), eventTime.getNano(),
+                    message.length);
+            int recordCrc = SpoolFormat.recordCrc(crc, recordHeader, message);
+            // Commit order: record (copied into the mapping, or one positional write) → force (ALWAYS) → in-memory
+            // end. Nothing below this line may fail.
+            writeRecord(active, pos, total, message, recordCrc);
             active.end = pos + total;
         } catch (IOException e) {
             listener.appendFailed(e);
@@ -660,11 +740,104 @@ public final class Spool implements Closeable {
         tailOrdinal++;
         highestSeqId = seqId;
         dataDirty = true;
+        requestPreallocation(active);
         return AppendResult.APPENDED;
     }
 
-    /** Cuts away what a failed write may have left past {@code pos}; the in-memory end never moved past it. */
-    private static void rollback(Segment s, long pos, IOException failure) {
+    /**
+     * Writes the record at {@code pos} of {@code s}, and forces it with {@link FsyncPolicy#ALWAYS}: copied into the
+     * mapping when it fits below {@link Segment#allocated}, else with a write call (no mapping, or the preallocation
+     * thread is behind, or failed). On failure nothing of it is left where the next append will look.
+     */
+    private void writeRecord(Segment s, long pos, int total, byte[] message, int recordCrc) throws IOException {
+        if (s.map != null && pos + total <= s.allocated) {
+            putMapped(s, pos, total, message, recordCrc);
+            return;
+        }
+        if (s.map == null) {
+            writeChannel(s, pos, total, message, recordCrc);
+            return;
+        }
+        // Past the reserved space the preallocation thread may be zero-filling: wait for the chunk in progress.
+        allocLock.lock();
+        try {
+            if (pos + total <= s.allocated) {
+                putMapped(s, pos, total, message, recordCrc);
+                return;
+            }
+            writeChannel(s, pos, total, message, recordCrc);
+            // The write call gave those octets their blocks; the zero-fill goes on after them.
+            s.allocated = Math.max(s.allocated, pos + total);
+        } finally {
+            allocLock.unlock();
+        }
+    }
+
+    /** Copies the record into the mapping: the page cache, so a kill -9 of the JVM loses none of it once this returns. */
+    private void putMapped(Segment s, long pos, int total, byte[] message, int recordCrc) throws IOException {
+        MappedByteBuffer map = s.map;
+        int i = (int) pos;
+        try {
+            map.put(i, recordHeader, 0, RECORD_HEADER_BYTES);
+            map.put(i + RECORD_HEADER_BYTES, message);
+            map.putInt(i + total - 4, recordCrc);
+        } catch (InternalError e) {
+            // A fault in the mapping: the file was cut short by someone else, or the disk failed. Stop mapping.
+            IOException failure = new IOException("store into the mapping of " + s.path + " at " + pos
+                    + " failed: " + e.getMessage(), e);
+            retireMappingQuietly(s, failure);
+            rollback(s, pos, failure);
+            throw failure;
+        }
+        if (fsync == FsyncPolicy.ALWAYS) {
+            try {
+                map.force(i, total);
+            } catch (UncheckedIOException e) {
+                // Not known to be on the disk: take it back (the space is reserved, so these stores are safe).
+                for (int j = i; j < i + total; j++) {
+                    map.put(j, (byte) 0);
+                }
+                throw e.getCause();
+            }
+        }
+    }
+
+    /** One positional write of the whole record from a direct buffer, forced with ALWAYS; rolled back on failure. */
+    private void writeChannel(Segment s, long pos, int total, byte[] message, int recordCrc) throws IOException {
+        ByteBuffer buf;
+        if (total <= MAX_DIRECT_WRITE) {
+            if (directWrite.capacity() < total) {
+                directWrite = ByteBuffer.allocateDirect(Math.min(MAX_DIRECT_WRITE,
+                        Math.max(total, directWrite.capacity() * 2)));
+            }
+            buf = directWrite;
+            buf.clear();
+        } else {
+            buf = ByteBuffer.allocate(total);
+        }
+        buf.put(recordHeader, 0, RECORD_HEADER_BYTES).put(message).putInt(recordCrc).flip();
+        try {
+            long at = pos;
+            while (buf.hasRemaining()) {
+                at += s.channel.write(buf, at);
+            }
+            if (fsync == FsyncPolicy.ALWAYS) {
+                s.channel.force(false);
+            }
+        } catch (IOException e) {
+            rollback(s, pos, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Cuts away what a failed write may have left past {@code pos}; the in-memory end never moved past it. In a
+     * mapped segment (under {@link #allocLock}) the reserved space after {@code pos} goes with it.
+     */
+    private void rollback(Segment s, long pos, IOException failure) {
+        if (s.map != null) {
+            s.allocated = Math.min(s.allocated, pos);
+        }
         try {
             if (s.channel.size() > pos) {
                 s.channel.truncate(pos);
@@ -675,14 +848,196 @@ public final class Spool implements Closeable {
         }
     }
 
+    /** Old segment cut back to its records → forced → new segment created (see the class comment) → mapped. */
     private Segment roll(Segment old) throws IOException {
+        retireMapping(old);
         if (fsync != FsyncPolicy.NEVER) {
             old.channel.force(false);
         }
         Segment s = createSegment(old.number + 1);
         segments.add(s);
         segmentBytesTotal += s.end;
+        mapTail(s);
         return s;
+    }
+
+    // ------------------------------------------------------------------------------------------ the mapped tail
+
+    /**
+     * Maps the active segment {@code s} for writing, if mapping is on, the segment has room for a record, and fewer
+     * than {@link #MAX_LIVE_MAPPINGS} mappings wait for the GC to release them (past that, write calls, until the
+     * GC catches up). Mapping makes the file {@code mapSize} long, sparse: only {@code [0, end)} is backed, and the
+     * preallocation thread is asked to back more. If mapping fails, the segment is written with write calls.
+     */
+    private void mapTail(Segment s) {
+        if (!mapping || s.end + SpoolFormat.RECORD_OVERHEAD > segmentLimit || !mappingAvailable()) {
+            return;
+        }
+        int size = (int) Math.min(segmentLimit, MAX_MAP_BYTES);
+        MappedByteBuffer map;
+        try {
+            reopenIfClosed(s);
+            s.wasMapped = true;
+            map = s.channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        LIVE_MAPPINGS.add(new PhantomReference<>(map, RELEASED_MAPPINGS));
+        allocLock.lock();
+        try {
+            s.map = map;
+            s.mapSize = size;
+            s.allocated = s.end;
+            s.preallocRetryAt = 0;
+            s.forcedTo = SEGMENT_HEADER_BYTES;
+        } finally {
+            allocLock.unlock();
+        }
+        requestPreallocation(s);
+    }
+
+    private static boolean mappingAvailable() {
+        for (Reference<?> r; (r = RELEASED_MAPPINGS.poll()) != null; ) {
+            LIVE_MAPPINGS.remove(r);
+        }
+        return LIVE_MAPPINGS.size() < MAX_LIVE_MAPPINGS;
+    }
+
+    /** The state of the active segment, for tests. */
+    record Tail(long end, boolean mapped, int mapSize, long allocated, long forcedTo, long preallocRetryAt) {
+    }
+
+    synchronized Tail tail() {
+        Segment s = segments.get(segments.size() - 1);
+        return new Tail(s.end, s.map != null, s.mapSize, s.allocated, s.forcedTo, s.preallocRetryAt);
+    }
+
+    /** Mappings made in this JVM and not yet released by the GC; for tests. */
+    static int liveMappings() {
+        mappingAvailable();
+        return LIVE_MAPPINGS.size();
+    }
+
+    /**
+     * Stops writing {@code s} through its mapping and cuts its file back to its records, so that it is plain
+     * format v1. The mapping itself stays until the GC releases it; nothing touches it again (its pages past the
+     * new end of the file would fault).
+     */
+    private void retireMapping(Segment s) throws IOException {
+        allocLock.lock();
+        try {
+            s.map = null;
+        } finally {
+            allocLock.unlock();
+        }
+        if (s.wasMapped && s.channel.size() > s.end) {
+            s.channel.truncate(s.end);
+        }
+    }
+
+    private void retireMappingQuietly(Segment s, IOException failure) {
+        try {
+            retireMapping(s);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Asks the preallocation thread to back the next {@link #PREALLOC_LEAD} octets of the mapped segment, when
+     * less than half of that is left. Called after each append, so on most appends it only compares two numbers.
+     */
+    private void requestPreallocation(Segment s) {
+        if (s.map == null || preallocQueued || s.end < s.preallocRetryAt) {
+            return;
+        }
+        long allocated = s.allocated;
+        if (allocated >= s.mapSize || allocated - s.end >= PREALLOC_LEAD / 2) {
+            return;
+        }
+        s.preallocTarget = Math.min(s.mapSize, s.end + PREALLOC_LEAD);
+        preallocQueued = true;
+        try {
+            preallocator.execute(() -> preallocate(s));
+        } catch (RejectedExecutionException e) {
+            preallocQueued = false;
+        }
+    }
+
+    /**
+     * The preallocation thread's work: zero-fill {@code [allocated, preallocTarget)} of {@code s} with write calls,
+     * a chunk at a time under {@link #allocLock}. A write call reserves the blocks or fails with an IOException
+     * (a full disk), here and not on the application's thread; a store through the mapping into a block that
+     * cannot be allocated would be a SIGBUS instead. Then it stores a zero into each page through the mapping, so
+     * that the page faults happen on this thread too. Respects {@link SpoolConfig#minFreeDiskSpace()}. A failure
+     * is reported to {@link SpoolListener#flushFailed} and tried again a lead further on; meanwhile appends use
+     * write calls, which fail (and roll back) by themselves if the disk is full.
+     */
+    private void preallocate(Segment s) {
+        try {
+            while (true) {
+                allocLock.lock();
+                try {
+                    MappedByteBuffer map = s.map;
+                    long from = s.allocated;
+                    long target = Math.min(s.preallocTarget, s.mapSize);
+                    if (map == null || from >= target) {
+                        return;
+                    }
+                    long to = Math.min(s.mapSize, (from / PREALLOC_CHUNK + 1) * PREALLOC_CHUNK);
+                    long min = config.minFreeDiskSpace();
+                    if (min > 0 && fs.usableSpace(store, directory) - (to - from) < min) {
+                        // Leave the reserve alone; the appends' own check refuses them when it is reached.
+                        s.preallocRetryAt = target;
+                        return;
+                    }
+                    if (zeros == null) {
+                        zeros = ByteBuffer.allocateDirect(PREALLOC_CHUNK);
+                    }
+                    zeros.clear().limit((int) (to - from));
+                    FileChannel ch = s.channel;
+                    for (long at = from; zeros.hasRemaining(); ) {
+                        at += ch.write(zeros, at);
+                    }
+                    for (long page = from; page < to; page = (page / PAGE + 1) * PAGE) {
+                        map.put((int) page, (byte) 0);
+                    }
+                    s.allocated = to;
+                } finally {
+                    allocLock.unlock();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            s.preallocRetryAt = s.preallocTarget;
+            listener.flushFailed(e instanceof IOException io ? io
+                    : new IOException("preallocating " + s.path + " failed: " + e, e));
+        } finally {
+            preallocQueued = false;
+        }
+    }
+
+    /** Forces what was appended to {@code s} (the active segment): through its mapping, else its channel. */
+    private void forceTail(Segment s) throws IOException {
+        if (s.map != null && s.end <= s.mapSize) {
+            forceMapped(s.map, s.forcedTo, s.end);
+            s.forcedTo = s.end;
+        } else {
+            s.channel.force(false);
+        }
+    }
+
+    /**
+     * {@code msync} of the pages of {@code [from, to)}: only them, not the zero-filled space after them (a whole
+     * file {@code fsync} would write those zeros to the disk too).
+     */
+    private static void forceMapped(MappedByteBuffer map, long from, long to) throws IOException {
+        if (to > from) {
+            try {
+                map.force((int) from, (int) (to - from));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
     }
 
     private boolean enoughDiskSpace(long growth) throws IOException {
@@ -938,6 +1293,15 @@ public final class Spool implements Closeable {
             if (cacheSegment == s.number) {
                 cacheSegment = -1;
             }
+            if (s.wasMapped && s.channel.isOpen()) {
+                // A mapping keeps the blocks of a deleted file until the GC releases it: give them back now. A crash
+                // before the delete leaves an empty segment, which open deletes (it is before the checkpoint).
+                try {
+                    s.channel.truncate(0);
+                } catch (IOException e) {
+                    // deleted all the same
+                }
+            }
             closeQuietly(s.channel);
             try {
                 Files.deleteIfExists(s.path);
@@ -977,14 +1341,43 @@ public final class Spool implements Closeable {
     /** The flush thread's work: force the data (INTERVAL), then write the checkpoint if the head moved. */
     private void tick() {
         try {
-            FileChannel active;
+            FileChannel active = null;
+            Segment mapped = null;
+            MappedByteBuffer map = null;
+            long from = 0;
+            long to = 0;
             synchronized (this) {
                 if (closed) {
                     return;
                 }
-                reopenIfClosed(segments.get(segments.size() - 1));
-                active = fsync == FsyncPolicy.INTERVAL && dataDirty ? segments.get(segments.size() - 1).channel : null;
+                Segment last = segments.get(segments.size() - 1);
+                reopenIfClosed(last);
+                if (fsync == FsyncPolicy.INTERVAL && dataDirty) {
+                    if (last.map != null && last.end <= last.mapSize) {
+                        mapped = last;
+                        map = last.map;
+                        from = last.forcedTo;
+                        to = last.end;
+                    } else {
+                        active = last.channel;
+                    }
+                }
                 dataDirty = false;
+            }
+            if (map != null) {
+                try {
+                    forceMapped(map, from, to);
+                } catch (IOException e) {
+                    synchronized (this) {
+                        dataDirty = true;
+                    }
+                    throw e;
+                }
+                synchronized (this) {
+                    if (mapped.map == map && to > mapped.forcedTo) {
+                        mapped.forcedTo = to;
+                    }
+                }
             }
             if (active != null) {
                 try {
@@ -1020,8 +1413,9 @@ public final class Spool implements Closeable {
         boolean interrupted = Thread.interrupted();
         try {
             ensureOpen();
-            reopenIfClosed(segments.get(segments.size() - 1));
-            segments.get(segments.size() - 1).channel.force(false);
+            Segment last = segments.get(segments.size() - 1);
+            reopenIfClosed(last);
+            forceTail(last);
             dataDirty = false;
             checkpointAndReclaim();
         } finally {
@@ -1046,17 +1440,22 @@ public final class Spool implements Closeable {
         }
         // Not shutdownNow(): interrupting a thread in FileChannel I/O closes the channel.
         flusher.shutdown();
+        preallocator.shutdown();
         try {
             flusher.awaitTermination(10, TimeUnit.SECONDS);
+            preallocator.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            reopenIfClosed(segments.get(segments.size() - 1));
+            Segment last = segments.get(segments.size() - 1);
+            reopenIfClosed(last);
             IOException failure = null;
             try {
+                // Cut back to its records first, so that the zero-filled space is not forced to the disk for nothing.
+                retireMapping(last);
                 if (fsync != FsyncPolicy.NEVER) {
-                    segments.get(segments.size() - 1).channel.force(false);
+                    last.channel.force(false);
                 }
                 checkpointAndReclaim();
             } catch (IOException e) {
