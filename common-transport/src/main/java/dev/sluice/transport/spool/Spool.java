@@ -180,8 +180,18 @@ public final class Spool implements Closeable {
     private static final int PAGE = 4096;
     /** Largest mapping of one segment; past it (a bigger segment size) records are written with write calls. */
     private static final int MAX_MAP_BYTES = 1 << 30;
-    /** Mappings not yet released by the GC beyond which new segments are written with write calls; see {@link #mapTail}. */
-    static final int MAX_LIVE_MAPPINGS = 64;
+    /**
+     * Mappings in this JVM not yet released by the GC beyond which new segments are written with write calls; see
+     * {@link #mapTail}.
+     */
+    static final int MAX_LIVE_MAPPINGS = 256;
+    /**
+     * Octets of mappings one spool holds at most: the active segment's, older segments' kept so that their files
+     * can be reused once acknowledged, and the spare's. Past it, new segments are written with write calls.
+     */
+    static final long MAX_MAPPED_BYTES = 256L << 20;
+    /** An acknowledged segment's file, emptied, kept with its mapping to become the next segment. */
+    static final String SPARE_FILE = "spare-segment.tmp";
     /** Largest record written from the reused direct buffer; a larger one goes through a temporary buffer. */
     private static final int MAX_DIRECT_WRITE = 1 << 20;
 
@@ -214,6 +224,10 @@ public final class Spool implements Closeable {
     /** The daemon thread {@code sluice-spool-prealloc}: reserves space ahead of the mapped segment's last record. */
     private final ExecutorService preallocator;
     private volatile boolean preallocQueued;
+    /** Octets of the mappings this spool holds; see {@link #MAX_MAPPED_BYTES}. */
+    private long mappedBytes;
+    /** {@link #SPARE_FILE} and the mapping of it ({@link Segment#kept}), or {@code null}. */
+    private Segment spare;
     /** Zeros for the preallocation thread; only that thread uses it. */
     private ByteBuffer zeros;
     private FileStore store;
@@ -277,6 +291,8 @@ public final class Spool implements Closeable {
         long forcedTo;
         /** Was mapped by this JVM: the file may be longer than {@link #end}, and a mapping of it may outlive it. */
         boolean wasMapped;
+        /** The mapping of an older segment (or the spare), kept to reuse the file once it is acknowledged. */
+        MappedByteBuffer kept;
 
         Segment(long number, Path path, FileChannel channel) {
             this.number = number;
@@ -848,32 +864,44 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** Old segment cut back to its records → forced → new segment created (see the class comment) → mapped. */
+    /**
+     * Old segment cut back to its records → forced → new segment created, or the spare reused, as in the class
+     * comment → mapped.
+     */
     private Segment roll(Segment old) throws IOException {
-        retireMapping(old);
+        retireMapping(old, true);
         if (fsync != FsyncPolicy.NEVER) {
             old.channel.force(false);
         }
-        Segment s = createSegment(old.number + 1);
+        Segment s = spare != null ? reuseSpare(old.number + 1) : null;
+        if (s == null) {
+            s = createSegment(old.number + 1);
+        }
         segments.add(s);
         segmentBytesTotal += s.end;
-        mapTail(s);
+        if (s.map == null) {
+            mapTail(s);
+        }
         return s;
     }
 
     // ------------------------------------------------------------------------------------------ the mapped tail
 
     /**
-     * Maps the active segment {@code s} for writing, if mapping is on, the segment has room for a record, and fewer
-     * than {@link #MAX_LIVE_MAPPINGS} mappings wait for the GC to release them (past that, write calls, until the
-     * GC catches up). Mapping makes the file {@code mapSize} long, sparse: only {@code [0, end)} is backed, and the
-     * preallocation thread is asked to back more. If mapping fails, the segment is written with write calls.
+     * Maps the active segment {@code s} for writing, if mapping is on, the segment has room for a record, this spool
+     * holds less than {@link #MAX_MAPPED_BYTES} of mappings, and fewer than {@link #MAX_LIVE_MAPPINGS} in the JVM
+     * wait for the GC to release them. Otherwise, or if mapping fails, the segment is written with write calls.
+     * Mapping makes the file {@code mapSize} long, sparse: only {@code [0, end)} is backed, and the preallocation
+     * thread is asked to back more.
      */
     private void mapTail(Segment s) {
-        if (!mapping || s.end + SpoolFormat.RECORD_OVERHEAD > segmentLimit || !mappingAvailable()) {
+        if (!mapping || s.end + SpoolFormat.RECORD_OVERHEAD > segmentLimit) {
             return;
         }
         int size = (int) Math.min(segmentLimit, MAX_MAP_BYTES);
+        if (mappedBytes + size > MAX_MAPPED_BYTES || !mappingAvailable()) {
+            return;
+        }
         MappedByteBuffer map;
         try {
             reopenIfClosed(s);
@@ -883,6 +911,12 @@ public final class Spool implements Closeable {
             return;
         }
         LIVE_MAPPINGS.add(new PhantomReference<>(map, RELEASED_MAPPINGS));
+        mappedBytes += size;
+        install(s, map, size);
+    }
+
+    /** Makes {@code map} the mapping records of {@code s} are stored into, from its end on. */
+    private void install(Segment s, MappedByteBuffer map, int size) {
         allocLock.lock();
         try {
             s.map = map;
@@ -894,6 +928,67 @@ public final class Spool implements Closeable {
             allocLock.unlock();
         }
         requestPreallocation(s);
+    }
+
+    /**
+     * Makes the file of {@code s}, fully acknowledged and about to be deleted, the spare: emptied (its blocks go
+     * back at once) and renamed to {@link #SPARE_FILE}, with its mapping kept. A crash leaves an empty segment
+     * before the checkpoint or a {@code .tmp} file, which open deletes either way.
+     */
+    private boolean makeSpare(Segment s) {
+        Path sparePath = directory.resolve(SPARE_FILE);
+        try {
+            s.channel.truncate(0);
+            Files.move(s.path, sparePath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            return false;
+        }
+        Segment sp = new Segment(-1, sparePath, s.channel);
+        sp.kept = s.kept;
+        sp.mapSize = s.mapSize;
+        sp.wasMapped = true;
+        spare = sp;
+        return true;
+    }
+
+    /**
+     * The spare as segment {@code number}, with its mapping: header written → forced → renamed → directory forced,
+     * the same order as {@link #createSegmentFile}. Its mapping was made for this inode, so no new one is needed:
+     * in the steady state (delivery keeps up) the spool maps no file twice and waits for no GC.
+     *
+     * @return {@code null} if that failed; the spare is then dropped
+     */
+    private Segment reuseSpare(long number) {
+        Segment sp = spare;
+        spare = null;
+        Path path = segmentPath(number);
+        try {
+            if (!sp.channel.isOpen()) {
+                throw new ClosedChannelException();
+            }
+            sp.channel.truncate(0);
+            writeFully(sp.channel, SpoolFormat.segmentHeader(number, crc), SEGMENT_HEADER_BYTES, 0);
+            if (fsync != FsyncPolicy.NEVER) {
+                sp.channel.force(true);
+            }
+            Files.move(sp.path, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            dropSpare(sp);
+            return null;
+        }
+        forceDirectory();
+        Segment s = new Segment(number, path, sp.channel);
+        s.end = SEGMENT_HEADER_BYTES;
+        s.wasMapped = true;
+        install(s, sp.kept, sp.mapSize);
+        return s;
+    }
+
+    private void dropSpare(Segment sp) {
+        mappedBytes -= sp.mapSize;
+        sp.kept = null;
+        closeQuietly(sp.channel);
+        deleteQuietly(sp.path);
     }
 
     private static boolean mappingAvailable() {
@@ -920,13 +1015,20 @@ public final class Spool implements Closeable {
 
     /**
      * Stops writing {@code s} through its mapping and cuts its file back to its records, so that it is plain
-     * format v1. The mapping itself stays until the GC releases it; nothing touches it again (its pages past the
-     * new end of the file would fault).
+     * format v1. Nothing stores into that mapping again (its pages past the new end of the file would fault); it
+     * is {@code keep}-ed to be reused with the file once acknowledged, or left for the GC to release.
      */
-    private void retireMapping(Segment s) throws IOException {
+    private void retireMapping(Segment s, boolean keep) throws IOException {
         allocLock.lock();
         try {
-            s.map = null;
+            if (s.map != null) {
+                if (keep) {
+                    s.kept = s.map;
+                } else {
+                    mappedBytes -= s.mapSize;
+                }
+                s.map = null;
+            }
         } finally {
             allocLock.unlock();
         }
@@ -937,7 +1039,7 @@ public final class Spool implements Closeable {
 
     private void retireMappingQuietly(Segment s, IOException failure) {
         try {
-            retireMapping(s);
+            retireMapping(s, false);
         } catch (IOException e) {
             failure.addSuppressed(e);
         }
@@ -1293,6 +1395,13 @@ public final class Spool implements Closeable {
             if (cacheSegment == s.number) {
                 cacheSegment = -1;
             }
+            if (s.kept != null && spare == null && !closed && makeSpare(s)) {
+                continue;
+            }
+            if (s.kept != null) {
+                mappedBytes -= s.mapSize;
+                s.kept = null;
+            }
             if (s.wasMapped && s.channel.isOpen()) {
                 // A mapping keeps the blocks of a deleted file until the GC releases it: give them back now. A crash
                 // before the delete leaves an empty segment, which open deletes (it is before the checkpoint).
@@ -1453,7 +1562,7 @@ public final class Spool implements Closeable {
             IOException failure = null;
             try {
                 // Cut back to its records first, so that the zero-filled space is not forced to the disk for nothing.
-                retireMapping(last);
+                retireMapping(last, false);
                 if (fsync != FsyncPolicy.NEVER) {
                     last.channel.force(false);
                 }
@@ -1462,6 +1571,10 @@ public final class Spool implements Closeable {
                 failure = e;
             }
             closedForGood = true;
+            if (spare != null) {
+                dropSpare(spare);
+                spare = null;
+            }
             for (Segment s : segments) {
                 closeQuietly(s.channel);
             }

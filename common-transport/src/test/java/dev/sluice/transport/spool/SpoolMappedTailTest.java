@@ -264,6 +264,47 @@ class SpoolMappedTailTest {
     }
 
     @Test
+    void anAcknowledgedSegmentsFileAndMappingAreReusedForTheNextOne() throws Exception {
+        SpoolConfig.Builder small = config(dir).segmentSize(8 * 1024);
+        spool = Spool.open(small.build());
+        Records.append(spool, 1, 80);
+        Path spare = dir.resolve(Spool.SPARE_FILE);
+        assertThat(spare).doesNotExist();
+        List<SpoolRecord> first = spool.peek(40);
+        spool.acknowledge(first.get(39));
+        // Segment 1 was acknowledged: emptied and kept, not deleted.
+        assertThat(segment(dir, 1)).doesNotExist();
+        assertThat(spare).exists();
+        assertThat(Files.size(spare)).isZero();
+        int mappings = Spool.liveMappings();
+        Records.append(spool, 81, 120);
+        // The roll to segment 4 took the spare: same file, same mapping, no new one.
+        assertThat(spare).doesNotExist();
+        assertThat(segment(dir, 4)).exists();
+        assertThat(spool.tail().mapped()).isTrue();
+        assertThat(Spool.liveMappings()).isEqualTo(mappings);
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(41, 120));
+        spool.acknowledge(spool.peek(60).get(59));
+        spool.close();
+        assertThat(spare).doesNotExist();
+        spool = Spool.open(small.build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(101, 120));
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void aSpareLeftByACrashIsDeletedOnOpen() throws Exception {
+        spool = Spool.open(config(dir).build());
+        Records.append(spool, 1, 3);
+        spool.close();
+        Files.write(dir.resolve(Spool.SPARE_FILE), new byte[100]);
+        spool = Spool.open(config(dir).build());
+        assertThat(dir.resolve(Spool.SPARE_FILE)).doesNotExist();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 3));
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
     void withoutAMappingTheSameFilesAreWritten() throws Exception {
         spool = Spool.open(config(dir).memoryMapped(false).build());
         Records.append(spool, 1, 3);
