@@ -50,14 +50,17 @@ import java.util.zip.CRC32C;
  *
  * <h2>Guarantees</h2>
  * <ul>
- *   <li>When {@link #append} returns {@link AppendResult#APPENDED}, the record is written to the file (the OS
- *       page cache): it survives a {@code kill -9} of the JVM. With {@link FsyncPolicy#ALWAYS} it was also forced
+ *   <li>When {@link #append} returns {@link AppendResult#APPENDED}, the record is in the file's pages in the OS
+ *       page cache (stored through a shared mapping, or written with a write call; see "Memory-mapped tail"):
+ *       it survives a {@code kill -9} of the JVM. With {@link FsyncPolicy#ALWAYS} it was also forced
  *       to the disk and survives a power cut; with {@link FsyncPolicy#INTERVAL} a power cut loses at most the
  *       last {@link SpoolConfig#fsyncInterval()}; with {@link FsyncPolicy#NEVER}, whatever the OS had not
  *       written back.</li>
  *   <li>A record is removed only by {@link #acknowledge}. After a crash, records acknowledged since the last
  *       checkpoint are delivered again (at least once; the sequence id lets the receiver drop duplicates).</li>
- *   <li>An append that fails or is refused changes nothing already spooled: a partial write is truncated away.</li>
+ *   <li>An append that fails or is refused changes nothing already spooled: a partial write is truncated away.
+ *       A full disk is an {@link IOException} from {@code append} (or a refusal, below
+ *       {@link SpoolConfig#minFreeDiskSpace()}), never a fault in a store through the mapping.</li>
  *   <li>Opening never fails because of what is in the files. A torn tail (partial last record) is truncated; a
  *       damaged record (bad magic, impossible length, CRC32C mismatch) is skipped by resynchronising on the next
  *       sound record, or the rest of the segment is skipped; a segment with a bad header is moved aside; a
@@ -83,9 +86,12 @@ import java.util.zip.CRC32C;
  * <h2>Threading</h2>
  * Thread-safe: every method holds this object's monitor, so appends from the application's threads and reads and
  * acknowledgements from the delivery thread are serialised (reads and writes are positional, so none moves a
- * shared file position). One daemon thread, {@code sluice-spool-flush}, forces appended data every
- * {@code fsyncInterval} with {@link FsyncPolicy#INTERVAL} (outside the monitor, so appends go on meanwhile), and
- * writes the checkpoint when the acknowledged position moved. Listener methods run on the calling thread. An
+ * shared file position; reads use the channel, which sees the mapped stores: one page cache). One daemon thread,
+ * {@code sluice-spool-flush}, forces appended data every {@code fsyncInterval} with {@link FsyncPolicy#INTERVAL}
+ * (outside the monitor, so appends go on meanwhile), and writes the checkpoint when the acknowledged position
+ * moved. Another, {@code sluice-spool-prealloc}, reserves space ahead of the mapped segment's last record (see
+ * below); it shares only {@code allocLock} with appends, taken after the monitor, never before it. Listener
+ * methods run on the calling thread ({@link SpoolListener#flushFailed} on these two). An
  * interrupted caller does not break the spool: its interrupt status is set aside for the call and restored after
  * (NIO would otherwise close the shared file channel), and a channel closed by an interrupt is reopened.
  *
@@ -98,11 +104,16 @@ import java.util.zip.CRC32C;
  *   rejected.spool                  records moved aside; same layout as a segment, segment number 0
  *   quarantine/                     damaged regions and files, for a person to look at
  *   *.tmp                           a file being created; deleted on open
+ *   spare-segment.tmp               an acknowledged segment, emptied, kept to become the next one; deleted on open
  * </pre>
  *
  * <h2>On-disk format, version 1 (all integers big-endian)</h2>
  * <pre>
- * Segment file = header, then records back to back up to the end of the file.
+ * Segment file = header, then records back to back up to the end of the file, or up to the first offset
+ * where a record should start and every octet from there to the end of the file is zero: unwritten space.
+ * A closed spool has none (close and roll cut each file back to its records); a crashed process can leave it
+ * in any segment (the mapped writer makes the file as long as its mapping). Zeros are never damage there:
+ * a record starts with its magic. A file with an unwritten tail reads as the same records in version 1.
  *
  * Segment header (32 bytes):
  *   0   4  magic "SLSG" (0x534C5347)
@@ -131,19 +142,54 @@ import java.util.zip.CRC32C;
  *  32   4  CRC32C of bytes 0..31
  * </pre>
  *
+ * <h2>Memory-mapped tail</h2>
+ * The active (last) segment is mapped {@code READ_WRITE} ({@code MAP_SHARED}) for its whole segment size (at most
+ * 1 GiB), and an append copies the record into the mapping: no system call, no copy into a temporary direct
+ * buffer. A store into a shared mapping changes the page cache page itself, so once it is done a {@code kill -9}
+ * of the JVM loses nothing, exactly as after a {@code write}. What a store must never meet is a page whose disk
+ * block cannot be allocated (a full disk): that is a SIGBUS, which the JVM turns into an {@link InternalError}
+ * thrown at some later point, not an {@link IOException} here. So:
+ * <ul>
+ *   <li>Records are stored only below {@code allocated}: octets written with write calls, which reserve their
+ *       blocks or fail with an {@link IOException}. The preallocation thread zero-fills the file 256 KiB at a time,
+ *       up to 1 MiB past the last record, under {@code allocLock}, then stores a zero into each new page so that
+ *       the page faults are taken there too, and only then moves {@code allocated}. It leaves
+ *       {@link SpoolConfig#minFreeDiskSpace()} alone. A record that does not fit below {@code allocated} (the
+ *       thread is behind, or failed, or the record is bigger than what is mapped) is written with one positional
+ *       write, under {@code allocLock} so the zero-fill never overwrites it; on a full disk that write fails and
+ *       is rolled back as before.</li>
+ *   <li>Reads go through the channel; they see the mapped stores (one page cache), and never read past the
+ *       in-memory end, so never into unwritten space.</li>
+ *   <li>{@code ALWAYS} forces the record's pages ({@link MappedByteBuffer#force(int, int)}, {@code msync});
+ *       {@code INTERVAL} forces the range written since the last time, from the flush thread; neither forces the
+ *       zero-filled space, which would double what goes to the disk.</li>
+ *   <li>A mapping cannot be released without {@code Unsafe}; the GC releases it. So a mapping is made once per
+ *       file and kept: when a segment that was mapped is acknowledged, its file is emptied and kept with its
+ *       mapping as {@code spare-segment.tmp}, and the next roll reuses both. In the steady state a spool holds
+ *       two or three mappings and makes no new one. While a backlog grows, at most 256 MiB of a spool is mapped,
+ *       and fewer than 256 mappings in the JVM await the GC; past either, new segments use write calls. A file
+ *       that was mapped is emptied before it is deleted, so a mapping the GC has not released yet keeps no disk
+ *       blocks.</li>
+ *   <li>Not on Windows, where a mapped file can be neither truncated nor deleted: write calls there.</li>
+ * </ul>
+ *
  * <h2>Commit order (why a crash at any instant is safe)</h2>
  * <ul>
- *   <li>Append: record written with one positional write at the segment's end → forced ({@code ALWAYS}) → the
- *       in-memory end moves. A crash before the write completes leaves a torn tail, truncated on open; a failed
- *       write is truncated at once and the in-memory end never moved, so the next append overwrites it.</li>
- *   <li>New segment (roll): the old one is forced (unless {@code NEVER}) → the header is written to
- *       {@code segment-N.spool.tmp} and forced → atomically renamed → the directory forced → the segment joins
- *       the in-memory list. A crash leaves at most a {@code .tmp}, which open deletes.</li>
+ *   <li>Append: record stored into the mapping below {@code allocated} (or written with one positional write at
+ *       the segment's end) → forced ({@code ALWAYS}) → the in-memory end moves. A crash before the store or write
+ *       completes leaves a torn tail (whatever part of the record was stored, then zeros, or nothing), truncated
+ *       on open; a failed write is truncated at once (a failed force zeroes the stored record) and the in-memory
+ *       end never moved, so the next append overwrites it. The zeros after the last record are unwritten space,
+ *       cut off on open; appends go on after the last sound record.</li>
+ *   <li>New segment (roll): the old one is cut back to its records and forced (unless {@code NEVER}) → the header
+ *       is written to {@code segment-N.spool.tmp} (or into {@code spare-segment.tmp}, emptied) and forced →
+ *       atomically renamed → the directory forced → the segment joins the in-memory list → it is mapped. A crash
+ *       leaves at most a {@code .tmp}, which open deletes, and an old segment with an unwritten tail.</li>
  *   <li>Acknowledge: the in-memory head moves (a crash now only re-delivers). The checkpoint is written as
  *       {@code checkpoint.tmp} → forced → atomically renamed over {@code checkpoint} → directory forced, by the
  *       flush thread, on close, and at once when a segment became fully acknowledged. Only after that rename are
- *       segments before the head deleted: a crash in between leaves segments that open deletes because the
- *       checkpoint is past them. The checkpoint carries the sequence high-water mark, so deleting every record
+ *       segments before the head deleted (or the last of them emptied and renamed to the spare): a crash in
+ *       between leaves segments, maybe empty, that open deletes because the checkpoint is past them. The checkpoint carries the sequence high-water mark, so deleting every record
  *       never loses it. The checkpoint is one small file replaced atomically rather than a field in the segment
  *       headers, so that segments are never rewritten in place.</li>
  * </ul>
@@ -160,6 +206,16 @@ import java.util.zip.CRC32C;
  *   <li>One message is at most 16 MiB. Sequence ids start at 1 and must increase with every append.</li>
  *   <li>Forcing the directory after a rename is done where the platform allows it (Linux); elsewhere a power cut
  *       right after a rename may lose that rename.</li>
+ *   <li>While open, the active segment's file is as long as its mapping (sparse past the reserved space), and up to
+ *       1 MiB past its last record is zero-filled on disk; {@link #sizeOnDisk()} and {@link SpoolConfig#maxSize()}
+ *       count records, not that space. A mapping the GC has not released (after close, or of a deleted segment)
+ *       still counts in the process's virtual memory, and the pages it touched in its resident set.</li>
+ *   <li>Another process that truncates the active segment while it is mapped makes the next store fault: the JVM
+ *       throws an {@link InternalError}, turned here into an {@link IOException} when it comes at once. A file
+ *       system that allocates on every write (copy-on-write, compressed) can still run out of space under the
+ *       reserved octets; the JVM then faults the same way.</li>
+ *   <li>Software that reads v1 files without knowing about unwritten space would report the zeros a crashed
+ *       process left as a torn tail; files of a closed spool are plain v1.</li>
  * </ul>
  */
 public final class Spool implements Closeable {
