@@ -144,7 +144,7 @@ import java.util.zip.CRC32C;
  *
  * <h2>Memory-mapped tail</h2>
  * The active (last) segment is mapped {@code READ_WRITE} ({@code MAP_SHARED}) for its whole segment size (at most
- * 1 GiB), and an append copies the record into the mapping: no system call, no copy into a temporary direct
+ * its first 256 MiB), and an append copies the record into the mapping: no system call, no copy into a temporary direct
  * buffer. A store into a shared mapping changes the page cache page itself, so once it is done a {@code kill -9}
  * of the JVM loses nothing, exactly as after a {@code write}. What a store must never meet is a page whose disk
  * block cannot be allocated (a full disk): that is a SIGBUS, which the JVM turns into an {@link InternalError}
@@ -166,10 +166,10 @@ import java.util.zip.CRC32C;
  *   <li>A mapping cannot be released without {@code Unsafe}; the GC releases it. So a mapping is made once per
  *       file and kept: when a segment that was mapped is acknowledged, its file is emptied and kept with its
  *       mapping as {@code spare-segment.tmp}, and the next roll reuses both. In the steady state a spool holds
- *       two or three mappings and makes no new one. While a backlog grows, at most 256 MiB of a spool is mapped,
- *       and fewer than 256 mappings in the JVM await the GC; past either, new segments use write calls. A file
- *       that was mapped is emptied before it is deleted, so a mapping the GC has not released yet keeps no disk
- *       blocks.</li>
+ *       two or three mappings and makes no new one. While a backlog grows, a spool keeps the mappings of its
+ *       newest 16 segments (at most 256 MiB) and drops older ones at the roll; once 64 dropped mappings in the JVM await the
+ *       GC, new segments use write calls until it has released some. A file that was mapped is emptied before it
+ *       is deleted, so a mapping the GC has not released yet keeps no disk blocks.</li>
  *   <li>Not on Windows, where a mapped file can be neither truncated nor deleted: write calls there.</li>
  * </ul>
  *
@@ -209,7 +209,8 @@ import java.util.zip.CRC32C;
  *   <li>While open, the active segment's file is as long as its mapping (sparse past the reserved space), and up to
  *       1 MiB past its last record is zero-filled on disk; {@link #sizeOnDisk()} and {@link SpoolConfig#maxSize()}
  *       count records, not that space. A mapping the GC has not released (after close, or of a deleted segment)
- *       still counts in the process's virtual memory, and the pages it touched in its resident set.</li>
+ *       still counts in the process's virtual memory, and the pages it touched in its resident set; files of a
+ *       closed spool deleted by someone else keep their blocks until then.</li>
  *   <li>Another process that truncates the active segment while it is mapped makes the next store fault: the JVM
  *       throws an {@link InternalError}, turned here into an {@link IOException} when it comes at once. A file
  *       system that allocates on every write (copy-on-write, compressed) can still run out of space under the
@@ -235,28 +236,30 @@ public final class Spool implements Closeable {
     /** The smallest page size of the platforms we run on: pages are faulted in by storing into each. */
     private static final int PAGE = 4096;
     /** Largest mapping of one segment; past it (a bigger segment size) records are written with write calls. */
-    private static final int MAX_MAP_BYTES = 1 << 30;
+    private static final int MAX_MAP_BYTES = 256 << 20;
     /**
-     * Mappings in this JVM not yet released by the GC beyond which new segments are written with write calls; see
-     * {@link #mapTail}.
+     * Mappings dropped in this JVM and not yet released by the GC beyond which new segments are written with write
+     * calls; see {@link #mapTail}.
      */
-    static final int MAX_LIVE_MAPPINGS = 256;
+    static final int MAX_DROPPED_MAPPINGS = 64;
     /**
-     * Octets of mappings one spool holds at most: the active segment's, older segments' kept so that their files
-     * can be reused once acknowledged, and the spare's. Past it, new segments are written with write calls.
+     * Octets of mappings one spool keeps at most: the active segment's, older segments' kept so that their files
+     * can be reused once acknowledged, and the spare's. Past it, an older segment's mapping is dropped at the roll.
      */
-    static final long MAX_MAPPED_BYTES = 256L << 20;
+    static final long MAX_KEPT_BYTES = 256L << 20;
+    /** Mappings one spool keeps at most (with small segments the octets are not the limit, the mappings are). */
+    static final int MAX_KEPT_MAPPINGS = 16;
     /** An acknowledged segment's file, emptied, kept with its mapping to become the next segment. */
     static final String SPARE_FILE = "spare-segment.tmp";
     /** Largest record written from the reused direct buffer; a larger one goes through a temporary buffer. */
     private static final int MAX_DIRECT_WRITE = 1 << 20;
 
     /**
-     * Mappings made in this JVM that the GC has not released yet. Without {@code Unsafe} there is no way to unmap
-     * a {@link MappedByteBuffer}; each one left holds a virtual memory area (there are at most
-     * {@code vm.max_map_count}, 65530 by default) until the GC finds it unreachable.
+     * Mappings dropped in this JVM that the GC has not released yet. Without {@code Unsafe} there is no way to
+     * unmap a {@link MappedByteBuffer}; each one dropped holds a virtual memory area (there are at most
+     * {@code vm.max_map_count}, 65530 by default) and the pages it touched until the GC finds it unreachable.
      */
-    private static final Set<Reference<MappedByteBuffer>> LIVE_MAPPINGS = ConcurrentHashMap.newKeySet();
+    private static final Set<Reference<MappedByteBuffer>> DROPPED_MAPPINGS = ConcurrentHashMap.newKeySet();
     private static final ReferenceQueue<MappedByteBuffer> RELEASED_MAPPINGS = new ReferenceQueue<>();
 
     private final SpoolConfig config;
@@ -280,8 +283,11 @@ public final class Spool implements Closeable {
     /** The daemon thread {@code sluice-spool-prealloc}: reserves space ahead of the mapped segment's last record. */
     private final ExecutorService preallocator;
     private volatile boolean preallocQueued;
-    /** Octets of the mappings this spool holds; see {@link #MAX_MAPPED_BYTES}. */
+    /** Octets of the mappings this spool keeps; see {@link #MAX_KEPT_BYTES}. */
     private long mappedBytes;
+    private int mappingsKept;
+    /** Mappings this spool made; for tests. */
+    private long mappingsMade;
     /** {@link #SPARE_FILE} and the mapping of it ({@link Segment#kept}), or {@code null}. */
     private Segment spare;
     /** Zeros for the preallocation thread; only that thread uses it. */
@@ -945,8 +951,7 @@ public final class Spool implements Closeable {
 
     /**
      * Maps the active segment {@code s} for writing, if mapping is on, the segment has room for a record, this spool
-     * holds less than {@link #MAX_MAPPED_BYTES} of mappings, and fewer than {@link #MAX_LIVE_MAPPINGS} in the JVM
-     * wait for the GC to release them. Otherwise, or if mapping fails, the segment is written with write calls.
+     * and fewer than {@link #MAX_DROPPED_MAPPINGS} dropped in the JVM wait for the GC to release them. Otherwise, or if mapping fails, the segment is written with write calls.
      * Mapping makes the file {@code mapSize} long, sparse: only {@code [0, end)} is backed, and the preallocation
      * thread is asked to back more.
      */
@@ -955,7 +960,7 @@ public final class Spool implements Closeable {
             return;
         }
         int size = (int) Math.min(segmentLimit, MAX_MAP_BYTES);
-        if (mappedBytes + size > MAX_MAPPED_BYTES || !mappingAvailable()) {
+        if (!mappingAvailable()) {
             return;
         }
         MappedByteBuffer map;
@@ -966,7 +971,8 @@ public final class Spool implements Closeable {
         } catch (IOException | RuntimeException e) {
             return;
         }
-        LIVE_MAPPINGS.add(new PhantomReference<>(map, RELEASED_MAPPINGS));
+        mappingsMade++;
+        mappingsKept++;
         mappedBytes += size;
         install(s, map, size);
     }
@@ -1041,17 +1047,24 @@ public final class Spool implements Closeable {
     }
 
     private void dropSpare(Segment sp) {
-        mappedBytes -= sp.mapSize;
+        drop(sp.kept, sp.mapSize);
         sp.kept = null;
         closeQuietly(sp.channel);
         deleteQuietly(sp.path);
     }
 
+    /** Lets go of a mapping this spool kept: from now on only the GC can release it. */
+    private void drop(MappedByteBuffer map, int size) {
+        mappedBytes -= size;
+        mappingsKept--;
+        DROPPED_MAPPINGS.add(new PhantomReference<>(map, RELEASED_MAPPINGS));
+    }
+
     private static boolean mappingAvailable() {
         for (Reference<?> r; (r = RELEASED_MAPPINGS.poll()) != null; ) {
-            LIVE_MAPPINGS.remove(r);
+            DROPPED_MAPPINGS.remove(r);
         }
-        return LIVE_MAPPINGS.size() < MAX_LIVE_MAPPINGS;
+        return DROPPED_MAPPINGS.size() < MAX_DROPPED_MAPPINGS;
     }
 
     /** The state of the active segment, for tests. */
@@ -1063,10 +1076,14 @@ public final class Spool implements Closeable {
         return new Tail(s.end, s.map != null, s.mapSize, s.allocated, s.forcedTo, s.preallocRetryAt);
     }
 
-    /** Mappings made in this JVM and not yet released by the GC; for tests. */
-    static int liveMappings() {
+    /** Mappings dropped in this JVM and not yet released by the GC; for tests. */
+    static int droppedMappings() {
         mappingAvailable();
-        return LIVE_MAPPINGS.size();
+        return DROPPED_MAPPINGS.size();
+    }
+
+    synchronized long mappingsMade() {
+        return mappingsMade;
     }
 
     /**
@@ -1078,10 +1095,10 @@ public final class Spool implements Closeable {
         allocLock.lock();
         try {
             if (s.map != null) {
-                if (keep) {
+                if (keep && mappedBytes <= MAX_KEPT_BYTES && mappingsKept <= MAX_KEPT_MAPPINGS) {
                     s.kept = s.map;
                 } else {
-                    mappedBytes -= s.mapSize;
+                    drop(s.map, s.mapSize);
                 }
                 s.map = null;
             }
@@ -1165,10 +1182,10 @@ public final class Spool implements Closeable {
                     allocLock.unlock();
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InternalError e) {
+            // InternalError: a fault touching a page, which a successful write call before it should rule out.
             s.preallocRetryAt = s.preallocTarget;
-            listener.flushFailed(e instanceof IOException io ? io
-                    : new IOException("preallocating " + s.path + " failed: " + e, e));
+            listener.flushFailed(new IOException("reserving space in " + s.path + " failed: " + e, e));
         } finally {
             preallocQueued = false;
         }
@@ -1455,7 +1472,7 @@ public final class Spool implements Closeable {
                 continue;
             }
             if (s.kept != null) {
-                mappedBytes -= s.mapSize;
+                drop(s.kept, s.mapSize);
                 s.kept = null;
             }
             if (s.wasMapped && s.channel.isOpen()) {
@@ -1632,6 +1649,10 @@ public final class Spool implements Closeable {
                 spare = null;
             }
             for (Segment s : segments) {
+                if (s.kept != null) {
+                    drop(s.kept, s.mapSize);
+                    s.kept = null;
+                }
                 closeQuietly(s.channel);
             }
             closeQuietly(rejected.channel);

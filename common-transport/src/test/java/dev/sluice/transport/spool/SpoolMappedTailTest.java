@@ -33,14 +33,14 @@ class SpoolMappedTailTest {
     private Spool spool;
 
     /**
-     * Mappings are released only by the GC, and past {@link Spool#MAX_LIVE_MAPPINGS} in this JVM (other tests make
-     * many) a new segment is written with write calls: start each test below that.
+     * Dropped mappings are released only by the GC, and past {@link Spool#MAX_DROPPED_MAPPINGS} in this JVM (other
+     * tests drop many) a new segment is written with write calls: start each test below that.
      */
     @BeforeEach
     void letTheGcReleaseEarlierMappings() {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             System.gc();
-            return Spool.liveMappings() < Spool.MAX_LIVE_MAPPINGS / 2;
+            return Spool.droppedMappings() < Spool.MAX_DROPPED_MAPPINGS / 2;
         });
     }
 
@@ -245,7 +245,7 @@ class SpoolMappedTailTest {
                 assertThat(s.tail().mapped()).as(policy.name()).isTrue();
                 Records.append(s, 11, records / 2);
                 assertThat(Records.readAll(s)).isEqualTo(Records.range(1, records / 2));
-                // Past MAX_LIVE_MAPPINGS segments the GC may not have released the first mappings: write calls.
+                // Past MAX_DROPPED_MAPPINGS segments the GC may not have released the first mappings: write calls.
                 Records.append(s, records / 2 + 1, records);
                 List<SpoolRecord> some = s.peek(records / 3);
                 s.acknowledge(some.get(some.size() - 1));
@@ -276,13 +276,13 @@ class SpoolMappedTailTest {
         assertThat(segment(dir, 1)).doesNotExist();
         assertThat(spare).exists();
         assertThat(Files.size(spare)).isZero();
-        int mappings = Spool.liveMappings();
+        long made = spool.mappingsMade();
         Records.append(spool, 81, 120);
         // The roll to segment 4 took the spare: same file, same mapping, no new one.
         assertThat(spare).doesNotExist();
         assertThat(segment(dir, 4)).exists();
         assertThat(spool.tail().mapped()).isTrue();
-        assertThat(Spool.liveMappings()).isEqualTo(mappings);
+        assertThat(spool.mappingsMade()).isEqualTo(made);
         assertThat(Records.readAll(spool)).isEqualTo(Records.range(41, 120));
         spool.acknowledge(spool.peek(60).get(59));
         spool.close();
