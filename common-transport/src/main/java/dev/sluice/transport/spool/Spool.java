@@ -144,9 +144,9 @@ import java.util.zip.CRC32C;
  *
  * <h2>Memory-mapped tail</h2>
  * The active (last) segment is mapped {@code READ_WRITE} ({@code MAP_SHARED}) for its whole segment size (at most
- * its first 256 MiB), and an append copies the record into the mapping: no system call, no copy into a temporary direct
- * buffer. A store into a shared mapping changes the page cache page itself, so once it is done a {@code kill -9}
- * of the JVM loses nothing, exactly as after a {@code write}. What a store must never meet is a page whose disk
+ * its first 256 MiB), and an append copies the record into the mapping: no system call, no copy into a temporary
+ * direct buffer. A store into a shared mapping changes the page cache page itself, so once it is done a
+ * {@code kill -9} of the JVM loses nothing, exactly as after a {@code write}. What a store must never meet is a page whose disk
  * block cannot be allocated (a full disk): that is a SIGBUS, which the JVM turns into an {@link InternalError}
  * thrown at some later point, not an {@link IOException} here. So:
  * <ul>
@@ -167,9 +167,9 @@ import java.util.zip.CRC32C;
  *       file and kept: when a segment that was mapped is acknowledged, its file is emptied and kept with its
  *       mapping as {@code spare-segment.tmp}, and the next roll reuses both. In the steady state a spool holds
  *       two or three mappings and makes no new one. While a backlog grows, a spool keeps the mappings of its
- *       newest 16 segments (at most 256 MiB) and drops older ones at the roll; once 64 dropped mappings in the JVM await the
- *       GC, new segments use write calls until it has released some. A file that was mapped is emptied before it
- *       is deleted, so a mapping the GC has not released yet keeps no disk blocks.</li>
+ *       newest 16 segments (at most 256 MiB) and drops older ones at the roll; once 64 dropped mappings in the
+ *       JVM await the GC, new segments use write calls until it has released some. A file that was mapped is
+ *       emptied before it is deleted, so a mapping the GC has not released yet keeps no disk blocks.</li>
  *   <li>Not on Windows, where a mapped file can be neither truncated nor deleted: write calls there.</li>
  * </ul>
  *
@@ -188,10 +188,11 @@ import java.util.zip.CRC32C;
  *   <li>Acknowledge: the in-memory head moves (a crash now only re-delivers). The checkpoint is written as
  *       {@code checkpoint.tmp} → forced → atomically renamed over {@code checkpoint} → directory forced, by the
  *       flush thread, on close, and at once when a segment became fully acknowledged. Only after that rename are
- *       segments before the head deleted (or the last of them emptied and renamed to the spare): a crash in
- *       between leaves segments, maybe empty, that open deletes because the checkpoint is past them. The checkpoint carries the sequence high-water mark, so deleting every record
- *       never loses it. The checkpoint is one small file replaced atomically rather than a field in the segment
- *       headers, so that segments are never rewritten in place.</li>
+ *       segments before the head deleted (or one of them emptied and renamed to the spare): a crash in between
+ *       leaves segments, maybe empty, that open deletes because the checkpoint is past them. The checkpoint
+ *       carries the sequence high-water mark, so deleting every record never loses it. The checkpoint is one small
+ *       file replaced atomically rather than a field in the segment headers, so that segments are never rewritten
+ *       in place.</li>
  * </ul>
  *
  * <h2>Limitations</h2>
@@ -851,7 +852,7 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** Copies the record into the mapping: the page cache, so a kill -9 of the JVM loses none of it once this returns. */
+    /** Copies the record into the mapping: into the page cache, so a kill -9 of the JVM cannot lose it after this. */
     private void putMapped(Segment s, long pos, int total, byte[] message, int recordCrc) throws IOException {
         MappedByteBuffer map = s.map;
         int i = (int) pos;
@@ -950,10 +951,10 @@ public final class Spool implements Closeable {
     // ------------------------------------------------------------------------------------------ the mapped tail
 
     /**
-     * Maps the active segment {@code s} for writing, if mapping is on, the segment has room for a record, this spool
-     * and fewer than {@link #MAX_DROPPED_MAPPINGS} dropped in the JVM wait for the GC to release them. Otherwise, or if mapping fails, the segment is written with write calls.
-     * Mapping makes the file {@code mapSize} long, sparse: only {@code [0, end)} is backed, and the preallocation
-     * thread is asked to back more.
+     * Maps the active segment {@code s} for writing, if mapping is on, the segment has room for a record, and fewer
+     * than {@link #MAX_DROPPED_MAPPINGS} dropped in the JVM wait for the GC to release them. Otherwise, or if
+     * mapping fails, the segment is written with write calls. Mapping makes the file {@code mapSize} long, sparse:
+     * only {@code [0, end)} is backed, and the preallocation thread is asked to back more.
      */
     private void mapTail(Segment s) {
         if (!mapping || s.end + SpoolFormat.RECORD_OVERHEAD > segmentLimit) {

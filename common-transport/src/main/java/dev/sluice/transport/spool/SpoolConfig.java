@@ -81,7 +81,7 @@ public final class SpoolConfig {
         return fileSystem;
     }
 
-    /** Whether records are written through a mapping of the active segment (see {@link Spool}); else with write calls. */
+    /** Whether records are stored through a mapping of the active segment (see {@link Spool}), or written. */
     boolean memoryMapped() {
         return memoryMapped;
     }
