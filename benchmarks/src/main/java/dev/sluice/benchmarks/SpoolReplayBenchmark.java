@@ -39,6 +39,8 @@ public class SpoolReplayBenchmark {
     Path dir;
     Spool spool;
     Path segment;
+    /** Octets of the records: while the spool is open its segment file is longer (mapped, zeros after them). */
+    long recordsEnd;
     final ByteBuffer chunk = ByteBuffer.allocate(256 * 1024);
 
     @Setup(Level.Trial)
@@ -52,6 +54,7 @@ public class SpoolReplayBenchmark {
             spool.append(i, time, message);
         }
         segment = dir.resolve("segment-0000000000000000001.spool");
+        recordsEnd = 32 + (long) RECORDS * (message.length + 32);
     }
 
     @TearDown(Level.Trial)
@@ -85,7 +88,8 @@ public class SpoolReplayBenchmark {
             long pos = 0;
             while (true) {
                 chunk.clear();
-                int n = ch.read(chunk, pos);
+                chunk.limit((int) Math.min(chunk.capacity(), recordsEnd - pos));
+                int n = chunk.hasRemaining() ? ch.read(chunk, pos) : 0;
                 if (n <= 0) {
                     return sum;
                 }

@@ -7,7 +7,12 @@ import static dev.sluice.transport.spool.SpoolFormat.SEGMENT_HEADER_BYTES;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -25,11 +30,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -40,14 +50,17 @@ import java.util.zip.CRC32C;
  *
  * <h2>Guarantees</h2>
  * <ul>
- *   <li>When {@link #append} returns {@link AppendResult#APPENDED}, the record is written to the file (the OS
- *       page cache): it survives a {@code kill -9} of the JVM. With {@link FsyncPolicy#ALWAYS} it was also forced
+ *   <li>When {@link #append} returns {@link AppendResult#APPENDED}, the record is in the file's pages in the OS
+ *       page cache (stored through a shared mapping, or written with a write call; see "Memory-mapped tail"):
+ *       it survives a {@code kill -9} of the JVM. With {@link FsyncPolicy#ALWAYS} it was also forced
  *       to the disk and survives a power cut; with {@link FsyncPolicy#INTERVAL} a power cut loses at most the
  *       last {@link SpoolConfig#fsyncInterval()}; with {@link FsyncPolicy#NEVER}, whatever the OS had not
  *       written back.</li>
  *   <li>A record is removed only by {@link #acknowledge}. After a crash, records acknowledged since the last
  *       checkpoint are delivered again (at least once; the sequence id lets the receiver drop duplicates).</li>
- *   <li>An append that fails or is refused changes nothing already spooled: a partial write is truncated away.</li>
+ *   <li>An append that fails or is refused changes nothing already spooled: a partial write is truncated away.
+ *       A full disk is an {@link IOException} from {@code append} (or a refusal, below
+ *       {@link SpoolConfig#minFreeDiskSpace()}), never a fault in a store through the mapping.</li>
  *   <li>Opening never fails because of what is in the files. A torn tail (partial last record) is truncated; a
  *       damaged record (bad magic, impossible length, CRC32C mismatch) is skipped by resynchronising on the next
  *       sound record, or the rest of the segment is skipped; a segment with a bad header is moved aside; a
@@ -73,9 +86,12 @@ import java.util.zip.CRC32C;
  * <h2>Threading</h2>
  * Thread-safe: every method holds this object's monitor, so appends from the application's threads and reads and
  * acknowledgements from the delivery thread are serialised (reads and writes are positional, so none moves a
- * shared file position). One daemon thread, {@code sluice-spool-flush}, forces appended data every
- * {@code fsyncInterval} with {@link FsyncPolicy#INTERVAL} (outside the monitor, so appends go on meanwhile), and
- * writes the checkpoint when the acknowledged position moved. Listener methods run on the calling thread. An
+ * shared file position; reads use the channel, which sees the mapped stores: one page cache). One daemon thread,
+ * {@code sluice-spool-flush}, forces appended data every {@code fsyncInterval} with {@link FsyncPolicy#INTERVAL}
+ * (outside the monitor, so appends go on meanwhile), and writes the checkpoint when the acknowledged position
+ * moved. Another, {@code sluice-spool-prealloc}, reserves space ahead of the mapped segment's last record (see
+ * below); it shares only {@code allocLock} with appends, taken after the monitor, never before it. Listener
+ * methods run on the calling thread ({@link SpoolListener#flushFailed} on these two). An
  * interrupted caller does not break the spool: its interrupt status is set aside for the call and restored after
  * (NIO would otherwise close the shared file channel), and a channel closed by an interrupt is reopened.
  *
@@ -88,11 +104,16 @@ import java.util.zip.CRC32C;
  *   rejected.spool                  records moved aside; same layout as a segment, segment number 0
  *   quarantine/                     damaged regions and files, for a person to look at
  *   *.tmp                           a file being created; deleted on open
+ *   spare-segment.tmp               an acknowledged segment, emptied, kept to become the next one; deleted on open
  * </pre>
  *
  * <h2>On-disk format, version 1 (all integers big-endian)</h2>
  * <pre>
- * Segment file = header, then records back to back up to the end of the file.
+ * Segment file = header, then records back to back up to the end of the file, or up to the first offset
+ * where a record should start and every octet from there to the end of the file is zero: unwritten space.
+ * A closed spool has none (close and roll cut each file back to its records); a crashed process can leave it
+ * in any segment (the mapped writer makes the file as long as its mapping). Zeros are never damage there:
+ * a record starts with its magic. A file with an unwritten tail reads as the same records in version 1.
  *
  * Segment header (32 bytes):
  *   0   4  magic "SLSG" (0x534C5347)
@@ -121,21 +142,57 @@ import java.util.zip.CRC32C;
  *  32   4  CRC32C of bytes 0..31
  * </pre>
  *
+ * <h2>Memory-mapped tail</h2>
+ * The active (last) segment is mapped {@code READ_WRITE} ({@code MAP_SHARED}) for its whole segment size (at most
+ * its first 256 MiB), and an append copies the record into the mapping: no system call, no copy into a temporary
+ * direct buffer. A store into a shared mapping changes the page cache page itself, so once it is done a
+ * {@code kill -9} of the JVM loses nothing, exactly as after a {@code write}. What a store must never meet is a page whose disk
+ * block cannot be allocated (a full disk): that is a SIGBUS, which the JVM turns into an {@link InternalError}
+ * thrown at some later point, not an {@link IOException} here. So:
+ * <ul>
+ *   <li>Records are stored only below {@code allocated}: octets written with write calls, which reserve their
+ *       blocks or fail with an {@link IOException}. The preallocation thread zero-fills the file 256 KiB at a time,
+ *       up to 1 MiB past the last record, under {@code allocLock}, then stores a zero into each new page so that
+ *       the page faults are taken there too, and only then moves {@code allocated}. It leaves
+ *       {@link SpoolConfig#minFreeDiskSpace()} alone. A record that does not fit below {@code allocated} (the
+ *       thread is behind, or failed, or the record is bigger than what is mapped) is written with one positional
+ *       write, under {@code allocLock} so the zero-fill never overwrites it; on a full disk that write fails and
+ *       is rolled back as before.</li>
+ *   <li>Reads go through the channel; they see the mapped stores (one page cache), and never read past the
+ *       in-memory end, so never into unwritten space.</li>
+ *   <li>{@code ALWAYS} forces the record's pages ({@link MappedByteBuffer#force(int, int)}, {@code msync});
+ *       {@code INTERVAL} forces the range written since the last time, from the flush thread; neither forces the
+ *       zero-filled space, which would double what goes to the disk.</li>
+ *   <li>A mapping cannot be released without {@code Unsafe}; the GC releases it. So a mapping is made once per
+ *       file and kept: when a segment that was mapped is acknowledged, its file is emptied and kept with its
+ *       mapping as {@code spare-segment.tmp}, and the next roll reuses both. In the steady state a spool holds
+ *       two or three mappings and makes no new one. While a backlog grows, a spool keeps the mappings of its
+ *       newest 16 segments (at most 256 MiB) and drops older ones at the roll; once 64 dropped mappings in the
+ *       JVM await the GC, new segments use write calls until it has released some. A file that was mapped is
+ *       emptied before it is deleted, so a mapping the GC has not released yet keeps no disk blocks.</li>
+ *   <li>Not on Windows, where a mapped file can be neither truncated nor deleted: write calls there.</li>
+ * </ul>
+ *
  * <h2>Commit order (why a crash at any instant is safe)</h2>
  * <ul>
- *   <li>Append: record written with one positional write at the segment's end → forced ({@code ALWAYS}) → the
- *       in-memory end moves. A crash before the write completes leaves a torn tail, truncated on open; a failed
- *       write is truncated at once and the in-memory end never moved, so the next append overwrites it.</li>
- *   <li>New segment (roll): the old one is forced (unless {@code NEVER}) → the header is written to
- *       {@code segment-N.spool.tmp} and forced → atomically renamed → the directory forced → the segment joins
- *       the in-memory list. A crash leaves at most a {@code .tmp}, which open deletes.</li>
+ *   <li>Append: record stored into the mapping below {@code allocated} (or written with one positional write at
+ *       the segment's end) → forced ({@code ALWAYS}) → the in-memory end moves. A crash before the store or write
+ *       completes leaves a torn tail (whatever part of the record was stored, then zeros, or nothing), truncated
+ *       on open; a failed write is truncated at once (a failed force zeroes the stored record) and the in-memory
+ *       end never moved, so the next append overwrites it. The zeros after the last record are unwritten space,
+ *       cut off on open; appends go on after the last sound record.</li>
+ *   <li>New segment (roll): the old one is cut back to its records and forced (unless {@code NEVER}) → the header
+ *       is written to {@code segment-N.spool.tmp} (or into {@code spare-segment.tmp}, emptied) and forced →
+ *       atomically renamed → the directory forced → the segment joins the in-memory list → it is mapped. A crash
+ *       leaves at most a {@code .tmp}, which open deletes, and an old segment with an unwritten tail.</li>
  *   <li>Acknowledge: the in-memory head moves (a crash now only re-delivers). The checkpoint is written as
  *       {@code checkpoint.tmp} → forced → atomically renamed over {@code checkpoint} → directory forced, by the
  *       flush thread, on close, and at once when a segment became fully acknowledged. Only after that rename are
- *       segments before the head deleted: a crash in between leaves segments that open deletes because the
- *       checkpoint is past them. The checkpoint carries the sequence high-water mark, so deleting every record
- *       never loses it. The checkpoint is one small file replaced atomically rather than a field in the segment
- *       headers, so that segments are never rewritten in place.</li>
+ *       segments before the head deleted (or one of them emptied and renamed to the spare): a crash in between
+ *       leaves segments, maybe empty, that open deletes because the checkpoint is past them. The checkpoint
+ *       carries the sequence high-water mark, so deleting every record never loses it. The checkpoint is one small
+ *       file replaced atomically rather than a field in the segment headers, so that segments are never rewritten
+ *       in place.</li>
  * </ul>
  *
  * <h2>Limitations</h2>
@@ -150,6 +207,17 @@ import java.util.zip.CRC32C;
  *   <li>One message is at most 16 MiB. Sequence ids start at 1 and must increase with every append.</li>
  *   <li>Forcing the directory after a rename is done where the platform allows it (Linux); elsewhere a power cut
  *       right after a rename may lose that rename.</li>
+ *   <li>While open, the active segment's file is as long as its mapping (sparse past the reserved space), and up to
+ *       1 MiB past its last record is zero-filled on disk; {@link #sizeOnDisk()} and {@link SpoolConfig#maxSize()}
+ *       count records, not that space. A mapping the GC has not released (after close, or of a deleted segment)
+ *       still counts in the process's virtual memory, and the pages it touched in its resident set; files of a
+ *       closed spool deleted by someone else keep their blocks until then.</li>
+ *   <li>Another process that truncates the active segment while it is mapped makes the next store fault: the JVM
+ *       throws an {@link InternalError}, turned here into an {@link IOException} when it comes at once. A file
+ *       system that allocates on every write (copy-on-write, compressed) can still run out of space under the
+ *       reserved octets; the JVM then faults the same way.</li>
+ *   <li>Software that reads v1 files without knowing about unwritten space would report the zeros a crashed
+ *       process left as a torn tail; files of a closed spool are plain v1.</li>
  * </ul>
  */
 public final class Spool implements Closeable {
@@ -162,6 +230,38 @@ public final class Spool implements Closeable {
     private static final int READ_CHUNK = 256 * 1024;
     /** Octets appended between two look-ups of the free disk space (when not close to the limit). */
     private static final long SPACE_RECHECK_BYTES = 1L << 20;
+    /** Octets the preallocation thread zero-fills in one go, under {@link #allocLock}; a multiple of the page size. */
+    static final int PREALLOC_CHUNK = 256 * 1024;
+    /** How far past the last record the preallocation thread keeps the mapped segment backed by written blocks. */
+    static final int PREALLOC_LEAD = 1024 * 1024;
+    /** The smallest page size of the platforms we run on: pages are faulted in by storing into each. */
+    private static final int PAGE = 4096;
+    /** Largest mapping of one segment; past it (a bigger segment size) records are written with write calls. */
+    private static final int MAX_MAP_BYTES = 256 << 20;
+    /**
+     * Mappings dropped in this JVM and not yet released by the GC beyond which new segments are written with write
+     * calls; see {@link #mapTail}.
+     */
+    static final int MAX_DROPPED_MAPPINGS = 64;
+    /**
+     * Octets of mappings one spool keeps at most: the active segment's, older segments' kept so that their files
+     * can be reused once acknowledged, and the spare's. Past it, an older segment's mapping is dropped at the roll.
+     */
+    static final long MAX_KEPT_BYTES = 256L << 20;
+    /** Mappings one spool keeps at most (with small segments the octets are not the limit, the mappings are). */
+    static final int MAX_KEPT_MAPPINGS = 16;
+    /** An acknowledged segment's file, emptied, kept with its mapping to become the next segment. */
+    static final String SPARE_FILE = "spare-segment.tmp";
+    /** Largest record written from the reused direct buffer; a larger one goes through a temporary buffer. */
+    private static final int MAX_DIRECT_WRITE = 1 << 20;
+
+    /**
+     * Mappings dropped in this JVM that the GC has not released yet. Without {@code Unsafe} there is no way to
+     * unmap a {@link MappedByteBuffer}; each one dropped holds a virtual memory area (there are at most
+     * {@code vm.max_map_count}, 65530 by default) and the pages it touched until the GC finds it unreachable.
+     */
+    private static final Set<Reference<MappedByteBuffer>> DROPPED_MAPPINGS = ConcurrentHashMap.newKeySet();
+    private static final ReferenceQueue<MappedByteBuffer> RELEASED_MAPPINGS = new ReferenceQueue<>();
 
     private final SpoolConfig config;
     private final Path directory;
@@ -174,6 +274,25 @@ public final class Spool implements Closeable {
     private final CRC32C crc = new CRC32C();
     private final ArrayList<Segment> segments = new ArrayList<>();
     private final ScheduledExecutorService flusher;
+    private final boolean mapping;
+    /**
+     * Guards {@link Segment#allocated} and every write at or past it in the mapped segment: the preallocation
+     * thread's zero-fill, and the application thread's write call when a record does not fit below it. Taken
+     * after this object's monitor, never before it.
+     */
+    private final ReentrantLock allocLock = new ReentrantLock();
+    /** The daemon thread {@code sluice-spool-prealloc}: reserves space ahead of the mapped segment's last record. */
+    private final ExecutorService preallocator;
+    private volatile boolean preallocQueued;
+    /** Octets of the mappings this spool keeps; see {@link #MAX_KEPT_BYTES}. */
+    private long mappedBytes;
+    private int mappingsKept;
+    /** Mappings this spool made; for tests. */
+    private long mappingsMade;
+    /** {@link #SPARE_FILE} and the mapping of it ({@link Segment#kept}), or {@code null}. */
+    private Segment spare;
+    /** Zeros for the preallocation thread; only that thread uses it. */
+    private ByteBuffer zeros;
     private FileStore store;
     private Segment rejected;
 
@@ -196,7 +315,9 @@ public final class Spool implements Closeable {
 
     private long spaceEstimate = -1;
     private long bytesSinceSpaceCheck;
-    private byte[] writeBuffer = new byte[4096];
+    private final byte[] recordHeader = new byte[RECORD_HEADER_BYTES];
+    /** Reused for write calls, so that the JDK does not copy each record into a temporary direct buffer. */
+    private ByteBuffer directWrite = ByteBuffer.allocateDirect(4096);
 
     private long cacheSegment = -1;
     private long cacheOffset;
@@ -208,10 +329,33 @@ public final class Spool implements Closeable {
         final long number;
         final Path path;
         /** Replaced when an interrupt of a thread in I/O closed it (NIO closes interruptible channels). */
-        FileChannel channel;
+        volatile FileChannel channel;
         long end;
         /** Damaged regions to step over: start offset → first offset after them. */
         final TreeMap<Long, Long> skips = new TreeMap<>();
+
+        /**
+         * While this is the active segment and records are copied into a mapping of it, that mapping (of
+         * {@code [0, mapSize)}); else {@code null}. Changed under the monitor and {@link #allocLock}.
+         */
+        MappedByteBuffer map;
+        int mapSize;
+        /**
+         * {@code [0, allocated)} of the file was written with write calls (header, records, zeros), so it has its
+         * disk blocks: a store through the mapping below it never needs a new block, and so never meets a full disk
+         * (which, in a mapping, is a SIGBUS and not an IOException). Only moved under {@link #allocLock}.
+         */
+        volatile long allocated;
+        /** Where the preallocation thread is asked to zero-fill to. */
+        volatile long preallocTarget;
+        /** After a failed preallocation: no new request before the last record ends here. */
+        volatile long preallocRetryAt;
+        /** {@code [header, forcedTo)} was forced through the mapping ({@link FsyncPolicy#INTERVAL}). */
+        long forcedTo;
+        /** Was mapped by this JVM: the file may be longer than {@link #end}, and a mapping of it may outlive it. */
+        boolean wasMapped;
+        /** The mapping of an older segment (or the spare), kept to reuse the file once it is acknowledged. */
+        MappedByteBuffer kept;
 
         Segment(long number, Path path, FileChannel channel) {
             this.number = number;
@@ -236,25 +380,35 @@ public final class Spool implements Closeable {
         this.fs = config.fileSystem();
         this.fsync = config.fsync();
         this.segmentLimit = config.effectiveSegmentSize();
+        this.mapping = config.memoryMapped();
+        this.preallocator = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-spool-prealloc");
+            t.setDaemon(true);
+            return t;
+        });
         prepareDirectory();
         Path lockFile = directory.resolve(LOCK_FILE);
         try {
             lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
+            preallocator.shutdown();
             throw unusable("cannot open its lock file " + lockFile + ": " + e, e);
         }
         FileLock acquired;
         try {
             acquired = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {
+            preallocator.shutdown();
             closeQuietly(lockChannel);
             throw new SpoolUnavailableException("spool directory " + directory
                     + " is in use: another Spool in this JVM has it open (lock file " + lockFile + ")", e);
         } catch (IOException e) {
+            preallocator.shutdown();
             closeQuietly(lockChannel);
             throw unusable("cannot lock " + lockFile + ": " + e, e);
         }
         if (acquired == null) {
+            preallocator.shutdown();
             closeQuietly(lockChannel);
             throw new SpoolUnavailableException("spool directory " + directory
                     + " is in use by another process (lock file " + lockFile + " is held)", null);
@@ -271,6 +425,7 @@ public final class Spool implements Closeable {
             throw unusable("recovery failed: " + e, e);
         } finally {
             if (!opened) {
+                preallocator.shutdown();
                 for (Segment s : segments) {
                     closeQuietly(s.channel);
                 }
@@ -366,6 +521,7 @@ public final class Spool implements Closeable {
         normalizeHead();
         openRejected();
         checkpointAndReclaim();
+        mapTail(segments.get(segments.size() - 1));
     }
 
     private void deleteLeftoverTemporaries() throws IOException {
@@ -455,8 +611,9 @@ public final class Spool implements Closeable {
     }
 
     /**
-     * Checks every record of {@code s} from {@code from}: counts the sound ones, steps over damaged regions, and
-     * truncates a torn tail when {@code last}.
+     * Checks every record of {@code s} from {@code from}: counts the sound ones, steps over damaged regions, cuts
+     * off a zero tail (space the mapped writer had reserved and not written), and truncates a torn tail when
+     * {@code last}.
      *
      * @return how many sound records there are
      */
@@ -464,6 +621,8 @@ public final class Spool implements Closeable {
         byte[] data = scanData;
         scanData = null;
         int limit = data.length;
+        // Past this offset the file holds only zeros.
+        int written = SpoolFormat.withoutZeroTail(data, limit);
         int pos = from;
         long count = 0;
         while (pos < limit) {
@@ -476,19 +635,28 @@ public final class Spool implements Closeable {
                 pos += r;
                 continue;
             }
+            if (pos >= written) {
+                // Zeros from a record boundary to the end: not damage, the records simply end here. Cut them off,
+                // so the file is plain format v1 again; if that fails, the next append overwrites them.
+                truncate(s, pos);
+                limit = pos;
+                break;
+            }
             String reason = SpoolFormat.describe(r, data, pos, limit);
             int next = SpoolFormat.resync(data, pos + 1, limit, crc);
             int regionEnd = next < 0 ? limit : next;
-            Path q = quarantineRegion(s.path, pos, data, pos, regionEnd);
+            // Damage that runs to the end is reported and kept without the zeros after it, which were never written.
+            int damageEnd = next < 0 ? written : regionEnd;
+            Path q = quarantineRegion(s.path, pos, data, pos, damageEnd);
             if (next < 0 && last && truncate(s, pos)) {
                 limit = pos;
                 tornTails++;
-                listener.tornTail(s.path, pos, regionEnd - pos, reason, q);
+                listener.tornTail(s.path, pos, damageEnd - pos, reason, q);
                 break;
             }
             s.skips.put((long) pos, (long) regionEnd);
             corruptRegions++;
-            listener.corruptRegion(s.path, pos, regionEnd - pos, reason, q);
+            listener.corruptRegion(s.path, pos, damageEnd - pos, reason, q);
             pos = regionEnd;
         }
         s.end = limit;
@@ -634,22 +802,13 @@ public final class Spool implements Closeable {
             if (roll) {
                 active = roll(active);
             }
-            if (writeBuffer.length < total) {
-                writeBuffer = new byte[Math.max(total, writeBuffer.length * 2)];
-            }
-            SpoolFormat.encodeRecord(writeBuffer, 0, seqId, eventTime.getEpochSecond(), eventTime.getNano(),
-                    message, crc);
             long pos = active.end;
-            // Commit order: record → force (ALWAYS) → in-memory end. Nothing below this line may fail.
-            try {
-                writeFully(active.channel, writeBuffer, total, pos);
-                if (fsync == FsyncPolicy.ALWAYS) {
-                    active.channel.force(false);
-                }
-            } catch (IOException e) {
-                rollback(active, pos, e);
-                throw e;
-            }
+            SpoolFormat.encodeRecordHeader(recordHeader, 0, seqId, eventTime.getEpochSecond(), eventTime.getNano(),
+                    message.length);
+            int recordCrc = SpoolFormat.recordCrc(crc, recordHeader, message);
+            // Commit order: record (copied into the mapping, or one positional write) → force (ALWAYS) → in-memory
+            // end. Nothing below this line may fail.
+            writeRecord(active, pos, total, message, recordCrc);
             active.end = pos + total;
         } catch (IOException e) {
             listener.appendFailed(e);
@@ -660,11 +819,104 @@ public final class Spool implements Closeable {
         tailOrdinal++;
         highestSeqId = seqId;
         dataDirty = true;
+        requestPreallocation(active);
         return AppendResult.APPENDED;
     }
 
-    /** Cuts away what a failed write may have left past {@code pos}; the in-memory end never moved past it. */
-    private static void rollback(Segment s, long pos, IOException failure) {
+    /**
+     * Writes the record at {@code pos} of {@code s}, and forces it with {@link FsyncPolicy#ALWAYS}: copied into the
+     * mapping when it fits below {@link Segment#allocated}, else with a write call (no mapping, or the preallocation
+     * thread is behind, or failed). On failure nothing of it is left where the next append will look.
+     */
+    private void writeRecord(Segment s, long pos, int total, byte[] message, int recordCrc) throws IOException {
+        if (s.map != null && pos + total <= s.allocated) {
+            putMapped(s, pos, total, message, recordCrc);
+            return;
+        }
+        if (s.map == null) {
+            writeChannel(s, pos, total, message, recordCrc);
+            return;
+        }
+        // Past the reserved space the preallocation thread may be zero-filling: wait for the chunk in progress.
+        allocLock.lock();
+        try {
+            if (pos + total <= s.allocated) {
+                putMapped(s, pos, total, message, recordCrc);
+                return;
+            }
+            writeChannel(s, pos, total, message, recordCrc);
+            // The write call gave those octets their blocks; the zero-fill goes on after them.
+            s.allocated = Math.max(s.allocated, pos + total);
+        } finally {
+            allocLock.unlock();
+        }
+    }
+
+    /** Copies the record into the mapping: into the page cache, so a kill -9 of the JVM cannot lose it after this. */
+    private void putMapped(Segment s, long pos, int total, byte[] message, int recordCrc) throws IOException {
+        MappedByteBuffer map = s.map;
+        int i = (int) pos;
+        try {
+            map.put(i, recordHeader, 0, RECORD_HEADER_BYTES);
+            map.put(i + RECORD_HEADER_BYTES, message);
+            map.putInt(i + total - 4, recordCrc);
+        } catch (InternalError e) {
+            // A fault in the mapping: the file was cut short by someone else, or the disk failed. Stop mapping.
+            IOException failure = new IOException("store into the mapping of " + s.path + " at " + pos
+                    + " failed: " + e.getMessage(), e);
+            retireMappingQuietly(s, failure);
+            rollback(s, pos, failure);
+            throw failure;
+        }
+        if (fsync == FsyncPolicy.ALWAYS) {
+            try {
+                map.force(i, total);
+            } catch (UncheckedIOException e) {
+                // Not known to be on the disk: take it back (the space is reserved, so these stores are safe).
+                for (int j = i; j < i + total; j++) {
+                    map.put(j, (byte) 0);
+                }
+                throw e.getCause();
+            }
+        }
+    }
+
+    /** One positional write of the whole record from a direct buffer, forced with ALWAYS; rolled back on failure. */
+    private void writeChannel(Segment s, long pos, int total, byte[] message, int recordCrc) throws IOException {
+        ByteBuffer buf;
+        if (total <= MAX_DIRECT_WRITE) {
+            if (directWrite.capacity() < total) {
+                directWrite = ByteBuffer.allocateDirect(Math.min(MAX_DIRECT_WRITE,
+                        Math.max(total, directWrite.capacity() * 2)));
+            }
+            buf = directWrite;
+            buf.clear();
+        } else {
+            buf = ByteBuffer.allocate(total);
+        }
+        buf.put(recordHeader, 0, RECORD_HEADER_BYTES).put(message).putInt(recordCrc).flip();
+        try {
+            long at = pos;
+            while (buf.hasRemaining()) {
+                at += s.channel.write(buf, at);
+            }
+            if (fsync == FsyncPolicy.ALWAYS) {
+                s.channel.force(false);
+            }
+        } catch (IOException e) {
+            rollback(s, pos, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Cuts away what a failed write may have left past {@code pos}; the in-memory end never moved past it. In a
+     * mapped segment (under {@link #allocLock}) the reserved space after {@code pos} goes with it.
+     */
+    private void rollback(Segment s, long pos, IOException failure) {
+        if (s.map != null) {
+            s.allocated = Math.min(s.allocated, pos);
+        }
         try {
             if (s.channel.size() > pos) {
                 s.channel.truncate(pos);
@@ -675,14 +927,293 @@ public final class Spool implements Closeable {
         }
     }
 
+    /**
+     * Old segment cut back to its records → forced → new segment created, or the spare reused, as in the class
+     * comment → mapped.
+     */
     private Segment roll(Segment old) throws IOException {
+        retireMapping(old, true);
         if (fsync != FsyncPolicy.NEVER) {
             old.channel.force(false);
         }
-        Segment s = createSegment(old.number + 1);
+        Segment s = spare != null ? reuseSpare(old.number + 1) : null;
+        if (s == null) {
+            s = createSegment(old.number + 1);
+        }
         segments.add(s);
         segmentBytesTotal += s.end;
+        if (s.map == null) {
+            mapTail(s);
+        }
         return s;
+    }
+
+    // ------------------------------------------------------------------------------------------ the mapped tail
+
+    /**
+     * Maps the active segment {@code s} for writing, if mapping is on, the segment has room for a record, and fewer
+     * than {@link #MAX_DROPPED_MAPPINGS} dropped in the JVM wait for the GC to release them. Otherwise, or if
+     * mapping fails, the segment is written with write calls. Mapping makes the file {@code mapSize} long, sparse:
+     * only {@code [0, end)} is backed, and the preallocation thread is asked to back more.
+     */
+    private void mapTail(Segment s) {
+        if (!mapping || s.end + SpoolFormat.RECORD_OVERHEAD > segmentLimit) {
+            return;
+        }
+        int size = (int) Math.min(segmentLimit, MAX_MAP_BYTES);
+        if (!mappingAvailable()) {
+            return;
+        }
+        MappedByteBuffer map;
+        try {
+            reopenIfClosed(s);
+            s.wasMapped = true;
+            map = s.channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        mappingsMade++;
+        mappingsKept++;
+        mappedBytes += size;
+        install(s, map, size);
+    }
+
+    /** Makes {@code map} the mapping records of {@code s} are stored into, from its end on. */
+    private void install(Segment s, MappedByteBuffer map, int size) {
+        allocLock.lock();
+        try {
+            s.map = map;
+            s.mapSize = size;
+            s.allocated = s.end;
+            s.preallocRetryAt = 0;
+            s.forcedTo = SEGMENT_HEADER_BYTES;
+        } finally {
+            allocLock.unlock();
+        }
+        requestPreallocation(s);
+    }
+
+    /**
+     * Makes the file of {@code s}, fully acknowledged and about to be deleted, the spare: emptied (its blocks go
+     * back at once) and renamed to {@link #SPARE_FILE}, with its mapping kept. A crash leaves an empty segment
+     * before the checkpoint or a {@code .tmp} file, which open deletes either way.
+     */
+    private boolean makeSpare(Segment s) {
+        Path sparePath = directory.resolve(SPARE_FILE);
+        try {
+            s.channel.truncate(0);
+            Files.move(s.path, sparePath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            return false;
+        }
+        Segment sp = new Segment(-1, sparePath, s.channel);
+        sp.kept = s.kept;
+        sp.mapSize = s.mapSize;
+        sp.wasMapped = true;
+        spare = sp;
+        return true;
+    }
+
+    /**
+     * The spare as segment {@code number}, with its mapping: header written → forced → renamed → directory forced,
+     * the same order as {@link #createSegmentFile}. Its mapping was made for this inode, so no new one is needed:
+     * in the steady state (delivery keeps up) the spool maps no file twice and waits for no GC.
+     *
+     * @return {@code null} if that failed; the spare is then dropped
+     */
+    private Segment reuseSpare(long number) {
+        Segment sp = spare;
+        spare = null;
+        Path path = segmentPath(number);
+        try {
+            if (!sp.channel.isOpen()) {
+                throw new ClosedChannelException();
+            }
+            sp.channel.truncate(0);
+            writeFully(sp.channel, SpoolFormat.segmentHeader(number, crc), SEGMENT_HEADER_BYTES, 0);
+            if (fsync != FsyncPolicy.NEVER) {
+                sp.channel.force(true);
+            }
+            Files.move(sp.path, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            dropSpare(sp);
+            return null;
+        }
+        forceDirectory();
+        Segment s = new Segment(number, path, sp.channel);
+        s.end = SEGMENT_HEADER_BYTES;
+        s.wasMapped = true;
+        install(s, sp.kept, sp.mapSize);
+        return s;
+    }
+
+    private void dropSpare(Segment sp) {
+        drop(sp.kept, sp.mapSize);
+        sp.kept = null;
+        closeQuietly(sp.channel);
+        deleteQuietly(sp.path);
+    }
+
+    /** Lets go of a mapping this spool kept: from now on only the GC can release it. */
+    private void drop(MappedByteBuffer map, int size) {
+        mappedBytes -= size;
+        mappingsKept--;
+        DROPPED_MAPPINGS.add(new PhantomReference<>(map, RELEASED_MAPPINGS));
+    }
+
+    private static boolean mappingAvailable() {
+        for (Reference<?> r; (r = RELEASED_MAPPINGS.poll()) != null; ) {
+            DROPPED_MAPPINGS.remove(r);
+        }
+        return DROPPED_MAPPINGS.size() < MAX_DROPPED_MAPPINGS;
+    }
+
+    /** The state of the active segment, for tests. */
+    record Tail(long end, boolean mapped, int mapSize, long allocated, long forcedTo, long preallocRetryAt) {
+    }
+
+    synchronized Tail tail() {
+        Segment s = segments.get(segments.size() - 1);
+        return new Tail(s.end, s.map != null, s.mapSize, s.allocated, s.forcedTo, s.preallocRetryAt);
+    }
+
+    /** Mappings dropped in this JVM and not yet released by the GC; for tests. */
+    static int droppedMappings() {
+        mappingAvailable();
+        return DROPPED_MAPPINGS.size();
+    }
+
+    synchronized long mappingsMade() {
+        return mappingsMade;
+    }
+
+    /**
+     * Stops writing {@code s} through its mapping and cuts its file back to its records, so that it is plain
+     * format v1. Nothing stores into that mapping again (its pages past the new end of the file would fault); it
+     * is {@code keep}-ed to be reused with the file once acknowledged, or left for the GC to release.
+     */
+    private void retireMapping(Segment s, boolean keep) throws IOException {
+        allocLock.lock();
+        try {
+            if (s.map != null) {
+                if (keep && mappedBytes <= MAX_KEPT_BYTES && mappingsKept <= MAX_KEPT_MAPPINGS) {
+                    s.kept = s.map;
+                } else {
+                    drop(s.map, s.mapSize);
+                }
+                s.map = null;
+            }
+        } finally {
+            allocLock.unlock();
+        }
+        if (s.wasMapped && s.channel.size() > s.end) {
+            s.channel.truncate(s.end);
+        }
+    }
+
+    private void retireMappingQuietly(Segment s, IOException failure) {
+        try {
+            retireMapping(s, false);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Asks the preallocation thread to back the next {@link #PREALLOC_LEAD} octets of the mapped segment, when
+     * less than half of that is left. Called after each append, so on most appends it only compares two numbers.
+     */
+    private void requestPreallocation(Segment s) {
+        if (s.map == null || preallocQueued || s.end < s.preallocRetryAt) {
+            return;
+        }
+        long allocated = s.allocated;
+        if (allocated >= s.mapSize || allocated - s.end >= PREALLOC_LEAD / 2) {
+            return;
+        }
+        s.preallocTarget = Math.min(s.mapSize, s.end + PREALLOC_LEAD);
+        preallocQueued = true;
+        try {
+            preallocator.execute(() -> preallocate(s));
+        } catch (RejectedExecutionException e) {
+            preallocQueued = false;
+        }
+    }
+
+    /**
+     * The preallocation thread's work: zero-fill {@code [allocated, preallocTarget)} of {@code s} with write calls,
+     * a chunk at a time under {@link #allocLock}. A write call reserves the blocks or fails with an IOException
+     * (a full disk), here and not on the application's thread; a store through the mapping into a block that
+     * cannot be allocated would be a SIGBUS instead. Then it stores a zero into each page through the mapping, so
+     * that the page faults happen on this thread too. Respects {@link SpoolConfig#minFreeDiskSpace()}. A failure
+     * is reported to {@link SpoolListener#flushFailed} and tried again a lead further on; meanwhile appends use
+     * write calls, which fail (and roll back) by themselves if the disk is full.
+     */
+    private void preallocate(Segment s) {
+        try {
+            while (true) {
+                allocLock.lock();
+                try {
+                    MappedByteBuffer map = s.map;
+                    long from = s.allocated;
+                    long target = Math.min(s.preallocTarget, s.mapSize);
+                    if (map == null || from >= target) {
+                        return;
+                    }
+                    long to = Math.min(s.mapSize, (from / PREALLOC_CHUNK + 1) * PREALLOC_CHUNK);
+                    long min = config.minFreeDiskSpace();
+                    if (min > 0 && fs.usableSpace(store, directory) - (to - from) < min) {
+                        // Leave the reserve alone; the appends' own check refuses them when it is reached.
+                        s.preallocRetryAt = target;
+                        return;
+                    }
+                    if (zeros == null) {
+                        zeros = ByteBuffer.allocateDirect(PREALLOC_CHUNK);
+                    }
+                    zeros.clear().limit((int) (to - from));
+                    FileChannel ch = s.channel;
+                    for (long at = from; zeros.hasRemaining(); ) {
+                        at += ch.write(zeros, at);
+                    }
+                    for (long page = from; page < to; page = (page / PAGE + 1) * PAGE) {
+                        map.put((int) page, (byte) 0);
+                    }
+                    s.allocated = to;
+                } finally {
+                    allocLock.unlock();
+                }
+            }
+        } catch (IOException | RuntimeException | InternalError e) {
+            // InternalError: a fault touching a page, which a successful write call before it should rule out.
+            s.preallocRetryAt = s.preallocTarget;
+            listener.flushFailed(new IOException("reserving space in " + s.path + " failed: " + e, e));
+        } finally {
+            preallocQueued = false;
+        }
+    }
+
+    /** Forces what was appended to {@code s} (the active segment): through its mapping, else its channel. */
+    private void forceTail(Segment s) throws IOException {
+        if (s.map != null && s.end <= s.mapSize) {
+            forceMapped(s.map, s.forcedTo, s.end);
+            s.forcedTo = s.end;
+        } else {
+            s.channel.force(false);
+        }
+    }
+
+    /**
+     * {@code msync} of the pages of {@code [from, to)}: only them, not the zero-filled space after them (a whole
+     * file {@code fsync} would write those zeros to the disk too).
+     */
+    private static void forceMapped(MappedByteBuffer map, long from, long to) throws IOException {
+        if (to > from) {
+            try {
+                map.force((int) from, (int) (to - from));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
     }
 
     private boolean enoughDiskSpace(long growth) throws IOException {
@@ -938,6 +1469,22 @@ public final class Spool implements Closeable {
             if (cacheSegment == s.number) {
                 cacheSegment = -1;
             }
+            if (s.kept != null && spare == null && !closed && makeSpare(s)) {
+                continue;
+            }
+            if (s.kept != null) {
+                drop(s.kept, s.mapSize);
+                s.kept = null;
+            }
+            if (s.wasMapped && s.channel.isOpen()) {
+                // A mapping keeps the blocks of a deleted file until the GC releases it: give them back now. A crash
+                // before the delete leaves an empty segment, which open deletes (it is before the checkpoint).
+                try {
+                    s.channel.truncate(0);
+                } catch (IOException e) {
+                    // deleted all the same
+                }
+            }
             closeQuietly(s.channel);
             try {
                 Files.deleteIfExists(s.path);
@@ -977,14 +1524,43 @@ public final class Spool implements Closeable {
     /** The flush thread's work: force the data (INTERVAL), then write the checkpoint if the head moved. */
     private void tick() {
         try {
-            FileChannel active;
+            FileChannel active = null;
+            Segment mapped = null;
+            MappedByteBuffer map = null;
+            long from = 0;
+            long to = 0;
             synchronized (this) {
                 if (closed) {
                     return;
                 }
-                reopenIfClosed(segments.get(segments.size() - 1));
-                active = fsync == FsyncPolicy.INTERVAL && dataDirty ? segments.get(segments.size() - 1).channel : null;
+                Segment last = segments.get(segments.size() - 1);
+                reopenIfClosed(last);
+                if (fsync == FsyncPolicy.INTERVAL && dataDirty) {
+                    if (last.map != null && last.end <= last.mapSize) {
+                        mapped = last;
+                        map = last.map;
+                        from = last.forcedTo;
+                        to = last.end;
+                    } else {
+                        active = last.channel;
+                    }
+                }
                 dataDirty = false;
+            }
+            if (map != null) {
+                try {
+                    forceMapped(map, from, to);
+                } catch (IOException e) {
+                    synchronized (this) {
+                        dataDirty = true;
+                    }
+                    throw e;
+                }
+                synchronized (this) {
+                    if (mapped.map == map && to > mapped.forcedTo) {
+                        mapped.forcedTo = to;
+                    }
+                }
             }
             if (active != null) {
                 try {
@@ -1020,8 +1596,9 @@ public final class Spool implements Closeable {
         boolean interrupted = Thread.interrupted();
         try {
             ensureOpen();
-            reopenIfClosed(segments.get(segments.size() - 1));
-            segments.get(segments.size() - 1).channel.force(false);
+            Segment last = segments.get(segments.size() - 1);
+            reopenIfClosed(last);
+            forceTail(last);
             dataDirty = false;
             checkpointAndReclaim();
         } finally {
@@ -1046,24 +1623,37 @@ public final class Spool implements Closeable {
         }
         // Not shutdownNow(): interrupting a thread in FileChannel I/O closes the channel.
         flusher.shutdown();
+        preallocator.shutdown();
         try {
             flusher.awaitTermination(10, TimeUnit.SECONDS);
+            preallocator.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            reopenIfClosed(segments.get(segments.size() - 1));
+            Segment last = segments.get(segments.size() - 1);
+            reopenIfClosed(last);
             IOException failure = null;
             try {
+                // Cut back to its records first, so that the zero-filled space is not forced to the disk for nothing.
+                retireMapping(last, false);
                 if (fsync != FsyncPolicy.NEVER) {
-                    segments.get(segments.size() - 1).channel.force(false);
+                    last.channel.force(false);
                 }
                 checkpointAndReclaim();
             } catch (IOException e) {
                 failure = e;
             }
             closedForGood = true;
+            if (spare != null) {
+                dropSpare(spare);
+                spare = null;
+            }
             for (Segment s : segments) {
+                if (s.kept != null) {
+                    drop(s.kept, s.mapSize);
+                    s.kept = null;
+                }
                 closeQuietly(s.channel);
             }
             closeQuietly(rejected.channel);

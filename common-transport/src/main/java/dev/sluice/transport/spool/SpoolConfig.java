@@ -26,6 +26,7 @@ public final class SpoolConfig {
     private final long minFreeDiskSpace;
     private final SpoolListener listener;
     private final SpoolFileSystem fileSystem;
+    private final boolean memoryMapped;
 
     private SpoolConfig(Builder b) {
         this.directory = b.directory;
@@ -36,6 +37,7 @@ public final class SpoolConfig {
         this.minFreeDiskSpace = b.minFreeDiskSpace;
         this.listener = b.listener;
         this.fileSystem = b.fileSystem;
+        this.memoryMapped = b.memoryMapped;
     }
 
     public static Builder builder(Path directory) {
@@ -79,6 +81,11 @@ public final class SpoolConfig {
         return fileSystem;
     }
 
+    /** Whether records are stored through a mapping of the active segment (see {@link Spool}), or written. */
+    boolean memoryMapped() {
+        return memoryMapped;
+    }
+
     long effectiveSegmentSize() {
         long floor = SpoolFormat.SEGMENT_HEADER_BYTES + 4096;
         return Math.max(floor, Math.min(segmentSize, maxSize / 4));
@@ -94,6 +101,8 @@ public final class SpoolConfig {
         private SpoolListener listener = new SpoolListener() {
         };
         private SpoolFileSystem fileSystem = SpoolFileSystem.DEFAULT;
+        /** Windows cannot truncate or delete a file while it is mapped, and a mapping is released only by the GC. */
+        private boolean memoryMapped = !System.getProperty("os.name", "").startsWith("Windows");
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath();
@@ -143,6 +152,12 @@ public final class SpoolConfig {
 
         Builder fileSystem(SpoolFileSystem fileSystem) {
             this.fileSystem = Objects.requireNonNull(fileSystem, "fileSystem");
+            return this;
+        }
+
+        /** For tests of the write-call path, which is also the fallback of the mapped one. */
+        Builder memoryMapped(boolean mapped) {
+            this.memoryMapped = mapped;
             return this;
         }
 

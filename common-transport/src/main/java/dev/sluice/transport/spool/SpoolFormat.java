@@ -126,14 +126,47 @@ final class SpoolFormat {
     /** Writes a whole record into {@code dst} at {@code off}; {@code dst} has room for {@link #recordBytes}. */
     static void encodeRecord(byte[] dst, int off, long seqId, long epochSecond, int nano, byte[] message,
             CRC32C crc) {
-        putInt(dst, off, RECORD_MAGIC);
-        putInt(dst, off + 4, message.length);
-        putLong(dst, off + 8, seqId);
-        putLong(dst, off + 16, epochSecond);
-        putInt(dst, off + 24, nano);
+        encodeRecordHeader(dst, off, seqId, epochSecond, nano, message.length);
         System.arraycopy(message, 0, dst, off + RECORD_HEADER_BYTES, message.length);
         int end = off + RECORD_HEADER_BYTES + message.length;
         putInt(dst, end, crc(crc, dst, off, RECORD_HEADER_BYTES + message.length));
+    }
+
+    /** Writes the {@link #RECORD_HEADER_BYTES} octets that precede the message into {@code dst} at {@code off}. */
+    static void encodeRecordHeader(byte[] dst, int off, long seqId, long epochSecond, int nano, int length) {
+        putInt(dst, off, RECORD_MAGIC);
+        putInt(dst, off + 4, length);
+        putLong(dst, off + 8, seqId);
+        putLong(dst, off + 16, epochSecond);
+        putInt(dst, off + 24, nano);
+    }
+
+    /**
+     * The CRC32C that ends a record: over its header ({@code header[0..28)}) and then its message, the same value
+     * as over the two laid out back to back, without copying the message next to the header first.
+     */
+    static int recordCrc(CRC32C crc, byte[] header, byte[] message) {
+        crc.reset();
+        crc.update(header, 0, RECORD_HEADER_BYTES);
+        crc.update(message, 0, message.length);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * The length of {@code b[0..limit)} without its trailing zero octets: the offset after the last non-zero one.
+     * A record starts with its magic, never with a zero, so where a record should start and everything from there
+     * to the end of the file is zero, the records have ended: the rest is space the memory-mapped writer reserved
+     * and had not written yet (see the class comment of {@link Spool}).
+     */
+    static int withoutZeroTail(byte[] b, int limit) {
+        int i = limit;
+        while (i >= 8 && getLong(b, i - 8) == 0) {
+            i -= 8;
+        }
+        while (i > 0 && b[i - 1] == 0) {
+            i--;
+        }
+        return i;
     }
 
     /**

@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * What a {@link Spool} reports about damage it found and repaired, records set aside, and failures.
  *
  * <p>Called on the calling thread (the thread in {@link Spool#open}, {@link Spool#append},
- * {@link Spool#peekAfter} and so on), except {@link #flushFailed} which comes from the spool's flush thread:
+ * {@link Spool#peekAfter} and so on), except {@link #flushFailed} which comes from the spool's flush or
+ * preallocation thread:
  * return quickly, never call back into the spool, never log through the application's loggers. Every method
  * has a no-op default.
  */
@@ -47,7 +48,11 @@ public interface SpoolListener {
     default void appendRefused(AppendResult reason) {
     }
 
-    /** The flush thread could not force the active segment or write the checkpoint; it tries again. */
+    /**
+     * The flush thread could not force the active segment or write the checkpoint, or the preallocation thread could
+     * not reserve space in the mapped segment (appends then use write calls, which fail by themselves if the disk
+     * is full); either tries again.
+     */
     default void flushFailed(IOException error) {
     }
 }

@@ -1,0 +1,333 @@
+package dev.sluice.transport.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The active segment written through a memory mapping: what a killed process leaves (records, then zeros up to the
+ * mapped size) is read as records followed by unwritten space; a closed spool is plain format v1; stores go only
+ * into space that write calls reserved first, so a full disk is an IOException and never a SIGBUS.
+ */
+class SpoolMappedTailTest {
+
+    /** Records.message is 200 octets, so a record is 232. */
+    private static final int RECORD = 232;
+
+    @TempDir
+    Path dir;
+
+    private final RecordingListener listener = new RecordingListener();
+    private Spool spool;
+
+    /**
+     * Dropped mappings are released only by the GC, and past {@link Spool#MAX_DROPPED_MAPPINGS} in this JVM (other
+     * tests drop many) a new segment is written with write calls: start each test below that.
+     */
+    @BeforeEach
+    void letTheGcReleaseEarlierMappings() {
+        awaitDroppedMappingsReleased();
+    }
+
+    private static void awaitDroppedMappingsReleased() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return Spool.droppedMappings() < Spool.MAX_DROPPED_MAPPINGS / 2;
+        });
+    }
+
+    @AfterEach
+    void closeSpool() throws IOException {
+        if (spool != null) {
+            spool.close();
+        }
+    }
+
+    private SpoolConfig.Builder config(Path directory) {
+        return SpoolConfig.builder(directory).listener(listener).minFreeDiskSpace(0);
+    }
+
+    @Test
+    void theActiveSegmentIsMappedAndAClosedSpoolIsCutBackToItsRecords() throws Exception {
+        spool = Spool.open(config(dir).build());
+        Records.append(spool, 1, 10);
+        Spool.Tail tail = spool.tail();
+        assertThat(tail.mapped()).isTrue();
+        assertThat(tail.end()).isEqualTo(32 + 10 * RECORD);
+        // While open, the file is as long as the mapping, zeros after the records.
+        Path segment = segment(dir, 1);
+        assertThat(Files.size(segment)).isEqualTo(tail.mapSize()).isGreaterThan(tail.end());
+        byte[] open = Files.readAllBytes(segment);
+        assertThat(SpoolFormat.withoutZeroTail(open, open.length)).isLessThanOrEqualTo((int) tail.end());
+        spool.close();
+
+        assertThat(Files.size(segment)).isEqualTo(32 + 10 * RECORD);
+        // Byte for byte what the write-call path writes.
+        Path plain = dir.resolve("plain");
+        try (Spool s = Spool.open(config(plain).memoryMapped(false).build())) {
+            Records.append(s, 1, 10);
+        }
+        assertThat(Files.readAllBytes(segment)).isEqualTo(Files.readAllBytes(segment(plain, 1)));
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void aZeroTailAfterTheLastRecordIsUnwrittenSpaceAndAppendsGoOnAfterTheLastRecord() throws Exception {
+        spool = Spool.open(config(dir).build());
+        Records.append(spool, 1, 7);
+        spool.close();
+        // What a kill -9 leaves: the records, then the zeros of the mapped size.
+        appendZeros(segment(dir, 1), 64 * 1024);
+
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 7));
+        assertThat(spool.tail().end()).isEqualTo(32 + 7 * RECORD);
+        Records.append(spool, 8, 9);
+        spool.close();
+        assertThat(Files.size(segment(dir, 1))).isEqualTo(32 + 9 * RECORD);
+
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 9));
+        assertThat(listener.events).isEmpty();
+        assertThat(spool.tornTails()).isZero();
+        assertThat(spool.corruptRegions()).isZero();
+    }
+
+    @Test
+    void aZeroTailInAnOlderSegmentIsUnwrittenSpaceToo() throws Exception {
+        SpoolConfig.Builder small = config(dir).segmentSize(8 * 1024);
+        spool = Spool.open(small.build());
+        Records.append(spool, 1, 80);
+        spool.close();
+        // A kill between the roll and cutting the old segment back would leave this.
+        appendZeros(segment(dir, 1), 8 * 1024);
+
+        spool = Spool.open(small.build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 80));
+        assertThat(listener.events).isEmpty();
+        spool.close();
+        assertThat(Files.size(segment(dir, 1))).isEqualTo(32 + 35 * RECORD);
+    }
+
+    @Test
+    void aRecordCutShortByAKillIsATornTailReportedWithoutTheZerosAfterIt() throws Exception {
+        spool = Spool.open(config(dir).build());
+        Records.append(spool, 1, 5);
+        spool.close();
+        // The copy into the mapping was cut short: the first 100 octets of record 6, then zeros.
+        byte[] record6 = new byte[RECORD];
+        SpoolFormat.encodeRecord(record6, 0, 6, Records.time(6).getEpochSecond(), Records.time(6).getNano(),
+                Records.message(6), new java.util.zip.CRC32C());
+        Files.write(segment(dir, 1), Arrays.copyOf(record6, 100), java.nio.file.StandardOpenOption.APPEND);
+        appendZeros(segment(dir, 1), 16 * 1024);
+
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 5));
+        long at = 32 + 5 * RECORD;
+        assertThat(listener.of("torn")).singleElement().asString().contains("@" + at + " +100 ");
+        assertThat(listener.of("corrupt")).isEmpty();
+        assertThat(Files.size(dir.resolve("quarantine").resolve(segment(dir, 1).getFileName() + "@" + at + ".bad")))
+                .isEqualTo(100);
+        Records.append(spool, 6, 6);
+        spool.close();
+        listener.events.clear();
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 6));
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void aRecordWhoseFirstOctetsWereNotStoredYetIsATornTailNotUnwrittenSpace() throws Exception {
+        spool = Spool.open(config(dir).build());
+        Records.append(spool, 1, 3);
+        spool.close();
+        // A copy may store the end of a record before its start: zeros where the magic goes, octets after.
+        byte[] torn = new byte[RECORD];
+        System.arraycopy(Records.message(4), 0, torn, 60, 100);
+        Files.write(segment(dir, 1), torn, java.nio.file.StandardOpenOption.APPEND);
+        appendZeros(segment(dir, 1), 4096);
+
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 3));
+        assertThat(listener.of("torn")).singleElement().asString().contains("+160 ");
+        Records.append(spool, 4, 4);
+        spool.close();
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 4));
+    }
+
+    @Test
+    void theMappedSegmentIsStoredIntoOnlyWhereWriteCallsReservedTheSpace() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        spool = Spool.open(config(dir).fileSystem(fs).build());
+        Records.append(spool, 1, 10);
+        // The preallocation thread has reserved its whole lead, and stopped.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> spool.tail().allocated() >= spool.tail().end() + Spool.PREALLOC_LEAD);
+        Spool.Tail before = spool.tail();
+        // The disk is now full: zero-fill and write calls fail, as with ENOSPC.
+        fs.failWrites = true;
+        long seq = 10;
+        IOException failure = null;
+        while (failure == null) {
+            try {
+                Records.append(spool, seq + 1, seq + 1);
+                seq++;
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        // Every append that succeeded was stored in reserved space; the first one past it was a write call that
+        // failed and was rolled back.
+        assertThat((seq - 10) * RECORD).isLessThanOrEqualTo(before.allocated() - before.end());
+        assertThat(before.allocated() - before.end() - (seq - 10) * RECORD).isLessThan(RECORD);
+        assertThat(failure).hasMessageContaining("injected");
+        assertThat(listener.of("appendFailed")).hasSize(1);
+        assertThat(spool.tail().end()).isEqualTo(32 + seq * RECORD);
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, seq));
+
+        // Space again: appends go on, through write calls until the zero-fill catches up.
+        fs.failWrites = false;
+        long more = seq + 300;
+        Records.append(spool, seq + 1, more);
+        spool.close();
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, more));
+        assertThat(spool.tornTails()).isZero();
+        assertThat(spool.corruptRegions()).isZero();
+    }
+
+    @Test
+    void noSpaceIsReservedInsideTheMinimumFreeDiskSpace() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        // Less than one zero-fill chunk above the minimum.
+        fs.usableSpace = (10 << 20) + Spool.PREALLOC_CHUNK / 2;
+        spool = Spool.open(config(dir).fileSystem(fs).minFreeDiskSpace(10 << 20).build());
+        Records.append(spool, 1, 20);
+        // The preallocation thread looked and left the reserve alone; the appends went through write calls.
+        await().atMost(Duration.ofSeconds(10)).until(() -> spool.tail().preallocRetryAt() > 0);
+        assertThat(spool.tail().mapped()).isTrue();
+        assertThat(spool.tail().allocated()).isEqualTo(spool.tail().end());
+        Records.append(spool, 21, 30);
+        assertThat(spool.tail().allocated()).isEqualTo(spool.tail().end());
+        assertThat(listener.events).isEmpty();
+        spool.close();
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 30));
+    }
+
+    @Test
+    void theIntervalFlushForcesThroughTheMapping() throws Exception {
+        spool = Spool.open(config(dir).fsync(FsyncPolicy.INTERVAL).fsyncInterval(Duration.ofMillis(20)).build());
+        Records.append(spool, 1, 50);
+        long end = spool.tail().end();
+        await().atMost(Duration.ofSeconds(5)).until(() -> spool.tail().forcedTo() == end);
+        spool.flush();
+        assertThat(listener.of("flushFailed")).isEmpty();
+    }
+
+    @Test
+    void everyPolicyWritesThroughTheMappingAcrossManySegments() throws Exception {
+        for (FsyncPolicy policy : FsyncPolicy.values()) {
+            // The policy before dropped more than MAX_DROPPED_MAPPINGS (no acknowledgement, so no reuse).
+            awaitDroppedMappingsReleased();
+            Path sub = dir.resolve(policy.name());
+            SpoolConfig.Builder small = config(sub).fsync(policy).segmentSize(8 * 1024);
+            int records = policy == FsyncPolicy.ALWAYS ? 200 : 3000;
+            try (Spool s = Spool.open(small.build())) {
+                Records.append(s, 1, 10);
+                assertThat(s.tail().mapped()).as(policy.name()).isTrue();
+                Records.append(s, 11, records / 2);
+                assertThat(Records.readAll(s)).isEqualTo(Records.range(1, records / 2));
+                // Past MAX_DROPPED_MAPPINGS segments the GC may not have released the first mappings: write calls.
+                Records.append(s, records / 2 + 1, records);
+                List<SpoolRecord> some = s.peek(records / 3);
+                s.acknowledge(some.get(some.size() - 1));
+            }
+            try (Spool s = Spool.open(small.build())) {
+                assertThat(Records.readAll(s)).as(policy.name()).isEqualTo(Records.range(records / 3 + 1, records));
+            }
+            try (Stream<Path> files = Files.list(sub)) {
+                for (Path f : files.filter(p -> p.getFileName().toString().startsWith("segment-")).toList()) {
+                    byte[] b = Files.readAllBytes(f);
+                    assertThat(SpoolFormat.withoutZeroTail(b, b.length)).as(f.toString()).isEqualTo(b.length);
+                }
+            }
+        }
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void anAcknowledgedSegmentsFileAndMappingAreReusedForTheNextOne() throws Exception {
+        SpoolConfig.Builder small = config(dir).segmentSize(8 * 1024);
+        spool = Spool.open(small.build());
+        Records.append(spool, 1, 80);
+        Path spare = dir.resolve(Spool.SPARE_FILE);
+        assertThat(spare).doesNotExist();
+        List<SpoolRecord> first = spool.peek(40);
+        spool.acknowledge(first.get(39));
+        // Segment 1 was acknowledged: emptied and kept, not deleted.
+        assertThat(segment(dir, 1)).doesNotExist();
+        assertThat(spare).exists();
+        assertThat(Files.size(spare)).isZero();
+        long made = spool.mappingsMade();
+        Records.append(spool, 81, 120);
+        // The roll to segment 4 took the spare: same file, same mapping, no new one.
+        assertThat(spare).doesNotExist();
+        assertThat(segment(dir, 4)).exists();
+        assertThat(spool.tail().mapped()).isTrue();
+        assertThat(spool.mappingsMade()).isEqualTo(made);
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(41, 120));
+        spool.acknowledge(spool.peek(60).get(59));
+        spool.close();
+        assertThat(spare).doesNotExist();
+        spool = Spool.open(small.build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(101, 120));
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void aSpareLeftByACrashIsDeletedOnOpen() throws Exception {
+        spool = Spool.open(config(dir).build());
+        Records.append(spool, 1, 3);
+        spool.close();
+        Files.write(dir.resolve(Spool.SPARE_FILE), new byte[100]);
+        spool = Spool.open(config(dir).build());
+        assertThat(dir.resolve(Spool.SPARE_FILE)).doesNotExist();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 3));
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void withoutAMappingTheSameFilesAreWritten() throws Exception {
+        spool = Spool.open(config(dir).memoryMapped(false).build());
+        Records.append(spool, 1, 3);
+        assertThat(spool.tail().mapped()).isFalse();
+        assertThat(Files.size(segment(dir, 1))).isEqualTo(32 + 3 * RECORD);
+        spool.close();
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 3));
+        assertThatThrownBy(() -> spool.append(3, Records.time(3), Records.message(3)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void appendZeros(Path file, int n) throws IOException {
+        Files.write(file, new byte[n], java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private static Path segment(Path directory, long n) {
+        return directory.resolve(String.format("segment-%019d.spool", n));
+    }
+}
