@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param state                   what it is doing now
  * @param queuedRecords           events in memory, not yet handed to the transport
- * @param queuedBytes             their octets
+ * @param queuedBytes             their size in memory: the formatted octets, or, for events not formatted
+ *                                yet (without a spool the delivery thread formats them), an estimate
  * @param spoolRecords            events in the spool, not yet acknowledged (0 without a spool)
  * @param spoolBytes              the spool's size on disk
  * @param oldestUndeliveredAge    age of the oldest event accepted and not yet delivered, or {@code null}
