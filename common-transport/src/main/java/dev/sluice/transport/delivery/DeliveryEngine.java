@@ -262,10 +262,11 @@ public final class DeliveryEngine implements AutoCloseable {
         if (spool != null) {
             // The spool takes records in sequence-id order only: numbering and appending are one step, or a
             // thread that drew a lower id after another would be refused. The lock also guards callerBuffer.
+            SyslogMessage message = event.message(); // mapping needs no sequence id: outside the lock
             spoolOrder.lock();
             try {
                 long seq = sequence.incrementAndGet();
-                p = new Pending(seq, event.timestamp(), encode(event.message(), seq, callerBuffer));
+                p = new Pending(seq, event.timestamp(), encode(message, seq, callerBuffer));
                 if (!spoolAppend(p)) {
                     return false;
                 }
