@@ -19,7 +19,6 @@ import dev.sluice.transport.spool.Spool;
 import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.spool.SpoolListener;
 import dev.sluice.transport.spool.SpoolRecord;
-import dev.sluice.transport.syslog.SdElement;
 import dev.sluice.transport.syslog.Severity;
 import dev.sluice.transport.syslog.SyslogBuffer;
 import dev.sluice.transport.syslog.SyslogEncoder;
@@ -301,23 +300,13 @@ public final class DeliveryEngine implements AutoCloseable {
             template = message; // the header of engine-made notices; written only when it changes
         }
         buffer.reset();
-        boolean truncated = encoder.encodeTo(message, settings.sequenceIds() && !hasMeta(message) ? seq
-                : SyslogFormatter.NO_SEQUENCE_ID, buffer);
+        boolean withSeq = settings.sequenceIds() && !message.structuredData().has(META);
+        boolean truncated = encoder.encodeTo(message, withSeq ? seq : SyslogFormatter.NO_SEQUENCE_ID, buffer);
         byte[] payload = buffer.toByteArray();
         if (truncated) {
             events.truncated(seq, -1, payload.length);
         }
         return payload;
-    }
-
-    private static boolean hasMeta(SyslogMessage message) {
-        List<SdElement> elements = message.structuredData().elements();
-        for (int i = 0; i < elements.size(); i++) {
-            if (elements.get(i).id().equals(META)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The octets to send; formats an event queued without a spool on first use. Delivery thread only. */

@@ -29,13 +29,18 @@ public final class RelpFrame {
     private final byte[] data;
 
     private RelpFrame(int txnr, String command, byte[] data) {
-        if (txnr < 0 || txnr > MAX_TXNR) {
-            throw new IllegalArgumentException("txnr: " + txnr + " (expected: 0-" + MAX_TXNR + ")");
-        }
+        checkTxnr(txnr);
         checkCommand(command);
         this.txnr = txnr;
         this.command = command;
         this.data = data;
+    }
+
+    /** @throws IllegalArgumentException if {@code txnr} is outside 0-{@value #MAX_TXNR} */
+    static void checkTxnr(int txnr) {
+        if (txnr < 0 || txnr > MAX_TXNR) {
+            throw new IllegalArgumentException("txnr: " + txnr + " (expected: 0-" + MAX_TXNR + ")");
+        }
     }
 
     /**

@@ -75,14 +75,9 @@ public final class RelpFrameEncoder extends MessageToByteEncoder<RelpFrame> {
      * @throws IllegalArgumentException if {@code txnr}, {@code command} or the data length is invalid
      */
     public static int writeFrame(ByteBuf out, int txnr, String command, byte[] data) {
-        if (txnr < 0 || txnr > RelpFrame.MAX_TXNR) {
-            throw new IllegalArgumentException("txnr: " + txnr + " (expected: 0-" + RelpFrame.MAX_TXNR + ")");
-        }
+        RelpFrame.checkTxnr(txnr);
         RelpFrame.checkCommand(command);
-        if (data.length > RelpFrame.MAX_DATA_LENGTH) {
-            throw new IllegalArgumentException(
-                    "datalen: " + data.length + " (expected: <= " + RelpFrame.MAX_DATA_LENGTH + ")");
-        }
+        checkDataLength(data.length);
         return write(out, txnr, command, data);
     }
 
@@ -105,7 +100,10 @@ public final class RelpFrameEncoder extends MessageToByteEncoder<RelpFrame> {
     }
 
     private static int checkDataLength(RelpFrame frame) {
-        int dataLength = frame.dataLength();
+        return checkDataLength(frame.dataLength());
+    }
+
+    private static int checkDataLength(int dataLength) {
         if (dataLength > RelpFrame.MAX_DATA_LENGTH) {
             throw new IllegalArgumentException(
                     "datalen: " + dataLength + " (expected: <= " + RelpFrame.MAX_DATA_LENGTH + ")");

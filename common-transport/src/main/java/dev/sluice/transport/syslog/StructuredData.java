@@ -72,6 +72,16 @@ public final class StructuredData {
         return elements.isEmpty();
     }
 
+    /** Whether an element with this SD-ID is present; allocates nothing (asked once per event). */
+    public boolean has(String id) {
+        for (int i = 0; i < elements.size(); i++) {
+            if (elements.get(i).id().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The element with this SD-ID, if present. */
     public Optional<SdElement> element(String id) {
         for (SdElement e : elements) {
