@@ -43,8 +43,12 @@ import org.apache.logging.log4j.core.LoggerContext;
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests
  * java -Xmx2g -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
- *     dev.sluice.benchmarks.e2e.EndToEnd [--count 1000000] [--warmup 100000] [scenario ...]
+ *     dev.sluice.benchmarks.e2e.EndToEnd [--count 1000000] [--warmup 100000] [--same-jvm] [scenario ...]
  * </pre>
+ *
+ * Each scenario runs in a JVM of its own (started with this JVM's options) unless {@code --same-jvm} is given, and
+ * warms up in rounds of {@code --warmup} messages until the JIT compiler threads were busy for under 10 % of a round
+ * (at most 8 rounds).
  *
  * Scenarios ({@code all} when none is given): {@code sluice-relp}, {@code sluice-relp-tls}, {@code sluice-tcp},
  * {@code sluice-tls}, {@code log4j2-syslog-tcp}, {@code log4j2-syslog-ssl}, {@code rlp01-relp},
@@ -84,11 +88,18 @@ public final class EndToEnd {
     public static void main(String[] args) throws Exception {
         int count = 1_000_000;
         int warmup = 100_000;
+        boolean fork = true;
+        Path resultFile = null;
         List<String> scenarios = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--count" -> count = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--same-jvm" -> fork = false;
+                case "--result-file" -> {
+                    resultFile = Path.of(args[++i]);
+                    fork = false;
+                }
                 default -> scenarios.add(args[i]);
             }
         }
@@ -99,11 +110,25 @@ public final class EndToEnd {
         }
         System.setProperty("log4j2.statusLoggerLevel", "WARN");
         EndToEnd e = new EndToEnd(count, warmup);
-        e.certificates();
-        System.out.printf("%d messages, warm-up %d, %d cores, java %s%n", count, warmup,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        for (String s : scenarios) {
-            e.run(s);
+        if (resultFile == null) {
+            System.out.printf("%d messages, warm-up %d, %d cores, java %s, %s%n", count, warmup,
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                    fork ? "one JVM per scenario" : "all scenarios in this JVM");
+        }
+        if (fork) {
+            for (String s : scenarios) {
+                e.results.put(s, forked(s, count, warmup));
+            }
+        } else {
+            e.certificates();
+            for (String s : scenarios) {
+                e.run(s);
+            }
+        }
+        if (resultFile != null) {
+            double[] v = e.results.values().iterator().next();
+            Files.writeString(resultFile, v[0] + " " + v[1] + " " + v[2]);
+            System.exit(0);
         }
         System.out.println();
         System.out.println("| scenario | messages | seconds | msg/s | MB/s (wire, where counted) |");
@@ -114,6 +139,27 @@ public final class EndToEnd {
                     v[0] / v[1], v[2] > 0 ? String.format(Locale.ROOT, "%.1f", v[2] / v[1] / 1e6) : "–");
         }
         System.exit(0);
+    }
+
+    /**
+     * Runs one scenario in a fresh JVM with this JVM's options, so that no scenario inherits code compiled (or
+     * profiles polluted) by another: the first scenario of a shared JVM used to pay for compiling Log4j2's core.
+     */
+    private static double[] forked(String scenario, int count, int warmup) throws Exception {
+        Path result = Files.createTempFile("sluice-e2e-" + scenario, ".result");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EndToEnd.class.getName(), "--count",
+                Integer.toString(count), "--warmup", Integer.toString(warmup), "--result-file", result.toString(),
+                scenario));
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(scenario + ": forked JVM exited with " + p.exitValue());
+        }
+        String[] v = Files.readString(result).trim().split(" ");
+        Files.delete(result);
+        return new double[] {Double.parseDouble(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2])};
     }
 
     private void certificates() throws Exception {
@@ -293,16 +339,31 @@ public final class EndToEnd {
 
     private void measure(String scenario, LongSupplier received, LongSupplier octets, Sender sender)
             throws Exception {
+        long self = ProcessHandle.current().pid();
         long base = received.getAsLong();
-        sender.send(0, warmup);
-        await(received, base + warmup, scenario + " warm-up");
+        long next = 0;
+        // Warm up until the JIT is done: repeat rounds of `warmup` messages until the compiler threads were busy for
+        // under 10 % of a round (at most MAX_WARMUP_ROUNDS). One fixed round left C2 at 70 % during the measured part
+        // of whichever scenario ran first, so its figure depended on the order of the scenarios.
+        for (int round = 1; ; round++) {
+            long compiling = compilerTicks(self);
+            long t0 = System.nanoTime();
+            sender.send(next, next + warmup);
+            next += warmup;
+            await(received, base + next, scenario + " warm-up");
+            double share = (compilerTicks(self) - compiling) / 100.0 / ((System.nanoTime() - t0) / 1e9);
+            if (share < 0.10 || round == MAX_WARMUP_ROUNDS) {
+                System.out.printf(Locale.ROOT, "%s: warm-up %d round(s) of %,d, JIT busy %.0f%% in the last%n",
+                        scenario, round, warmup, share * 100);
+                break;
+            }
+        }
         base = received.getAsLong();
         long octetBase = octets.getAsLong();
         java.util.Map<String, Long> ticksBefore = receiverThreads == null ? null : receiverThreads.get();
-        long self = ProcessHandle.current().pid();
         java.util.Map<String, Long> ownBefore = PrivateRsyslog.threadTicks(self);
         long start = System.nanoTime();
-        sender.send(warmup, (long) warmup + count);
+        sender.send(next, next + count);
         long sent = System.nanoTime();
         await(received, base + count, scenario);
         long end = System.nanoTime();
@@ -334,13 +395,40 @@ public final class EndToEnd {
         results.put(scenario, new double[] {count, seconds, wire});
     }
 
+    private static final int MAX_WARMUP_ROUNDS = 8;
+
+    /** CPU ticks of this JVM's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"). */
+    private static long compilerTicks(long pid) {
+        return PrivateRsyslog.threadTicks(pid).entrySet().stream().filter(e -> e.getKey().contains("Compiler"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
     private static void await(LongSupplier received, long target, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("sluice.e2e.stallSeconds", 120));
         while (received.getAsLong() < target) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + ": received " + received.getAsLong() + " of " + target);
+                throw new IllegalStateException(what + ": received " + received.getAsLong() + " of " + target
+                        + appenderState());
             }
             LockSupport2.parkMillis(2);
+        }
+    }
+
+    /** The RemoteSyslog appender's counters (JMX), to tell a loss from a stall when a scenario does not finish. */
+    private static String appenderState() {
+        try {
+            javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            StringBuilder sb = new StringBuilder();
+            for (javax.management.ObjectName n : jmx.queryNames(new javax.management.ObjectName("dev.sluice:*"), null)) {
+                sb.append("; ").append(n);
+                for (String a : List.of("State", "QueuedRecords", "Accepted", "Delivered", "Acknowledged", "Resent",
+                        "Dropped", "DroppedByReason", "Reconnects")) {
+                    sb.append(' ').append(a).append('=').append(jmx.getAttribute(n, a));
+                }
+            }
+            return sb.toString();
+        } catch (Exception e) {
+            return "; appender state unavailable: " + e;
         }
     }
 
