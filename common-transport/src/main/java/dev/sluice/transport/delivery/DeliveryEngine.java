@@ -479,10 +479,14 @@ public final class DeliveryEngine implements AutoCloseable {
                     if (limited > 0) {
                         waitNanos = Math.min(waitNanos, limited);
                     }
-                } else {
+                } else if (connected) {
+                    // outside the window: sleep until it opens (re-reading the clock at least once a second)
                     waitNanos = Math.min(waitNanos, settings.schedule().sleepBeforeRecheck(now,
                             DeliverySchedule.DEFAULT_MAX_SLEEP).toNanos());
                 }
+                // Not connected: connected() and disconnected() unpark this thread, so it waits for them (at most a
+                // park). Taking the window's "recheck now" here made it spin on 1 ns parks, a core's worth of
+                // wake-ups for as long as the receiver was down.
                 heartbeatIfIdle();
                 if (stopping) {
                     // wake at the stop deadline, not up to a full park after it
@@ -889,6 +893,7 @@ public final class DeliveryEngine implements AutoCloseable {
         public void disconnected(String reason) {
             failover.disconnected();
             events.disconnected(target, reason);
+            LockSupport.unpark(deliveryThread); // failover may switch targets now
         }
 
         @Override
