@@ -13,7 +13,7 @@ import java.nio.file.Path;
 
 /**
  * A {@link SpoolFileSystem} for tests: segment writes can be made to fail (after writing part of the buffer, as a
- * full disk does), and the free space it reports can be set.
+ * full disk does), so can forces; forces are recorded with their thread; the free space it reports can be set.
  */
 final class FaultyFileSystem implements SpoolFileSystem {
 
@@ -23,11 +23,16 @@ final class FaultyFileSystem implements SpoolFileSystem {
     /** When at least 0, the usable space reported instead of the real one. */
     volatile long usableSpace = -1;
     volatile int failedWrites;
+    /** When set, forcing a segment file throws (not a new segment's {@code .tmp}, forced before its rename). */
+    volatile boolean failForces;
+    /** Every force of a segment file: the forcing thread's name, a space, the file name. */
+    final java.util.Queue<String> forces = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @Override
     public FileChannel open(Path file, OpenOption... options) throws IOException {
         FileChannel real = FileChannel.open(file, options);
-        return file.getFileName().toString().startsWith("segment-") ? new Channel(real) : real;
+        String name = file.getFileName().toString();
+        return name.startsWith("segment-") ? new Channel(real, name) : real;
     }
 
     @Override
@@ -38,9 +43,11 @@ final class FaultyFileSystem implements SpoolFileSystem {
 
     private final class Channel extends FileChannel {
         private final FileChannel d;
+        private final String name;
 
-        Channel(FileChannel d) {
+        Channel(FileChannel d, String name) {
             this.d = d;
+            this.name = name;
         }
 
         private IOException fault(ByteBuffer src, long position) throws IOException {
@@ -115,6 +122,10 @@ final class FaultyFileSystem implements SpoolFileSystem {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            if (failForces && name.endsWith(".spool")) {
+                throw new IOException("injected: force failed");
+            }
+            forces.add(Thread.currentThread().getName() + " " + name);
             d.force(metaData);
         }
 

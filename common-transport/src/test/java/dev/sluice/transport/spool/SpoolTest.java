@@ -234,6 +234,61 @@ class SpoolTest {
         assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 7));
     }
 
+    /** Configures 8 KiB segments with {@code policy} (forced every 20 ms with INTERVAL) on a recording file system. */
+    private FaultyFileSystem smallSegmentsOn(FsyncPolicy policy) {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0).fileSystem(fs).fsync(policy)
+                .fsyncInterval(Duration.ofMillis(20)).segmentSize(8 * 1024);
+        return fs;
+    }
+
+    /** Rolled segment files, by name (all but the active one). */
+    private List<String> rolledSegmentNames() throws IOException {
+        List<Path> files = segmentFiles();
+        return files.subList(0, files.size() - 1).stream().map(f -> f.getFileName().toString()).toList();
+    }
+
+    @Test
+    void withIntervalARolledSegmentIsForcedByTheFlushThreadNotByTheAppendingThread() throws Exception {
+        FaultyFileSystem fs = smallSegmentsOn(FsyncPolicy.INTERVAL);
+        open();
+        Records.append(spool, 1, 400);
+        List<String> rolled = rolledSegmentNames();
+        assertThat(rolled).hasSizeGreaterThan(3);
+        // The appending thread still forces each new segment's header (a small .tmp file) before renaming it.
+        String appender = Thread.currentThread().getName();
+        assertThat(fs.forces).noneMatch(f -> f.startsWith(appender + " ") && f.endsWith(".spool"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fs.forces)
+                .containsAll(rolled.stream().map(n -> "sluice-spool-flush " + n).toList()));
+        assertThat(listener.of("flushFailed")).isEmpty();
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 400));
+    }
+
+    @Test
+    void aRolledSegmentWhoseForceFailedIsForcedOnALaterTickAndTheFailureReported() throws Exception {
+        FaultyFileSystem fs = smallSegmentsOn(FsyncPolicy.INTERVAL);
+        open();
+        fs.failForces = true;
+        Records.append(spool, 1, 100);
+        List<String> rolled = rolledSegmentNames();
+        assertThat(rolled).isNotEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !listener.of("flushFailed").isEmpty());
+        assertThat(listener.of("flushFailed").get(0)).contains("injected: force failed");
+        fs.failForces = false;
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fs.forces)
+                .containsAll(rolled.stream().map(n -> "sluice-spool-flush " + n).toList()));
+    }
+
+    @Test
+    void withAlwaysTheAppendingThreadForcesTheSegmentItRolls() throws Exception {
+        FaultyFileSystem fs = smallSegmentsOn(FsyncPolicy.ALWAYS);
+        open();
+        Records.append(spool, 1, 100);
+        String appender = Thread.currentThread().getName();
+        assertThat(fs.forces).containsAll(rolledSegmentNames().stream().map(n -> appender + " " + n).toList());
+    }
+
     /** With write calls; the mapped path's counterpart is in {@link SpoolMappedTailTest}. */
     @Test
     void aFailedWriteIsRolledBackAndLaterAppendsWork() throws Exception {
