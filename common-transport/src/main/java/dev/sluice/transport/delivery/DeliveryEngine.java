@@ -150,9 +150,13 @@ public final class DeliveryEngine implements AutoCloseable {
     private volatile boolean deliveryWantsEvents;
     /** Delivery thread: the last offerRegular found the queue or spool empty. */
     private boolean drained;
-    /** Reused format buffers: the delivery thread's, and the spool path's (guarded by spoolOrder). */
+    /** The delivery thread's reused format buffer. */
     private final SyslogBuffer deliveryBuffer = new SyslogBuffer();
-    private final SyslogBuffer callerBuffer = new SyslogBuffer();
+    /**
+     * Each application thread's format buffer for the spool path, reused for every event it logs (to any engine:
+     * an append never calls another). It keeps the size of the longest record the thread formatted.
+     */
+    private static final ThreadLocal<SyslogBuffer> CALLER_BUFFER = ThreadLocal.withInitial(SyslogBuffer::new);
     private volatile boolean tlsFailing;
     private AutoCloseable jmx = () -> { };
 
@@ -260,18 +264,32 @@ public final class DeliveryEngine implements AutoCloseable {
         Pending p;
         if (spool != null) {
             // The spool takes records in sequence-id order only: numbering and appending are one step, or a
-            // thread that drew a lower id after another would be refused. The lock also guards callerBuffer.
-            SyslogMessage message = event.message(); // mapping needs no sequence id: outside the lock
+            // thread that drew a lower id after another would be refused. Mapping and formatting happen before,
+            // outside the lock, with the id the thread will most likely draw; under the lock the drawn id is
+            // written over the guess (same number of digits: the same octets as formatting with it), else the
+            // record is formatted again. The lock is held for the append, not for the formatting.
+            SyslogMessage message = event.message();
+            SyslogBuffer buffer = CALLER_BUFFER.get();
+            long guess = sequence.get() + 1;
+            boolean truncated = encodeInto(message, guess, buffer);
+            byte[] payload;
             spoolOrder.lock();
             try {
                 long seq = sequence.incrementAndGet();
-                p = new Pending(seq, event.timestamp(), encode(message, seq, callerBuffer));
+                if (!SyslogEncoder.rewriteSequenceId(buffer, guess, seq)) {
+                    truncated = encodeInto(message, seq, buffer);
+                }
+                payload = buffer.toByteArray();
+                p = new Pending(seq, event.timestamp(), payload);
                 if (!spoolAppend(p)) {
                     return false;
                 }
                 appended = seq;
             } finally {
                 spoolOrder.unlock();
+            }
+            if (truncated) {
+                events.truncated(p.seq, -1, payload.length);
             }
         } else {
             p = new Pending(sequence.incrementAndGet(), event);
@@ -290,10 +308,20 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /**
-     * Formats one message with its sequence id, in {@code buffer} (reused: one per thread that formats, the
-     * delivery thread's or the spool path's under {@code spoolOrder}), and counts a truncation.
+     * Formats one message with its sequence id, in {@code buffer} (reused: the delivery thread's), and counts a
+     * truncation.
      */
     private byte[] encode(SyslogMessage message, long seq, SyslogBuffer buffer) {
+        boolean truncated = encodeInto(message, seq, buffer);
+        byte[] payload = buffer.toByteArray();
+        if (truncated) {
+            events.truncated(seq, -1, payload.length);
+        }
+        return payload;
+    }
+
+    /** Formats one message with sequence id {@code seq} (if ids are on) into {@code buffer}; true if it was cut. */
+    private boolean encodeInto(SyslogMessage message, long seq, SyslogBuffer buffer) {
         SyslogMessage t = template;
         if (t == null || t.facility() != message.facility() || t.hostname() != message.hostname()
                 || t.appName() != message.appName() || t.procId() != message.procId()) {
@@ -301,12 +329,7 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         buffer.reset();
         boolean withSeq = settings.sequenceIds() && !message.structuredData().has(META);
-        boolean truncated = encoder.encodeTo(message, withSeq ? seq : SyslogFormatter.NO_SEQUENCE_ID, buffer);
-        byte[] payload = buffer.toByteArray();
-        if (truncated) {
-            events.truncated(seq, -1, payload.length);
-        }
-        return payload;
+        return encoder.encodeTo(message, withSeq ? seq : SyslogFormatter.NO_SEQUENCE_ID, buffer);
     }
 
     /** The octets to send; formats an event queued without a spool on first use. Delivery thread only. */

@@ -131,7 +131,7 @@ public enum Framing {
         return b == '\n' || b == '\r' || b == 0;
     }
 
-    private static int escapeCount(byte[] a, int from, int to) {
+    static int escapeCount(byte[] a, int from, int to) {
         int n = 0;
         for (int i = from; i < to; i++) {
             if (needsEscape(a[i])) {

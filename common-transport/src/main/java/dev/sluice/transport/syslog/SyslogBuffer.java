@@ -20,6 +20,8 @@ public final class SyslogBuffer {
 
     private byte[] bytes;
     private int size;
+    /** Set by {@link SyslogEncoder}: where the last sequence id's digits end, or -1. */
+    private int sequenceIdEnd = -1;
 
     /** An empty buffer of {@value #DEFAULT_INITIAL_CAPACITY} octets' capacity. */
     public SyslogBuffer() {
@@ -42,6 +44,16 @@ public final class SyslogBuffer {
     /** Forgets the content; keeps the capacity. */
     public void reset() {
         size = 0;
+        sequenceIdEnd = -1;
+    }
+
+    /** Where the digits of the sequence id the encoder wrote last end, or -1 if it wrote none. */
+    int sequenceIdEnd() {
+        return sequenceIdEnd;
+    }
+
+    void sequenceIdEnd(int end) {
+        sequenceIdEnd = end;
     }
 
     /**

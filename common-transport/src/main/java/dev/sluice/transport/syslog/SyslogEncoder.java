@@ -97,6 +97,13 @@ public final class SyslogEncoder {
         int end = out.size();
         boolean escape = framing == Framing.LF;
         boolean truncated = false;
+        // RFC 5424 writes [meta sequenceId="n"] last in the structured data: its digits end before '"]', and a
+        // cut never reaches into the structured data. RFC 3164 has no place for it.
+        int idEnd = sequenceId >= 0 && formatter instanceof Rfc5424Formatter ? headerEnd - 2 : -1;
+        if (escape && idEnd >= 0) {
+            idEnd += 3 * Framing.escapeCount(out.array(), start, idEnd); // each escaped octet becomes four
+        }
+        out.sequenceIdEnd(idEnd);
         if (escape || end - start > maxMessageSize) {
             int cut = cutPosition(out.array(), start, end, escape);
             if (cut < end) {
@@ -120,6 +127,32 @@ public final class SyslogEncoder {
             }
         }
         return truncated;
+    }
+
+    /**
+     * Writes {@code actual} over the sequence id {@code guessed} that the last {@link #encodeTo(SyslogMessage, long,
+     * SyslogBuffer)} into {@code out} wrote, when both have as many digits: the payload is then exactly what
+     * encoding with {@code actual} would have given (digits are never escaped, and the cut depends on the length
+     * only). This lets a caller format before it knows the id, and take the id later under a short lock.
+     *
+     * @return {@code true} if {@code out} now holds the payload for {@code actual} (also when it holds no sequence
+     *     id at all: none was asked for, or RFC 3164); {@code false} if it must be encoded again with {@code actual}
+     */
+    public static boolean rewriteSequenceId(SyslogBuffer out, long guessed, long actual) {
+        int end = out.sequenceIdEnd();
+        if (end < 0 || guessed == actual) {
+            return true;
+        }
+        int digits = Wire.decimalLength(actual);
+        if (guessed < 0 || actual < 0 || Wire.decimalLength(guessed) != digits) {
+            return false;
+        }
+        byte[] a = out.array();
+        long v = actual;
+        for (int i = end - 1; i >= end - digits; i--, v /= 10) {
+            a[i] = (byte) ('0' + v % 10);
+        }
+        return true;
     }
 
     /** The first position whose octet no longer fits, counting an escaped octet as four; {@code end} if all fit. */

@@ -66,6 +66,15 @@ final class Wire {
         out.size(end);
     }
 
+    /** Number of decimal digits of a non-negative long. */
+    static int decimalLength(long value) {
+        int digits = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        return digits;
+    }
+
     /** Number of decimal digits of a non-negative int. */
     static int decimalLength(int value) {
         int digits = 1;

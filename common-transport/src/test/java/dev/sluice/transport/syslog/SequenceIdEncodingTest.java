@@ -51,23 +51,89 @@ class SequenceIdEncodingTest {
     void truncationAndLfEscapingCountTheSequenceId() {
         Random random = new Random(20261127);
         for (int i = 0; i < 2_000; i++) {
-            int max = 40 + random.nextInt(200);
-            SyslogEncoder encoder = SyslogEncoder.builder().maxMessageSize(max)
-                    .framing(random.nextBoolean() ? Framing.LF : null).build();
-            StringBuilder text = new StringBuilder();
-            for (int n = random.nextInt(300); n > 0; n--) {
-                text.append(switch (random.nextInt(5)) {
-                    case 0 -> '\n';
-                    case 1 -> '\u00e9';
-                    case 2 -> '\u20ac';
-                    default -> (char) ('a' + random.nextInt(26));
-                });
-            }
+            SyslogEncoder encoder = randomEncoder(random, 200);
             SyslogMessage m = SyslogMessage.builder().timestamp(TIME).hostname("h").appName("a")
-                    .message(text.toString()).build();
+                    .message(randomText(random, 300)).build();
             long seq = random.nextInt(1_000_000);
             assertThat(inline(encoder, m, seq)).as("message %d", i).isEqualTo(rebuilt(encoder, m, seq));
         }
+    }
+
+    /**
+     * The engine formats a spooled event before it draws the sequence id (outside the spool's lock) with a guess,
+     * then writes the drawn id over the guess: the octets must be those of encoding with the drawn id, whatever
+     * the SD values (escaped, with line breaks escaped by LF framing before the id) and the cut.
+     */
+    @Test
+    void aGuessedSequenceIdRewrittenGivesTheOctetsOfTheActualOne() {
+        Random random = new Random(424242);
+        for (int i = 0; i < 3_000; i++) {
+            SyslogEncoder encoder = randomEncoder(random, 300);
+            SyslogMessage m = SyslogMessage.builder().timestamp(TIME).hostname("h").appName("a")
+                    .addSdElement(SdElement.of("log@32473", "thread", randomText(random, 20), "level", "INFO"))
+                    .message(randomText(random, 300)).build();
+            long actual = random.nextInt(3) == 0 ? random.nextInt(100) : random.nextLong() & Long.MAX_VALUE;
+            long guessed = sameDigits(actual, random);
+            SyslogBuffer out = new SyslogBuffer(8);
+            out.write('>'); // not at the start of the buffer
+            boolean truncated = encoder.encodeTo(m, guessed, out);
+            assertThat(SyslogEncoder.rewriteSequenceId(out, guessed, actual)).isTrue();
+            SyslogBuffer expected = new SyslogBuffer(8);
+            expected.write('>');
+            assertThat(encoder.encodeTo(m, actual, expected)).isEqualTo(truncated);
+            assertThat(out.toByteArray()).as("message %d, %d for %d", i, actual, guessed)
+                    .isEqualTo(expected.toByteArray());
+        }
+    }
+
+    @Test
+    void aGuessWithOtherDigitCountsAsksForAnotherEncoding() {
+        SyslogEncoder encoder = SyslogEncoder.builder().build();
+        SyslogMessage m = SyslogMessage.builder().timestamp(TIME).hostname("h").appName("a").message("text").build();
+        SyslogBuffer out = new SyslogBuffer();
+        encoder.encodeTo(m, 99, out);
+        byte[] before = out.toByteArray();
+        assertThat(SyslogEncoder.rewriteSequenceId(out, 99, 100)).isFalse();
+        assertThat(out.toByteArray()).isEqualTo(before);
+        // no id in the payload: nothing to rewrite, the payload is right as it is
+        out.reset();
+        encoder.encodeTo(m, SyslogFormatter.NO_SEQUENCE_ID, out);
+        assertThat(SyslogEncoder.rewriteSequenceId(out, 5, 123)).isTrue();
+        SyslogBuffer rfc3164 = new SyslogBuffer();
+        SyslogEncoder.builder().format(SyslogFormat.RFC3164).build().encodeTo(m, 5, rfc3164);
+        assertThat(SyslogEncoder.rewriteSequenceId(rfc3164, 5, 123)).isTrue();
+    }
+
+    /** An encoder with maxMessageSize 40 to 40 + spread - 1, with LF framing or none. */
+    private static SyslogEncoder randomEncoder(Random random, int spread) {
+        return SyslogEncoder.builder().maxMessageSize(40 + random.nextInt(spread))
+                .framing(random.nextBoolean() ? Framing.LF : null).build();
+    }
+
+    /** A number with as many digits as {@code n}. */
+    private static long sameDigits(long n, Random random) {
+        int digits = Long.toString(n).length();
+        if (digits == 1) {
+            return random.nextInt(10);
+        }
+        long low = (long) Math.pow(10, digits - 1);
+        long span = digits == 19 ? Long.MAX_VALUE - low : low * 9;
+        return low + Math.floorMod(random.nextLong(), span);
+    }
+
+    private static String randomText(Random random, int maxLength) {
+        StringBuilder text = new StringBuilder();
+        for (int n = random.nextInt(maxLength); n > 0; n--) {
+            text.append(switch (random.nextInt(8)) {
+                case 0 -> '\n';
+                case 1 -> '\u00e9';
+                case 2 -> '\u20ac';
+                case 3 -> '"';
+                case 4 -> ']';
+                default -> (char) ('a' + random.nextInt(26));
+            });
+        }
+        return text.toString();
     }
 
     @Test
