@@ -914,8 +914,17 @@ public final class DeliveryEngine implements AutoCloseable {
 
         @Override
         public void disconnected(String reason) {
-            failover.disconnected();
-            events.disconnected(target, reason);
+            disconnected(reason, false);
+        }
+
+        @Override
+        public void disconnected(String reason, boolean planned) {
+            if (!planned) {
+                // A planned end (close answered, rebind, connectionTtl, stop) is neither a failure for failover
+                // to count nor a "cannot deliver" to warn about: it was a WARN at every normal shutdown.
+                failover.disconnected();
+                events.disconnected(target, reason);
+            }
             LockSupport.unpark(deliveryThread); // failover may switch targets now
         }
 

@@ -42,7 +42,10 @@ public interface AppenderListener {
     default void connected(String target, boolean reconnect) {
     }
 
-    /** The session to {@code target} ended, or an attempt failed. */
+    /**
+     * The session to {@code target} ended, or an attempt failed. Not called when this side ended the session on
+     * purpose (its RELP {@code close} answered: {@code rebindInterval}, {@code connectionTtl}, stopping).
+     */
     default void disconnected(String target, String reason) {
     }
 

@@ -41,6 +41,15 @@ public interface DeliveryListener {
     default void disconnected(String reason) {
     }
 
+    /**
+     * As {@link #disconnected(String)}, saying whether this side ended the session on purpose ({@code planned}): its
+     * RELP {@code close} was answered, or a {@code rebindInterval}, {@code connectionTtl} or {@code close()} ended it.
+     * A planned end is not a failure. By default calls {@link #disconnected(String)}.
+     */
+    default void disconnected(String reason, boolean planned) {
+        disconnected(reason);
+    }
+
     /** A TLS handshake failed; {@code reason} names the check that refused the peer. Followed by a disconnect. */
     default void tlsFailure(String reason) {
     }

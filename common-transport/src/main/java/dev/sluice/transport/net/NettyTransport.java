@@ -117,6 +117,8 @@ abstract class NettyTransport implements SyslogTransport {
         boolean tlsReported;
         /** Reconnect at once after this session (rebind), not after a backoff. */
         boolean reconnectNow;
+        /** This side ends the session on purpose (close answered, rebind, connectionTtl, close()): no failure. */
+        boolean planned;
 
         /** Ends the session with {@code reason} (kept if one is already set). */
         void fail(String reason) {
@@ -527,7 +529,8 @@ abstract class NettyTransport implements SyslogTransport {
         String reason = conn.closeReason != null ? conn.closeReason
                 : wasReady ? "connection to " + target + " closed by the server"
                 : "connection to " + target + " closed before the session was open";
-        safely(() -> listener.disconnected(reason));
+        boolean planned = conn.planned;
+        safely(() -> listener.disconnected(reason, planned));
         if (terminated) {
             return;
         }
@@ -614,6 +617,7 @@ abstract class NettyTransport implements SyslogTransport {
         }
         Connection conn = current;
         if (conn != null) {
+            conn.planned = true;
             conn.fail("transport closed");
         }
         List<Outbound> undelivered = new ArrayList<>();

@@ -148,7 +148,8 @@ final class RelpTransport extends NettyTransport {
         waitingSince = now();
         if (t == closeTxnr) {
             closeTxnr = -1;
-            conn.fail(conn.reconnectNow ? "rebinding after " + sentOnSession + " messages (rebindInterval)"
+            conn.planned = true;
+            conn.fail(conn.reconnectNow ? "rebinding after " + sentOnSession + " messages (rebindInterval or connectionTtl)"
                     : "session closed");
             return;
         }

@@ -119,8 +119,10 @@ final class TcpTransport extends NettyTransport {
         }
         if (conn.reconnectNow) {
             // rebindInterval reached: close once the writes are done, then reconnect at once
-            ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) ->
-                    conn.fail("rebinding after " + sentOnSession + " messages (rebindInterval or connectionTtl)"));
+            ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
+                conn.planned = true;
+                conn.fail("rebinding after " + sentOnSession + " messages (rebindInterval or connectionTtl)");
+            });
         }
     }
 }

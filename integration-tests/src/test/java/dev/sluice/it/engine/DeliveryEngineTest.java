@@ -246,7 +246,9 @@ class DeliveryEngineTest {
 
     @Test
     void connectionTtlEndsSessionsCleanlyAndLosesNothing() {
-        engine = DeliveryEngine.start(settings().connectionTtl(Duration.ofMillis(200)).build());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = DeliveryEngine.start(settings().connectionTtl(Duration.ofMillis(200))
+                .diagnostics(recordingWarnings(warnings)).build());
         long sessionsBefore = server.server().sessionsOpened();
         for (int round = 0; round < 5; round++) {
             int base = round * 1000;
@@ -261,6 +263,38 @@ class DeliveryEngineTest {
         assertThat(server.server().sessionsOpened() - sessionsBefore).isGreaterThanOrEqualTo(5);
         assertThat(server.server().duplicateCount()).isZero();
         assertThat(engine.counters().snapshot().resent()).isZero();
+        // Sessions this side ended on purpose (connectionTtl, then the stop) are no delivery failure to warn of.
+        engine.close();
+        engine = null;
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aNormalStopWarnsOfNothing() {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = DeliveryEngine.start(settings().diagnostics(recordingWarnings(warnings)).build());
+        for (int i = 0; i < 100; i++) {
+            engine.append(event(i));
+        }
+        await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() == 100);
+        engine.close();
+        engine = null;
+        assertThat(warnings).isEmpty();
+    }
+
+    /** Diagnostics that keep every warning and error. */
+    private static dev.sluice.transport.health.Diagnostics recordingWarnings(List<String> into) {
+        return new dev.sluice.transport.health.Diagnostics() {
+            @Override
+            public void warn(String message, Throwable cause) {
+                into.add("WARN " + message);
+            }
+
+            @Override
+            public void error(String message, Throwable cause) {
+                into.add("ERROR " + message);
+            }
+        };
     }
 
     /** An event that records which thread formats it. */
