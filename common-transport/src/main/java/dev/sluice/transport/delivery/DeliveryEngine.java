@@ -23,6 +23,7 @@ import dev.sluice.transport.syslog.Severity;
 import dev.sluice.transport.syslog.SyslogBuffer;
 import dev.sluice.transport.syslog.SyslogEncoder;
 import dev.sluice.transport.syslog.SyslogFormatter;
+import dev.sluice.transport.syslog.SyslogFields;
 import dev.sluice.transport.syslog.SyslogMessage;
 
 import java.io.IOException;
@@ -139,7 +140,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     // for health
     private volatile Instant lastAcknowledged;
-    private volatile SyslogMessage template;
+    private volatile SyslogFields template;
     /** Sequence id of the last event queued or spooled; written under queueLock or spoolOrder. */
     private volatile long appended;
     /** Sequence id of the last urgent event; written after it joined the urgent lane. */
@@ -268,7 +269,7 @@ public final class DeliveryEngine implements AutoCloseable {
             // outside the lock, with the id the thread will most likely draw; under the lock the drawn id is
             // written over the guess (same number of digits: the same octets as formatting with it), else the
             // record is formatted again. The lock is held for the append, not for the formatting.
-            SyslogMessage message = event.message();
+            SyslogFields message = event.fields();
             SyslogBuffer buffer = CALLER_BUFFER.get();
             long guess = sequence.get() + 1;
             boolean truncated = encodeInto(message, guess, buffer);
@@ -311,7 +312,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * Formats one message with its sequence id, in {@code buffer} (reused: the delivery thread's), and counts a
      * truncation.
      */
-    private byte[] encode(SyslogMessage message, long seq, SyslogBuffer buffer) {
+    private byte[] encode(SyslogFields message, long seq, SyslogBuffer buffer) {
         boolean truncated = encodeInto(message, seq, buffer);
         byte[] payload = buffer.toByteArray();
         if (truncated) {
@@ -321,21 +322,21 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /** Formats one message with sequence id {@code seq} (if ids are on) into {@code buffer}; true if it was cut. */
-    private boolean encodeInto(SyslogMessage message, long seq, SyslogBuffer buffer) {
-        SyslogMessage t = template;
+    private boolean encodeInto(SyslogFields message, long seq, SyslogBuffer buffer) {
+        SyslogFields t = template;
         if (t == null || t.facility() != message.facility() || t.hostname() != message.hostname()
                 || t.appName() != message.appName() || t.procId() != message.procId()) {
             template = message; // the header of engine-made notices; written only when it changes
         }
         buffer.reset();
-        boolean withSeq = settings.sequenceIds() && !message.structuredData().has(META);
+        boolean withSeq = settings.sequenceIds() && !message.hasSdElement(META);
         return encoder.encodeTo(message, withSeq ? seq : SyslogFormatter.NO_SEQUENCE_ID, buffer);
     }
 
     /** The octets to send; formats an event queued without a spool on first use. Delivery thread only. */
     private byte[] payload(Pending p) {
         if (p.payload == null) {
-            p.payload = encode(p.event.message(), p.seq, deliveryBuffer);
+            p.payload = encode(p.event.fields(), p.seq, deliveryBuffer);
             p.event = null;
         }
         return p.payload;
@@ -807,7 +808,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private byte[] internalMessage(Severity severity, String msgId, String text) {
-        SyslogMessage t = template;
+        SyslogFields t = template;
         SyslogMessage.Builder b = SyslogMessage.builder().timestamp(settings.clock().instant()).severity(severity)
                 .msgId(msgId).message(text);
         if (t != null) {

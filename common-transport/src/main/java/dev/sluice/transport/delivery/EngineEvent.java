@@ -3,6 +3,7 @@ package dev.sluice.transport.delivery;
 import dev.sluice.transport.syslog.SdElement;
 import dev.sluice.transport.syslog.SdParam;
 import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogFields;
 import dev.sluice.transport.syslog.SyslogMessage;
 
 import java.time.Instant;
@@ -11,9 +12,9 @@ import java.util.Objects;
 
 /**
  * One event as the {@link DeliveryEngine} takes it: its time and severity at once (for the urgent lane and health),
- * the {@link SyslogMessage} when the engine needs the octets.
+ * its {@link SyslogFields} when the engine needs the octets.
  *
- * <p>The engine asks for {@link #message()} once: with a spool on the caller's thread inside
+ * <p>The engine asks for {@link #fields()} when it formats: with a spool on the caller's thread inside
  * {@link DeliveryEngine#append(EngineEvent)} (the formatted record is what the spool makes durable), without one
  * later, on the engine's delivery thread. So an implementation must hold a copy of everything it needs, never a
  * reference to a framework event that may be reused, and must be safe to read from another thread (immutable).
@@ -26,8 +27,12 @@ public interface EngineEvent {
     /** The event's severity, for {@code urgentLevel}. */
     Severity severity();
 
-    /** The message to format; called once, possibly on another thread than the one that appended. */
-    SyslogMessage message();
+    /**
+     * What to format: a {@link SyslogMessage} or an event's own {@link SyslogFields}. Called when the engine formats
+     * the event (once, or twice when a guessed sequence id must be replaced), possibly on another thread than the
+     * one that appended.
+     */
+    SyslogFields fields();
 
     /**
      * About how many octets the event holds in memory, counted against the in-memory queue's byte bound until the
@@ -64,6 +69,11 @@ public interface EngineEvent {
     record Built(SyslogMessage message) implements EngineEvent {
         public Built {
             Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public SyslogFields fields() {
+            return message;
         }
 
         @Override

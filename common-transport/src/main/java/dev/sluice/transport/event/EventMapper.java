@@ -3,19 +3,17 @@ package dev.sluice.transport.event;
 import dev.sluice.transport.delivery.EngineEvent;
 import dev.sluice.transport.syslog.Facility;
 import dev.sluice.transport.syslog.SdElement;
-import dev.sluice.transport.syslog.SdParam;
-import dev.sluice.transport.syslog.StructuredData;
+import dev.sluice.transport.syslog.SdWriter;
 import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogFields;
 import dev.sluice.transport.syslog.SyslogMessage;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * Turns a {@link LogEventView} into a {@link SyslogMessage}: the one definition of the event mapping, used by both
@@ -92,91 +90,145 @@ public final class EventMapper {
         return mdcId;
     }
 
-    /** The message for one event; reads every part of the event once. */
+    /** The message for one event; reads every part of the event once. The fields {@link #capture} formats. */
     public SyslogMessage map(LogEventView event) {
-        return build(event.timestamp(), event.levelName(), event.loggerName(), event.threadName(), event.message(),
-                event.thrownText(), pairs(event.mdc()), event.markers());
+        return capture(event).fields().toMessage();
     }
 
     /**
-     * Copies what the message needs out of {@code event}, on the caller's thread, and leaves the mapping and
-     * formatting for later: the engine formats it on its delivery thread when there is no spool. The same message
-     * as {@link #map(LogEventView)}; the result does not refer to {@code event}, which the framework may reuse.
+     * Copies what the message needs out of {@code event}, on the caller's thread, and leaves the formatting for
+     * later: the engine formats it on its delivery thread when there is no spool, or at once, on the caller's
+     * thread, when there is. The event's own fields are written by the formatter as they are, without building a
+     * {@link SyslogMessage} and its {@link SdElement}s. The result does not refer to {@code event}, which the
+     * framework may reuse.
      */
     public EngineEvent capture(LogEventView event) {
         String level = event.levelName();
-        return new Captured(this, event.timestamp(), level, Levels.severityOf(level), event.loggerName(),
-                event.threadName(), event.message(), event.thrownText(), pairs(event.mdc()),
+        return new Captured(this, event.timestamp(), level, Levels.severityOf(level), nonNull(event.loggerName()),
+                nonNull(event.threadName()), event.message(), event.thrownText(), sortedMdc(event.mdc()),
                 List.copyOf(event.markers()));
-    }
-
-    private SyslogMessage build(Instant timestamp, String level, String loggerName, String threadName,
-            String message, String trace, String[] mdcPairs, List<String> markers) {
-        SyslogMessage.Builder m = SyslogMessage.builder()
-                .timestamp(timestamp, ZoneOffset.UTC)
-                .facility(facility)
-                .severity(Levels.severityOf(level))
-                .hostname(hostname)
-                .appName(appName)
-                .procId(procId);
-        SdElement log = new SdElement(LOG_ID, List.of(new SdParam("logger", nonNull(loggerName)),
-                new SdParam("thread", nonNull(threadName)), new SdParam("level", nonNull(level))));
-        SdElement mdc = null;
-        SdElement marker = null;
-        if (mdcPairs.length > 0) {
-            TreeMap<String, String> sorted = new TreeMap<>();
-            for (int i = 0; i < mdcPairs.length; i += 2) {
-                sorted.put(mdcPairs[i], mdcPairs[i + 1]);
-            }
-            List<SdParam> params = new ArrayList<>(sorted.size());
-            for (Map.Entry<String, String> e : sorted.entrySet()) {
-                params.add(new SdParam(SdElement.sanitizeName(e.getKey()), nonNull(e.getValue())));
-            }
-            mdc = new SdElement(mdcId, params);
-        }
-        if (!markers.isEmpty()) {
-            List<SdParam> params = new ArrayList<>(markers.size());
-            for (String name : markers) {
-                params.add(new SdParam("name", nonNull(name)));
-            }
-            marker = new SdElement(MARKER_ID, params);
-        }
-        // built once rather than element by element (each addSdElement copies the list)
-        m.structuredData(mdc == null && marker == null ? StructuredData.of(log)
-                : mdc == null ? StructuredData.of(log, marker)
-                : marker == null ? StructuredData.of(log, mdc) : StructuredData.of(log, mdc, marker));
-        String text = stripTrailingLineBreaks(nonNull(message));
-        m.message(trace == null ? text : text.isEmpty() ? trace : text + '\n' + trace);
-        return m.build();
     }
 
     private static final String[] NO_PAIRS = {};
 
-    /** The MDC as key, value, key, value... (a copy: the framework's map may change after the call). */
-    private static String[] pairs(Map<String, String> mdc) {
+    /**
+     * The MDC as name, value, name, value..., sorted by key, each key made a PARAM-NAME, each value non-null (a
+     * copy: the framework's map may change after the call).
+     */
+    private static String[] sortedMdc(Map<String, String> mdc) {
         if (mdc.isEmpty()) {
             return NO_PAIRS;
         }
         String[] pairs = new String[mdc.size() * 2];
-        int i = 0;
+        int n = 0;
         for (Map.Entry<String, String> e : mdc.entrySet()) {
-            if (i == pairs.length) {
+            if (n == pairs.length) {
                 break; // the map grew while we read it
             }
-            pairs[i++] = e.getKey();
-            pairs[i++] = e.getValue();
+            // insertion sort by key: MDCs are small, and the keys of a map are distinct
+            String key = e.getKey();
+            int i = n;
+            while (i > 0 && pairs[i - 2].compareTo(key) > 0) {
+                pairs[i] = pairs[i - 2];
+                pairs[i + 1] = pairs[i - 1];
+                i -= 2;
+            }
+            pairs[i] = key;
+            pairs[i + 1] = e.getValue();
+            n += 2;
         }
-        return i == pairs.length ? pairs : Arrays.copyOf(pairs, i);
+        if (n < pairs.length) {
+            pairs = Arrays.copyOf(pairs, n);
+        }
+        for (int i = 0; i < n; i += 2) {
+            pairs[i] = SdElement.sanitizeName(pairs[i]);
+            pairs[i + 1] = nonNull(pairs[i + 1]);
+        }
+        return pairs;
     }
 
-    /** An event copied by {@link #capture(LogEventView)}: immutable, mapped when the engine asks. */
+    /**
+     * An event copied by {@link #capture(LogEventView)}: immutable. It is its own {@link SyslogFields}, so the
+     * formatter writes its fields and elements directly.
+     */
     private record Captured(EventMapper mapper, Instant timestamp, String level, Severity severity,
             String loggerName, String threadName, String text, String trace, String[] mdcPairs,
-            List<String> markers) implements EngineEvent {
+            List<String> markers) implements EngineEvent, SyslogFields {
 
         @Override
-        public SyslogMessage message() {
-            return mapper.build(timestamp, level, loggerName, threadName, text, trace, mdcPairs, markers);
+        public SyslogFields fields() {
+            return this;
+        }
+
+        @Override
+        public ZoneOffset offset() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Facility facility() {
+            return mapper.facility;
+        }
+
+        @Override
+        public String hostname() {
+            return mapper.hostname;
+        }
+
+        @Override
+        public String appName() {
+            return mapper.appName;
+        }
+
+        @Override
+        public String procId() {
+            return mapper.procId;
+        }
+
+        @Override
+        public String msgId() {
+            return null;
+        }
+
+        @Override
+        public boolean hasStructuredData() {
+            return true; // log@32473 is always there
+        }
+
+        @Override
+        public void writeStructuredData(SdWriter out) {
+            out.element(LOG_ID);
+            out.param("logger", loggerName);
+            out.param("thread", threadName);
+            out.param("level", nonNull(level));
+            out.end();
+            if (mdcPairs.length > 0) {
+                out.element(mapper.mdcId);
+                for (int i = 0; i < mdcPairs.length; i += 2) {
+                    out.param(mdcPairs[i], mdcPairs[i + 1]);
+                }
+                out.end();
+            }
+            if (!markers.isEmpty()) {
+                out.element(MARKER_ID);
+                for (int i = 0; i < markers.size(); i++) {
+                    out.param("name", nonNull(markers.get(i)));
+                }
+                out.end();
+            }
+        }
+
+        @Override
+        public boolean hasSdElement(String id) {
+            return id.equals(LOG_ID) || mdcPairs.length > 0 && id.equals(mapper.mdcId)
+                    || !markers.isEmpty() && id.equals(MARKER_ID);
+        }
+
+        /** MSG: the text without trailing line breaks, then LF and the stack trace if there is one. */
+        @Override
+        public String message() {
+            String t = stripTrailingLineBreaks(nonNull(text));
+            return trace == null ? t : t.isEmpty() ? trace : t + '\n' + trace;
         }
 
         @Override

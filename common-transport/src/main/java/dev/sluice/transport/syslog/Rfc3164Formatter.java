@@ -65,7 +65,7 @@ public final class Rfc3164Formatter extends SyslogFormatter {
     }
 
     @Override
-    public int formatTo(SyslogMessage m, long sequenceId, SyslogBuffer out) {
+    public int formatTo(SyslogFields m, long sequenceId, SyslogBuffer out) {
         Wire.writePri(out, m.priority());
         if (!rfc3339Timestamp || !Wire.writeRfc3339(out, m.timestamp(), m.offset())) {
             Wire.writeRfc3164Timestamp(out, m.timestamp(), m.offset());

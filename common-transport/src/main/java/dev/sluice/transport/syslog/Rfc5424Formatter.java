@@ -1,7 +1,6 @@
 package dev.sluice.transport.syslog;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Writes RFC 5424 messages:
@@ -64,7 +63,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
     private record Header(String hostname, String appName, String procId, String msgId, byte[] octets) {
     }
 
-    private byte[] header(SyslogMessage m) {
+    private byte[] header(SyslogFields m) {
         Header h = lastHeader;
         if (h != null && h.hostname == m.hostname() && h.appName == m.appName() && h.procId == m.procId()
                 && h.msgId == m.msgId()) {
@@ -106,7 +105,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
     }
 
     @Override
-    public int formatTo(SyslogMessage m, long sequenceId, SyslogBuffer out) {
+    public int formatTo(SyslogFields m, long sequenceId, SyslogBuffer out) {
         Wire.writePri(out, m.priority());
         out.ensureRoom(2);
         out.put('1');
@@ -115,7 +114,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
             out.write(Wire.NILVALUE);
         }
         out.write(header(m));
-        writeStructuredData(out, m.structuredData(), sequenceId);
+        writeStructuredData(out, m, sequenceId);
         int headerEnd = out.size();
         String text = m.message();
         if (text != null && !text.isEmpty()) {
@@ -135,29 +134,14 @@ public final class Rfc5424Formatter extends SyslogFormatter {
 
     private static final byte[] META_SEQUENCE_ID = "[meta sequenceId=\"".getBytes(StandardCharsets.US_ASCII);
 
-    private static void writeStructuredData(SyslogBuffer out, StructuredData sd, long sequenceId) {
-        if (sd.isEmpty() && sequenceId < 0) {
+    private static void writeStructuredData(SyslogBuffer out, SyslogFields m, long sequenceId) {
+        boolean any = m.hasStructuredData();
+        if (!any && sequenceId < 0) {
             out.write(Wire.NILVALUE);
             return;
         }
-        // Indexed loops: no iterator per event on the I/O path.
-        List<SdElement> elements = sd.elements();
-        for (int i = 0; i < elements.size(); i++) {
-            SdElement e = elements.get(i);
-            out.write('[');
-            Wire.writeAscii(out, e.id());
-            List<SdParam> params = e.params();
-            for (int j = 0; j < params.size(); j++) {
-                SdParam p = params.get(j);
-                out.write(Wire.SP);
-                Wire.writeAscii(out, p.name());
-                out.ensureRoom(2);
-                out.put('=');
-                out.put('"');
-                Wire.writeUtf8(out, p.value(), true);
-                out.write('"');
-            }
-            out.write(']');
+        if (any) {
+            m.writeStructuredData(out.sdOctets());
         }
         if (sequenceId >= 0) {
             out.write(META_SEQUENCE_ID);
@@ -165,6 +149,78 @@ public final class Rfc5424Formatter extends SyslogFormatter {
             out.ensureRoom(2);
             out.put('"');
             out.put(']');
+        }
+    }
+
+    /**
+     * Writes SD-ELEMENTs as octets, as they come; one per {@link SyslogBuffer}, kept by it.
+     *
+     * <p>The octets of long PARAM-VALUEs are kept, by the identity of their string, in a small direct-mapped cache:
+     * a thread's events repeat the same thread and logger name strings, which then cost a copy instead of an escape
+     * check and a UTF-8 encoding. Strings are immutable, so the same string gives the same octets.
+     */
+    static final class SdOctets implements SdWriter {
+        /** Cache slots (a power of two). */
+        static final int SLOTS = 16;
+        /** Values shorter than this are encoded each time (as fast as a lookup). */
+        static final int MIN_CACHED_CHARS = 16;
+        /** Longest octets kept. */
+        static final int MAX_CACHED_OCTETS = 256;
+
+        private final SyslogBuffer out;
+        private final String[] keys = new String[SLOTS];
+        private final byte[][] octets = new byte[SLOTS][];
+        private final int[] lengths = new int[SLOTS];
+
+        SdOctets(SyslogBuffer out) {
+            this.out = out;
+        }
+
+        @Override
+        public void element(String id) {
+            out.write('[');
+            Wire.writeAscii(out, id);
+        }
+
+        @Override
+        public void param(String name, String value) {
+            out.write(Wire.SP);
+            Wire.writeAscii(out, name);
+            out.ensureRoom(2);
+            out.put('=');
+            out.put('"');
+            if (value.length() < MIN_CACHED_CHARS) {
+                Wire.writeUtf8(out, value, true);
+            } else {
+                writeCached(value);
+            }
+            out.write('"');
+        }
+
+        private void writeCached(String value) {
+            int slot = System.identityHashCode(value) & (SLOTS - 1);
+            if (keys[slot] == value) {
+                out.write(octets[slot], 0, lengths[slot]);
+                return;
+            }
+            int start = out.size();
+            Wire.writeUtf8(out, value, true);
+            int length = out.size() - start;
+            if (length <= MAX_CACHED_OCTETS) {
+                byte[] kept = octets[slot];
+                if (kept == null || kept.length < length) {
+                    kept = new byte[Math.max(64, Integer.highestOneBit(length - 1) << 1)];
+                    octets[slot] = kept;
+                }
+                System.arraycopy(out.array(), start, kept, 0, length);
+                lengths[slot] = length;
+                keys[slot] = value;
+            }
+        }
+
+        @Override
+        public void end() {
+            out.write(']');
         }
     }
 

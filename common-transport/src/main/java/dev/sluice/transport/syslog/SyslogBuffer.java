@@ -27,6 +27,8 @@ public final class SyslogBuffer {
     private int size;
     /** Set by {@link SyslogEncoder}: where the last sequence id's digits end, or -1. */
     private int sequenceIdEnd = -1;
+    /** This buffer's STRUCTURED-DATA writer, made on first use. */
+    private Rfc5424Formatter.SdOctets sdOctets;
 
     /**
      * Longest text, in chars, that {@link #putUtf8Bulk} takes: its char scratch array grows to this (32 KiB) at most,
@@ -61,6 +63,16 @@ public final class SyslogBuffer {
     public void reset() {
         size = 0;
         sequenceIdEnd = -1;
+    }
+
+    /** The writer that appends SD-ELEMENTs to this buffer as RFC 5424 octets. */
+    SdWriter sdOctets() {
+        Rfc5424Formatter.SdOctets w = sdOctets;
+        if (w == null) {
+            w = new Rfc5424Formatter.SdOctets(this);
+            sdOctets = w;
+        }
+        return w;
     }
 
     /** Where the digits of the sequence id the encoder wrote last end, or -1 if it wrote none. */

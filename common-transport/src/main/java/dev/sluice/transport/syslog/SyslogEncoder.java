@@ -19,7 +19,7 @@ import java.util.Objects;
  *       header stays. If the header alone (with the structured data) is longer than the limit, it is kept whole
  *       and the result is longer than the limit: a cut header would be a malformed message.</li>
  * </ul>
- * Each cut is reported: {@link #encodeTo(SyslogMessage, SyslogBuffer)} returns {@code true} and
+ * Each cut is reported: {@link #encodeTo(SyslogFields, SyslogBuffer)} returns {@code true} and
  * {@link Encoded#truncated()} is set, for the caller to count.
  *
  * <p>Why the escaping for LF framing happens here and not only in {@link Framing#LF}: escaping makes the message
@@ -27,7 +27,7 @@ import java.util.Objects;
  * rsyslog's {@code imtcp} then takes the cut-off rest for the next message by default, which is exactly the
  * forgery the escaping is there to stop. So the cut is measured on the escaped form.
  *
- * <p>Immutable and thread-safe; {@link #encodeTo(SyslogMessage, SyslogBuffer)} allocates nothing once the buffer
+ * <p>Immutable and thread-safe; {@link #encodeTo(SyslogFields, SyslogBuffer)} allocates nothing once the buffer
  * has grown.
  */
 public final class SyslogEncoder {
@@ -69,7 +69,7 @@ public final class SyslogEncoder {
     }
 
     /** Encodes {@code message} into a new array. */
-    public Encoded encode(SyslogMessage message) {
+    public Encoded encode(SyslogFields message) {
         SyslogBuffer out = new SyslogBuffer();
         boolean truncated = encodeTo(message, out);
         return new Encoded(out.toByteArray(), truncated);
@@ -80,18 +80,18 @@ public final class SyslogEncoder {
      *
      * @return whether the message was cut to fit {@code maxMessageSize}
      */
-    public boolean encodeTo(SyslogMessage message, SyslogBuffer out) {
+    public boolean encodeTo(SyslogFields message, SyslogBuffer out) {
         return encodeTo(message, SyslogFormatter.NO_SEQUENCE_ID, out);
     }
 
     /**
      * Appends the payload of {@code message} to {@code out}, with {@code [meta sequenceId="n"]} after its
      * structured data when {@code sequenceId} is not negative (RFC 5424; see
-     * {@link SyslogFormatter#formatTo(SyslogMessage, long, SyslogBuffer)}).
+     * {@link SyslogFormatter#formatTo(SyslogFields, long, SyslogBuffer)}).
      *
      * @return whether the message was cut to fit {@code maxMessageSize}
      */
-    public boolean encodeTo(SyslogMessage message, long sequenceId, SyslogBuffer out) {
+    public boolean encodeTo(SyslogFields message, long sequenceId, SyslogBuffer out) {
         int start = out.size();
         int headerEnd = formatter.formatTo(message, sequenceId, out);
         int end = out.size();
@@ -130,7 +130,7 @@ public final class SyslogEncoder {
     }
 
     /**
-     * Writes {@code actual} over the sequence id {@code guessed} that the last {@link #encodeTo(SyslogMessage, long,
+     * Writes {@code actual} over the sequence id {@code guessed} that the last {@link #encodeTo(SyslogFields, long,
      * SyslogBuffer)} into {@code out} wrote, when both have as many digits: the payload is then exactly what
      * encoding with {@code actual} would have given (digits are never escaped, and the cut depends on the length
      * only). This lets a caller format before it knows the id, and take the id later under a short lock.

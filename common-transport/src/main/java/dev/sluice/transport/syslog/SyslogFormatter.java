@@ -1,10 +1,10 @@
 package dev.sluice.transport.syslog;
 
 /**
- * Turns a {@link SyslogMessage} into the octets of one syslog message, without framing. Implementations are
- * immutable and thread-safe.
+ * Turns a {@link SyslogMessage} (or any {@link SyslogFields}) into the octets of one syslog message, without
+ * framing. Implementations are immutable and thread-safe.
  *
- * <p>Two ways to call it: {@link #format(SyslogMessage)} returns a new array; {@link #formatTo(SyslogMessage,
+ * <p>Two ways to call it: {@link #format(SyslogFields)} returns a new array; {@link #formatTo(SyslogFields,
  * SyslogBuffer)} appends to a caller's reusable buffer and allocates nothing once the buffer is big enough. Limits
  * on the whole message ({@code maxMessageSize}) are applied by {@link SyslogEncoder}.
  */
@@ -17,7 +17,7 @@ public abstract sealed class SyslogFormatter permits Rfc5424Formatter, Rfc3164Fo
     }
 
     /** The message's octets in a new array. */
-    public byte[] format(SyslogMessage message) {
+    public byte[] format(SyslogFields message) {
         SyslogBuffer out = new SyslogBuffer();
         formatTo(message, out);
         return out.toByteArray();
@@ -30,7 +30,7 @@ public abstract sealed class SyslogFormatter permits Rfc5424Formatter, Rfc3164Fo
      *         or the RFC 3164 tag) ends: what follows it is the MSG part (a space, the optional BOM, the message
      *         text), or nothing when the message has no text
      */
-    public int formatTo(SyslogMessage message, SyslogBuffer out) {
+    public int formatTo(SyslogFields message, SyslogBuffer out) {
         return formatTo(message, NO_SEQUENCE_ID, out);
     }
 
@@ -39,9 +39,9 @@ public abstract sealed class SyslogFormatter permits Rfc5424Formatter, Rfc3164Fo
      * structured data when {@code sequenceId} is not negative (RFC 5424 only: RFC 3164 has no structured data).
      * The same octets as adding that element to the message and formatting it, without building a new message.
      *
-     * @return as {@link #formatTo(SyslogMessage, SyslogBuffer)}
+     * @return as {@link #formatTo(SyslogFields, SyslogBuffer)}
      */
-    public abstract int formatTo(SyslogMessage message, long sequenceId, SyslogBuffer out);
+    public abstract int formatTo(SyslogFields message, long sequenceId, SyslogBuffer out);
 
     /** Octets between the header's end and the first octet of the message text, when there is text. */
     abstract int messagePrefixLength();

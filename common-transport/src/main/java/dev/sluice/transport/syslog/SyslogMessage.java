@@ -3,6 +3,7 @@ package dev.sluice.transport.syslog;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,7 @@ import java.util.Objects;
  *   <li>{@code message}: the MSG, any text, or {@code null}/empty for none.</li>
  * </ul>
  */
-public final class SyslogMessage {
+public final class SyslogMessage implements SyslogFields {
 
     /** Facility of a message that does not set one: {@link Facility#USER}, as DESIGN's {@code facility} option. */
     public static final Facility DEFAULT_FACILITY = Facility.USER;
@@ -74,11 +75,13 @@ public final class SyslogMessage {
     }
 
     /** The event's time. */
+    @Override
     public Instant timestamp() {
         return timestamp;
     }
 
     /** The UTC offset the timestamp is written in. */
+    @Override
     public ZoneOffset offset() {
         return offset;
     }
@@ -88,35 +91,42 @@ public final class SyslogMessage {
         return OffsetDateTime.ofInstant(timestamp, offset);
     }
 
+    @Override
     public Facility facility() {
         return facility;
     }
 
+    @Override
     public Severity severity() {
         return severity;
     }
 
     /** PRI value: facility * 8 + severity, 0-191. */
+    @Override
     public int priority() {
         return facility.code() * 8 + severity.code();
     }
 
     /** HOSTNAME as given (not yet cleaned), or {@code null}. */
+    @Override
     public String hostname() {
         return hostname;
     }
 
     /** APP-NAME as given (not yet cleaned), or {@code null}. */
+    @Override
     public String appName() {
         return appName;
     }
 
     /** PROCID as given (not yet cleaned), or {@code null}. */
+    @Override
     public String procId() {
         return procId;
     }
 
     /** MSGID as given (not yet cleaned), or {@code null}. */
+    @Override
     public String msgId() {
         return msgId;
     }
@@ -127,8 +137,41 @@ public final class SyslogMessage {
     }
 
     /** MSG, or {@code null}. */
+    @Override
     public String message() {
         return message;
+    }
+
+    @Override
+    public boolean hasStructuredData() {
+        return !structuredData.isEmpty();
+    }
+
+    @Override
+    public void writeStructuredData(SdWriter out) {
+        // indexed loops: no iterator per event on the I/O path
+        List<SdElement> elements = structuredData.elements();
+        for (int i = 0; i < elements.size(); i++) {
+            SdElement e = elements.get(i);
+            out.element(e.id());
+            List<SdParam> params = e.params();
+            for (int j = 0; j < params.size(); j++) {
+                SdParam p = params.get(j);
+                out.param(p.name(), p.value());
+            }
+            out.end();
+        }
+    }
+
+    @Override
+    public boolean hasSdElement(String id) {
+        return structuredData.has(id);
+    }
+
+    /** This message itself. */
+    @Override
+    public SyslogMessage toMessage() {
+        return this;
     }
 
     @Override

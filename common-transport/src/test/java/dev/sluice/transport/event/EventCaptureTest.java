@@ -4,19 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.transport.delivery.EngineEvent;
 import dev.sluice.transport.syslog.Facility;
+import dev.sluice.transport.syslog.Framing;
+import dev.sluice.transport.syslog.SdElement;
+import dev.sluice.transport.syslog.SdParam;
 import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogBuffer;
+import dev.sluice.transport.syslog.SyslogEncoder;
+import dev.sluice.transport.syslog.SyslogFields;
+import dev.sluice.transport.syslog.SyslogFormat;
+import dev.sluice.transport.syslog.SyslogFormatter;
+import dev.sluice.transport.syslog.SyslogMessage;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link EventMapper#capture} copies an event on the caller's thread and maps it later: the same message as
- * {@link EventMapper#map}, whatever the framework does with its event and MDC afterwards.
+ * {@link EventMapper#map}, whatever the framework does with its event and MDC afterwards; and formatted directly
+ * (without a {@link SyslogMessage}), the same octets as its message.
  */
 class EventCaptureTest {
 
@@ -79,7 +90,7 @@ class EventCaptureTest {
     void capturedEventMapsToTheSameMessage() {
         MutableView view = new MutableView();
         EngineEvent captured = mapper.capture(view);
-        assertThat(captured.message()).isEqualTo(mapper.map(view));
+        assertThat(captured.fields().toMessage()).isEqualTo(mapper.map(view));
         assertThat(captured.timestamp()).isEqualTo(view.time);
         assertThat(captured.severity()).isEqualTo(Severity.WARNING);
         assertThat(captured.sizeEstimate()).isGreaterThan(view.message.length());
@@ -99,7 +110,76 @@ class EventCaptureTest {
         view.mdc.clear();
         view.mdc.put("late", "value");
         view.markers.clear();
-        assertThat(captured.message()).isEqualTo(expected);
+        assertThat(captured.fields().toMessage()).isEqualTo(expected);
+    }
+
+    @Test
+    void theMdcIsSortedByKeyAndItsKeysMadeParamNames() {
+        MutableView view = new MutableView();
+        view.thrown = null;
+        view.message = "text\r\n";
+        SyslogMessage m = mapper.map(view);
+        assertThat(m.structuredData().elements()).extracting(SdElement::id)
+                .containsExactly(EventMapper.LOG_ID, EventMapper.DEFAULT_MDC_ID, EventMapper.MARKER_ID);
+        assertThat(m.structuredData().element(EventMapper.DEFAULT_MDC_ID).orElseThrow().params())
+                .containsExactly(new SdParam("a", "z"), new SdParam("request_id", "r-1"), new SdParam("user", "alice"));
+        assertThat(m.structuredData().element(EventMapper.LOG_ID).orElseThrow().params()).containsExactly(
+                new SdParam("logger", "com.example.Billing"), new SdParam("thread", "worker-1"),
+                new SdParam("level", "WARN"));
+        assertThat(m.message()).isEqualTo("text");
+        assertThat(m.priority()).isEqualTo(Facility.LOCAL3.code() * 8 + Severity.WARNING.code());
+    }
+
+    /**
+     * The engine formats a captured event from its own fields; the octets must be those of the message
+     * {@link EventMapper#map} gives, for any event: MDC keys that need sanitizing, values that need escaping,
+     * markers, traces, non-ASCII text, empty and absent parts; in both formats, with and without a sequence id and
+     * LF framing.
+     */
+    @Test
+    void formattedDirectlyTheSameOctetsAsTheMappedMessage() {
+        Random random = new Random(20261128);
+        String[] pieces = {"", "a", "Z9", "request id", "x=y", "]", "\"", "\\", "é", "日本", "\uD83D\uDE00", "\n", "\r\n",
+                " ", "-", "averyveryveryveryveryveryverylongkeyname", "\u0000", "\t"};
+        List<SyslogEncoder> encoders = List.of(SyslogEncoder.builder().build(),
+                SyslogEncoder.builder().bom(false).framing(Framing.LF).maxMessageSize(180).build(),
+                SyslogEncoder.builder().format(SyslogFormat.RFC3164).framing(Framing.OCTET_COUNTING).build());
+        for (int n = 0; n < 3000; n++) {
+            MutableView view = new MutableView();
+            view.level = random.nextInt(10) == 0 ? null : List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").get(
+                    random.nextInt(5));
+            view.logger = random.nextInt(10) == 0 ? null : text(random, pieces);
+            view.thread = random.nextInt(10) == 0 ? null : text(random, pieces);
+            view.message = random.nextInt(10) == 0 ? null : text(random, pieces);
+            view.thrown = random.nextInt(4) == 0 ? new IllegalStateException(text(random, pieces)) : null;
+            view.mdc.clear();
+            for (int i = random.nextInt(5); i > 0; i--) {
+                view.mdc.put(text(random, pieces), random.nextInt(8) == 0 ? null : text(random, pieces));
+            }
+            view.markers.clear();
+            for (int i = random.nextInt(3); i > 0; i--) {
+                view.markers.add(text(random, pieces));
+            }
+            SyslogFields direct = mapper.capture(view).fields();
+            SyslogMessage message = mapper.map(view);
+            long seq = random.nextBoolean() ? SyslogFormatter.NO_SEQUENCE_ID : random.nextInt(1_000_000);
+            for (SyslogEncoder encoder : encoders) {
+                SyslogBuffer a = new SyslogBuffer();
+                SyslogBuffer b = new SyslogBuffer();
+                boolean cutA = encoder.encodeTo(direct, seq, a);
+                boolean cutB = encoder.encodeTo(message, seq, b);
+                assertThat(a.toByteArray()).as("event %d with %s", n, encoder).isEqualTo(b.toByteArray());
+                assertThat(cutA).isEqualTo(cutB);
+            }
+        }
+    }
+
+    private static String text(Random random, String[] pieces) {
+        StringBuilder b = new StringBuilder();
+        for (int i = random.nextInt(4); i > 0; i--) {
+            b.append(pieces[random.nextInt(pieces.length)]);
+        }
+        return b.toString();
     }
 
     @Test
@@ -109,6 +189,6 @@ class EventCaptureTest {
         view.mdc.clear();
         view.markers.clear();
         view.message = null;
-        assertThat(mapper.capture(view).message()).isEqualTo(mapper.map(view));
+        assertThat(mapper.capture(view).fields().toMessage()).isEqualTo(mapper.map(view));
     }
 }

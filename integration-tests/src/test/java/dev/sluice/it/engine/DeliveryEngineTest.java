@@ -16,6 +16,7 @@ import dev.sluice.transport.net.Target;
 import dev.sluice.transport.net.TransportSettings;
 import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogFields;
 import dev.sluice.transport.syslog.SyslogMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -317,7 +318,7 @@ class DeliveryEngineTest {
         }
 
         @Override
-        public SyslogMessage message() {
+        public SyslogFields fields() {
             formattedOn.set(Thread.currentThread().getName());
             return message;
         }
