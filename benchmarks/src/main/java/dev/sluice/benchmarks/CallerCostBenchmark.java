@@ -162,6 +162,11 @@ public class CallerCostBenchmark {
                 + "<Root level=\"INFO\"><AppenderRef ref=\"out\"/></Root></Loggers></Configuration>");
         log4j = new LoggerContext("bench", null, config.toUri());
         log4j.start();
+        if (log4j.getConfiguration().getAppender("out") == null) {
+            // else every call would be measured as a logger without appenders, a few nanoseconds
+            throw new IllegalStateException("Log4j2 did not create the appender 'out': run from the module's classes"
+                    + " and target/classpath.txt, not benchmarks.jar, whose Log4j2 plugin caches are not merged");
+        }
         log4jLogger = log4j.getLogger("bench");
     }
 

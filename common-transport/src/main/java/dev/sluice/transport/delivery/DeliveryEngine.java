@@ -262,47 +262,49 @@ public final class DeliveryEngine implements AutoCloseable {
             drop(DropReason.SHUTDOWN);
             return false;
         }
+        long seq;
         Pending p;
+        boolean isUrgent = settings.urgency().isUrgent(event.severity().code());
         if (spool != null) {
             // The spool takes records in sequence-id order only: numbering and appending are one step, or a
             // thread that drew a lower id after another would be refused. Mapping and formatting happen before,
             // outside the lock, with the id the thread will most likely draw; under the lock the drawn id is
             // written over the guess (same number of digits: the same octets as formatting with it), else the
-            // record is formatted again. The lock is held for the append, not for the formatting.
+            // record is formatted again. The lock is held for the append, not for the formatting. The record is
+            // appended from the thread's buffer.
             SyslogFields message = event.fields();
             SyslogBuffer buffer = CALLER_BUFFER.get();
             long guess = sequence.get() + 1;
             boolean truncated = encodeInto(message, guess, buffer);
-            byte[] payload;
             spoolOrder.lock();
             try {
-                long seq = sequence.incrementAndGet();
+                seq = sequence.incrementAndGet();
                 if (!SyslogEncoder.rewriteSequenceId(buffer, guess, seq)) {
                     truncated = encodeInto(message, seq, buffer);
                 }
-                payload = buffer.toByteArray();
-                p = new Pending(seq, event.timestamp(), payload);
-                if (!spoolAppend(p)) {
+                if (!spoolAppend(seq, event.timestamp(), buffer.array(), buffer.size())) {
                     return false;
                 }
                 appended = seq;
             } finally {
                 spoolOrder.unlock();
             }
+            // the urgent lane sends it at once, from a copy (the buffer is the thread's, for its next event)
+            p = isUrgent ? new Pending(seq, event.timestamp(), buffer.toByteArray()) : null;
             if (truncated) {
-                events.truncated(p.seq, -1, payload.length);
+                events.truncated(seq, -1, buffer.size());
             }
         } else {
             p = new Pending(sequence.incrementAndGet(), event);
             if (!enqueue(p)) {
                 return false;
             }
+            seq = p.seq;
         }
-        events.accepted(p.seq);
-        boolean isUrgent = settings.urgency().isUrgent(event.severity().code());
+        events.accepted(seq);
         if (isUrgent) {
             urgent.add(p);
-            urgentAppended = p.seq;
+            urgentAppended = seq;
         }
         wakeDeliveryThread(isUrgent);
         return true;
@@ -406,11 +408,11 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private boolean spoolAppend(Pending p) {
+    private boolean spoolAppend(long seq, Instant eventTime, byte[] record, int length) {
         while (true) {
             AppendResult result;
             try {
-                result = spool.append(p.seq, p.eventTime, p.payload);
+                result = spool.append(seq, eventTime, record, length);
             } catch (IOException e) {
                 events.spoolProblem("append failed: " + e.getMessage());
                 drop(DropReason.DISK_FULL);

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -771,10 +772,21 @@ public final class Spool implements Closeable {
      * @return {@link AppendResult#APPENDED}, or why it was refused (nothing changed)
      * @throws IOException the write failed; it was rolled back and the spool is still usable
      */
-    public synchronized AppendResult append(long seqId, Instant eventTime, byte[] message) throws IOException {
+    public AppendResult append(long seqId, Instant eventTime, byte[] message) throws IOException {
+        return append(seqId, eventTime, message, message.length);
+    }
+
+    /**
+     * Appends one record at the tail: the first {@code length} octets of {@code message} (a reused buffer, say).
+     *
+     * @see #append(long, Instant, byte[])
+     */
+    public synchronized AppendResult append(long seqId, Instant eventTime, byte[] message, int length)
+            throws IOException {
+        Objects.checkFromIndexSize(0, length, message.length);
         boolean interrupted = Thread.interrupted();
         try {
-            return append0(seqId, eventTime, message);
+            return append0(seqId, eventTime, message, length);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -782,17 +794,17 @@ public final class Spool implements Closeable {
         }
     }
 
-    private AppendResult append0(long seqId, Instant eventTime, byte[] message) throws IOException {
+    private AppendResult append0(long seqId, Instant eventTime, byte[] message, int length) throws IOException {
         ensureOpen();
         if (seqId <= highestSeqId) {
             throw new IllegalArgumentException("seqId: " + seqId + " (expected: > " + highestSeqId
                     + ", the highest sequence id in this spool)");
         }
-        if (message.length > SpoolFormat.MAX_MESSAGE_BYTES) {
-            throw new IllegalArgumentException("message: " + message.length + " octets (expected: <= "
+        if (length > SpoolFormat.MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("message: " + length + " octets (expected: <= "
                     + SpoolFormat.MAX_MESSAGE_BYTES + ")");
         }
-        int total = SpoolFormat.recordBytes(message.length);
+        int total = SpoolFormat.recordBytes(length);
         Segment active = segments.get(segments.size() - 1);
         boolean roll = active.end > SEGMENT_HEADER_BYTES && active.end + total > segmentLimit;
         long growth = total + (roll ? SEGMENT_HEADER_BYTES : 0);
@@ -811,11 +823,11 @@ public final class Spool implements Closeable {
             }
             long pos = active.end;
             SpoolFormat.encodeRecordHeader(recordHeader, 0, seqId, eventTime.getEpochSecond(), eventTime.getNano(),
-                    message.length);
-            int recordCrc = SpoolFormat.recordCrc(crc, recordHeader, message);
+                    length);
+            int recordCrc = SpoolFormat.recordCrc(crc, recordHeader, message, length);
             // Commit order: record (copied into the mapping, or one positional write) → force (ALWAYS) → in-memory
             // end. Nothing below this line may fail.
-            writeRecord(active, pos, total, message, recordCrc);
+            writeRecord(active, pos, total, message, length, recordCrc);
             active.end = pos + total;
         } catch (IOException e) {
             listener.appendFailed(e);
@@ -835,23 +847,24 @@ public final class Spool implements Closeable {
      * mapping when it fits below {@link Segment#allocated}, else with a write call (no mapping, or the preallocation
      * thread is behind, or failed). On failure nothing of it is left where the next append will look.
      */
-    private void writeRecord(Segment s, long pos, int total, byte[] message, int recordCrc) throws IOException {
+    private void writeRecord(Segment s, long pos, int total, byte[] message, int length, int recordCrc)
+            throws IOException {
         if (s.map != null && pos + total <= s.allocated) {
-            putMapped(s, pos, total, message, recordCrc);
+            putMapped(s, pos, total, message, length, recordCrc);
             return;
         }
         if (s.map == null) {
-            writeChannel(s, pos, total, message, recordCrc);
+            writeChannel(s, pos, total, message, length, recordCrc);
             return;
         }
         // Past the reserved space the preallocation thread may be zero-filling: wait for the chunk in progress.
         allocLock.lock();
         try {
             if (pos + total <= s.allocated) {
-                putMapped(s, pos, total, message, recordCrc);
+                putMapped(s, pos, total, message, length, recordCrc);
                 return;
             }
-            writeChannel(s, pos, total, message, recordCrc);
+            writeChannel(s, pos, total, message, length, recordCrc);
             // The write call gave those octets their blocks; the zero-fill goes on after them.
             s.allocated = Math.max(s.allocated, pos + total);
         } finally {
@@ -860,12 +873,13 @@ public final class Spool implements Closeable {
     }
 
     /** Copies the record into the mapping: into the page cache, so a kill -9 of the JVM cannot lose it after this. */
-    private void putMapped(Segment s, long pos, int total, byte[] message, int recordCrc) throws IOException {
+    private void putMapped(Segment s, long pos, int total, byte[] message, int length, int recordCrc)
+            throws IOException {
         MappedByteBuffer map = s.map;
         int i = (int) pos;
         try {
             map.put(i, recordHeader, 0, RECORD_HEADER_BYTES);
-            map.put(i + RECORD_HEADER_BYTES, message);
+            map.put(i + RECORD_HEADER_BYTES, message, 0, length);
             map.putInt(i + total - 4, recordCrc);
         } catch (InternalError e) {
             // A fault in the mapping: the file was cut short by someone else, or the disk failed. Stop mapping.
@@ -889,7 +903,8 @@ public final class Spool implements Closeable {
     }
 
     /** One positional write of the whole record from a direct buffer, forced with ALWAYS; rolled back on failure. */
-    private void writeChannel(Segment s, long pos, int total, byte[] message, int recordCrc) throws IOException {
+    private void writeChannel(Segment s, long pos, int total, byte[] message, int length, int recordCrc)
+            throws IOException {
         ByteBuffer buf;
         if (total <= MAX_DIRECT_WRITE) {
             if (directWrite.capacity() < total) {
@@ -901,7 +916,7 @@ public final class Spool implements Closeable {
         } else {
             buf = ByteBuffer.allocate(total);
         }
-        buf.put(recordHeader, 0, RECORD_HEADER_BYTES).put(message).putInt(recordCrc).flip();
+        buf.put(recordHeader, 0, RECORD_HEADER_BYTES).put(message, 0, length).putInt(recordCrc).flip();
         try {
             long at = pos;
             while (buf.hasRemaining()) {

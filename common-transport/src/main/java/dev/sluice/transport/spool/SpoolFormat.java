@@ -146,9 +146,14 @@ final class SpoolFormat {
      * as over the two laid out back to back, without copying the message next to the header first.
      */
     static int recordCrc(CRC32C crc, byte[] header, byte[] message) {
+        return recordCrc(crc, header, message, message.length);
+    }
+
+    /** {@link #recordCrc(CRC32C, byte[], byte[])} of the first {@code length} octets of {@code message}. */
+    static int recordCrc(CRC32C crc, byte[] header, byte[] message, int length) {
         crc.reset();
         crc.update(header, 0, RECORD_HEADER_BYTES);
-        crc.update(message, 0, message.length);
+        crc.update(message, 0, length);
         return (int) crc.getValue();
     }
 

@@ -58,6 +58,24 @@ class SpoolTest {
         assertThat(listener.events).isEmpty();
     }
 
+    /** As the engine appends: from one reused buffer, longer than the record, with the last record's octets after. */
+    @Test
+    void aRecordIsThePrefixOfTheBufferItIsAppendedFrom() throws Exception {
+        open();
+        byte[] buffer = new byte[4096];
+        java.util.Arrays.fill(buffer, (byte) 'z');
+        for (long seq = 1; seq <= 300; seq++) {
+            byte[] m = Records.message(seq);
+            System.arraycopy(m, 0, buffer, 0, m.length);
+            assertThat(spool.append(seq, Records.time(seq), buffer, m.length)).isEqualTo(AppendResult.APPENDED);
+        }
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 300)); // checks each record's octets
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 300));
+        assertThatThrownBy(() -> spool.append(301, Records.time(301), buffer, buffer.length + 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
     @Test
     void peekRemovesNothingAndAcknowledgeRemovesThePrefix() throws Exception {
         open();
