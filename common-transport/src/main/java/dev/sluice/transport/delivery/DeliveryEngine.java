@@ -1132,13 +1132,25 @@ public final class DeliveryEngine implements AutoCloseable {
         enum Kind { DELIVERED, REJECTED }
     }
 
+    /** Whether {@code type} has an {@code accepted(long)} of its own (or of a superclass), not the empty default. */
+    static boolean implementsAccepted(Class<?> type) {
+        try {
+            return type.getMethod("accepted", long.class).getDeclaringClass() != AppenderListener.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
+    }
+
     private static AppenderListener fanOut(List<AppenderListener> listeners) {
-        // an array, not forEach with a lambda: accepted, delivered and acknowledged run once per event
+        // an array, not forEach with a lambda: accepted, delivered and acknowledged run once per event, and
+        // accepted on the application's thread: it calls only the listeners that implement it
         AppenderListener[] all = listeners.toArray(new AppenderListener[0]);
+        AppenderListener[] acceptors = listeners.stream().filter(l -> implementsAccepted(l.getClass()))
+                .toArray(AppenderListener[]::new);
         return new AppenderListener() {
             @Override
             public void accepted(long sequenceId) {
-                for (AppenderListener l : all) {
+                for (AppenderListener l : acceptors) {
                     l.accepted(sequenceId);
                 }
             }
