@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One syslog message, independent of its wire format: what a front-end builds from one log event. Immutable and
- * thread-safe.
+ * One syslog message, independent of its wire format: the general {@link SyslogFields}, for messages built in code
+ * (engine notices, tests, {@code EventMapper.map}). The appenders' events do not go through it: they are formatted
+ * from their own fields. Immutable and thread-safe.
  *
- * <p>Built once per event on the application thread, so building is cheap: the builder only stores references
+ * <p>Building is cheap: the builder only stores references
  * (and checks the structured data for duplicate SD-IDs when elements are added one by one). No text is cleaned,
  * cut or encoded here; the formatters do that on the I/O side, where the RFC limits are applied:
  * <ul>
