@@ -44,13 +44,14 @@ public final class RemoteSyslogSink implements AutoCloseable {
      * @return {@code true} if the engine accepted the event
      */
     public boolean append(LogEventView event) {
-        if (!guard.enter()) {
+        int[] inside = guard.enter();
+        if (inside == null) {
             return false;
         }
         try {
             return lease.engine().append(mapper.capture(event));
         } finally {
-            guard.exit();
+            guard.exit(inside);
         }
     }
 

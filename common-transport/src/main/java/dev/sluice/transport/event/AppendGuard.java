@@ -21,21 +21,25 @@ public final class AppendGuard {
      */
     private final ThreadLocal<int[]> inside = ThreadLocal.withInitial(() -> new int[1]);
 
-    /** Whether the current thread may append now; if so, {@link #exit()} must follow in a {@code finally}. */
-    public boolean enter() {
+    /**
+     * Enters {@code append} on the current thread if it may append now: then it returns the thread's cell, to be
+     * handed to {@link #exit(int[])} in a {@code finally}; else {@code null}. One thread-local lookup per event.
+     */
+    public int[] enter() {
         if (isOwnThread(Thread.currentThread())) {
-            return false;
+            return null;
         }
         int[] cell = inside.get();
         if (cell[0] != 0) {
-            return false;
+            return null;
         }
         cell[0] = 1;
-        return true;
+        return cell;
     }
 
-    public void exit() {
-        inside.get()[0] = 0;
+    /** Leaves {@code append}; {@code cell} is what {@link #enter()} returned. */
+    public void exit(int[] cell) {
+        cell[0] = 0;
     }
 
     /** Whether {@code thread} is one of Sluice's own. */
