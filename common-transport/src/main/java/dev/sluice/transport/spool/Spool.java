@@ -185,8 +185,13 @@ import java.util.zip.CRC32C;
  *   <li>New segment (roll): the old one is cut back to its records and, with {@code ALWAYS}, forced → the header
  *       is written to {@code segment-N.spool.tmp} (or into {@code spare-segment.tmp}, emptied) and forced (unless
  *       {@code NEVER}) → atomically renamed → the directory forced → the segment joins the in-memory list → it is
- *       mapped. A crash leaves at most a {@code .tmp}, which open deletes, and an old segment with an unwritten
- *       tail. With {@code INTERVAL} the old segment is forced by the flush thread within the interval (rolled
+ *       mapped. The steps up to the rename's source are done ahead, once the active segment is half full, by the
+ *       preallocation thread ({@code segment-N.spool.tmp}, from the spare if there is one); the roll then only
+ *       renames it, and with {@code INTERVAL} or {@code NEVER} leaves the directory force to the flush thread,
+ *       which does it before it forces the new segment's records (the application's thread used to spend ~10 ms
+ *       per roll in the two forces). A crash leaves at most a {@code .tmp}, which open deletes, and an old segment
+ *       with an unwritten tail; an OS crash before the directory force can lose the renamed segment, whose records
+ *       were not forced either. With {@code INTERVAL} the old segment is forced by the flush thread within the interval (rolled
  *       segments first, then the active one), not by the appending thread: forcing 16 MiB there took 15-50 ms. A
  *       power cut before that force can leave the old segment's last records unwritten (zeros, cut off on open)
  *       or damaged (reported, set aside, skipped) while the next segment is whole: records of the last interval
@@ -297,6 +302,15 @@ public final class Spool implements Closeable {
     private long mappingsMade;
     /** {@link #SPARE_FILE} and the mapping of it ({@link Segment#kept}), or {@code null}. */
     private Segment spare;
+    /**
+     * The next segment's file, made ahead by the preallocation thread: {@code segment-N.spool.tmp} with its header
+     * written and forced, so that a roll on the application's thread only renames it. Or {@code null}.
+     */
+    private Segment prepared;
+    /** A preparation of {@link #prepared} is queued or running. */
+    private volatile boolean preparing;
+    /** A segment was renamed into place and the directory not forced yet: the flush thread does it. */
+    private boolean directoryUnforced;
     /** Zeros for the preallocation thread; only that thread uses it. */
     private ByteBuffer zeros;
     private FileStore store;
@@ -723,6 +737,152 @@ public final class Spool implements Closeable {
         return s;
     }
 
+    /** Asks the preallocation thread to make {@link #prepared} for segment {@code number}. Holds the monitor. */
+    private void requestPreparedSegment(long number) {
+        preparing = true;
+        try {
+            preallocator.execute(() -> prepare(number));
+        } catch (RejectedExecutionException e) {
+            preparing = false; // closing
+        }
+    }
+
+    /**
+     * The preallocation thread's part of a roll, done ahead, as {@link #createSegmentFile} and {@link #reuseSpare}
+     * do it: the spare (emptied, with its mapping) or a new file gets the header of segment {@code number} → forced
+     * (unless {@code NEVER}) → is named {@code segment-N.spool.tmp}. Kept as {@link #prepared} if segment
+     * {@code number} is still the next one. A failure is not reported: the roll then makes the file itself, and
+     * reports what fails there.
+     */
+    private void prepare(long number) {
+        Path tmp = segmentPath(number).resolveSibling(segmentPath(number).getFileName() + ".tmp");
+        Segment p = null;
+        try {
+            Segment sp;
+            synchronized (this) {
+                if (closed || segments.get(segments.size() - 1).number != number - 1) {
+                    return; // closing, or the roll came first
+                }
+                sp = spare;
+                spare = null;
+            }
+            if (sp != null) {
+                p = new Segment(number, sp.path, sp.channel);
+                p.kept = sp.kept;
+                p.mapSize = sp.mapSize;
+                p.wasMapped = true;
+                sp.channel.truncate(0);
+            } else {
+                p = new Segment(number, tmp, fs.open(tmp, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            }
+            writeFully(p.channel, SpoolFormat.segmentHeader(number, new CRC32C()), SEGMENT_HEADER_BYTES, 0);
+            if (fsync != FsyncPolicy.NEVER) {
+                p.channel.force(true);
+            }
+            if (sp != null) {
+                Files.move(sp.path, tmp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                p = withPath(p, tmp);
+            }
+            p.end = SEGMENT_HEADER_BYTES;
+            synchronized (this) {
+                if (!closed && prepared == null && segments.get(segments.size() - 1).number == number - 1) {
+                    prepared = p;
+                    p = null;
+                }
+            }
+            if (p != null && p.kept != null) {
+                // Too late (the roll made the segment itself): the spare's file and mapping become the spare again.
+                p.channel.truncate(0);
+                Path sparePath = directory.resolve(SPARE_FILE);
+                Files.move(p.path, sparePath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                p = withPath(p, sparePath);
+                synchronized (this) {
+                    if (!closed && spare == null) {
+                        spare = p;
+                        p = null;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the roll will make the segment itself
+        } finally {
+            if (p != null) {
+                synchronized (this) {
+                    discard(p);
+                }
+            }
+            preparing = false;
+        }
+    }
+
+    private static Segment withPath(Segment s, Path path) {
+        Segment t = new Segment(s.number, path, s.channel);
+        t.kept = s.kept;
+        t.mapSize = s.mapSize;
+        t.wasMapped = s.wasMapped;
+        return t;
+    }
+
+    /**
+     * {@link #prepared} as segment {@code number}: renamed into place, with the spare's mapping if it was the spare.
+     * With {@code ALWAYS} the directory is forced here; otherwise by the flush thread within the interval, before it
+     * forces the segment's records (an OS crash before that loses at most the interval's records, as the policy
+     * says, and never leaves a torn header: the header was forced before the rename). {@code null} if there is
+     * none for that number or the rename failed. Holds the monitor.
+     */
+    private Segment takePrepared(long number) {
+        Segment p = prepared;
+        prepared = null;
+        if (p == null) {
+            return null;
+        }
+        Path path = segmentPath(number);
+        try {
+            if (p.number != number || !p.channel.isOpen()) {
+                throw new IOException("not the next segment");
+            }
+            Files.move(p.path, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            discard(p);
+            return null;
+        }
+        if (fsync == FsyncPolicy.ALWAYS) {
+            forceDirectory();
+        } else {
+            directoryUnforced = true;
+        }
+        Segment s = new Segment(number, path, p.channel);
+        s.end = SEGMENT_HEADER_BYTES;
+        s.wasMapped = p.wasMapped;
+        if (p.kept != null) {
+            install(s, p.kept, p.mapSize);
+        }
+        return s;
+    }
+
+    /** Closes and deletes a prepared segment's file, letting go of its mapping. Holds the monitor. */
+    private void discard(Segment p) {
+        if (p.kept != null) {
+            drop(p.kept, p.mapSize);
+            p.kept = null;
+        }
+        closeQuietly(p.channel);
+        deleteQuietly(p.path);
+    }
+
+    /** Forces the directory if a rename is not forced yet (flush thread, flush, close). */
+    private void forceDirectoryIfRenamed() {
+        boolean unforced;
+        synchronized (this) {
+            unforced = directoryUnforced;
+            directoryUnforced = false;
+        }
+        if (unforced) {
+            forceDirectory();
+        }
+    }
+
     private Path segmentPath(long number) {
         return directory.resolve(String.format("segment-%019d.spool", number));
     }
@@ -839,6 +999,9 @@ public final class Spool implements Closeable {
         highestSeqId = seqId;
         dataDirty = true;
         requestPreallocation(active);
+        if (prepared == null && !preparing && active.end >= segmentLimit / 2) {
+            requestPreparedSegment(active.number + 1);
+        }
         return AppendResult.APPENDED;
     }
 
@@ -963,7 +1126,10 @@ public final class Spool implements Closeable {
             rolledUnforced.add(old);
             dataDirty = true;
         }
-        Segment s = spare != null ? reuseSpare(old.number + 1) : null;
+        Segment s = takePrepared(old.number + 1);
+        if (s == null && spare != null) {
+            s = reuseSpare(old.number + 1);
+        }
         if (s == null) {
             s = createSegment(old.number + 1);
         }
@@ -1108,6 +1274,11 @@ public final class Spool implements Closeable {
     static int droppedMappings() {
         mappingAvailable();
         return DROPPED_MAPPINGS.size();
+    }
+
+    /** Whether a preparation of the next segment is queued or running; for tests. */
+    boolean preparing() {
+        return preparing;
     }
 
     synchronized long mappingsMade() {
@@ -1577,6 +1748,7 @@ public final class Spool implements Closeable {
                 dataDirty = false;
             }
             forceRolled(rolled);
+            forceDirectoryIfRenamed();
             if (map != null) {
                 try {
                     forceMapped(map, from, to);
@@ -1672,6 +1844,7 @@ public final class Spool implements Closeable {
         try {
             ensureOpen();
             forceRolled(takeRolledUnforced());
+            forceDirectoryIfRenamed();
             Segment last = segments.get(segments.size() - 1);
             reopenIfClosed(last);
             forceTail(last);
@@ -1710,8 +1883,13 @@ public final class Spool implements Closeable {
             Segment last = segments.get(segments.size() - 1);
             reopenIfClosed(last);
             IOException failure = null;
+            if (prepared != null) {
+                discard(prepared);
+                prepared = null;
+            }
             try {
                 forceRolled(takeRolledUnforced());
+                forceDirectoryIfRenamed();
                 // Cut back to its records first, so that the zero-filled space is not forced to the disk for nothing.
                 retireMapping(last, false);
                 if (fsync != FsyncPolicy.NEVER) {

@@ -31,8 +31,7 @@ final class FaultyFileSystem implements SpoolFileSystem {
     @Override
     public FileChannel open(Path file, OpenOption... options) throws IOException {
         FileChannel real = FileChannel.open(file, options);
-        String name = file.getFileName().toString();
-        return name.startsWith("segment-") ? new Channel(real, name) : real;
+        return file.getFileName().toString().startsWith("segment-") ? new Channel(real, file) : real;
     }
 
     @Override
@@ -43,11 +42,23 @@ final class FaultyFileSystem implements SpoolFileSystem {
 
     private final class Channel extends FileChannel {
         private final FileChannel d;
-        private final String name;
+        private final Path file;
 
-        Channel(FileChannel d, String name) {
+        Channel(FileChannel d, Path file) {
             this.d = d;
-            this.name = name;
+            this.file = file;
+        }
+
+        /** The file's name now: a {@code .tmp} opened ahead and since renamed into place goes by its new name. */
+        private String name() {
+            String n = file.getFileName().toString();
+            if (n.endsWith(".tmp") && !java.nio.file.Files.exists(file)) {
+                String renamed = n.substring(0, n.length() - ".tmp".length());
+                if (java.nio.file.Files.exists(file.resolveSibling(renamed))) {
+                    return renamed;
+                }
+            }
+            return n;
         }
 
         private IOException fault(ByteBuffer src, long position) throws IOException {
@@ -122,6 +133,7 @@ final class FaultyFileSystem implements SpoolFileSystem {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            String name = name();
             if (failForces && name.endsWith(".spool")) {
                 throw new IOException("injected: force failed");
             }

@@ -280,21 +280,30 @@ class SpoolMappedTailTest {
         spool.acknowledge(first.get(39));
         // Segment 1 was acknowledged: emptied and kept, not deleted.
         assertThat(segment(dir, 1)).doesNotExist();
-        assertThat(spare).exists();
-        assertThat(Files.size(spare)).isZero();
+        // (a preparation of the next segment that had not run yet may take the spare and, too late, give it back)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(spare).exists();
+            assertThat(Files.size(spare)).isZero();
+        });
         long made = spool.mappingsMade();
-        Records.append(spool, 81, 120);
-        // The roll to segment 4 took the spare: same file, same mapping, no new one.
-        assertThat(spare).doesNotExist();
-        assertThat(segment(dir, 4)).exists();
+        // The next segment is prepared from the spare: same file, same mapping, no new one (the one after that is
+        // a new file).
+        long seq = 81;
+        while (Files.exists(spare) || segmentNumbers(dir).last() < 5) {
+            Records.append(spool, seq, seq);
+            seq++;
+            assertThat(seq).isLessThan(1000);
+            // as with real segment sizes, where it starts half a segment ahead: the preparation comes in time
+            await().atMost(Duration.ofSeconds(10)).until(() -> !spool.preparing());
+        }
         assertThat(spool.tail().mapped()).isTrue();
-        assertThat(spool.mappingsMade()).isEqualTo(made);
-        assertThat(Records.readAll(spool)).isEqualTo(Records.range(41, 120));
-        spool.acknowledge(spool.peek(60).get(59));
+        assertThat(spool.mappingsMade()).isLessThanOrEqualTo(made + 1);
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(41, seq - 1));
+        spool.acknowledge(spool.peek((int) (seq - 1 - 40 - 20)).get((int) (seq - 1 - 40 - 20) - 1));
         spool.close();
         assertThat(spare).doesNotExist();
         spool = Spool.open(small.build());
-        assertThat(Records.readAll(spool)).isEqualTo(Records.range(101, 120));
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(seq - 20, seq - 1));
         assertThat(listener.events).isEmpty();
     }
 
@@ -329,5 +338,14 @@ class SpoolMappedTailTest {
 
     private static Path segment(Path directory, long n) {
         return directory.resolve(String.format("segment-%019d.spool", n));
+    }
+
+    private static java.util.TreeSet<Long> segmentNumbers(Path directory) throws IOException {
+        java.util.TreeSet<Long> numbers = new java.util.TreeSet<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            files.map(f -> f.getFileName().toString()).filter(n -> n.matches("segment-\\d{19}\\.spool"))
+                    .forEach(n -> numbers.add(Long.parseLong(n.substring(8, 27))));
+        }
+        return numbers;
     }
 }

@@ -273,7 +273,7 @@ class SpoolTest {
         Records.append(spool, 1, 400);
         List<String> rolled = rolledSegmentNames();
         assertThat(rolled).hasSizeGreaterThan(3);
-        // The appending thread still forces each new segment's header (a small .tmp file) before renaming it.
+        // The appending thread forces no segment (a new segment's header, in a small .tmp file, perhaps).
         String appender = Thread.currentThread().getName();
         assertThat(fs.forces).noneMatch(f -> f.startsWith(appender + " ") && f.endsWith(".spool"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fs.forces)
@@ -281,6 +281,34 @@ class SpoolTest {
         assertThat(listener.of("flushFailed")).isEmpty();
         reopen();
         assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 400));
+    }
+
+    /**
+     * The next segment is made ahead (header written and forced, as {@code .tmp}) by the preallocation thread; the
+     * roll on the appending thread renames it and forces nothing, and the flush thread forces the directory.
+     */
+    @Test
+    void withIntervalARollTakesTheSegmentPreparedAheadAndTheAppendingThreadForcesNothing() throws Exception {
+        FaultyFileSystem fs = smallSegmentsOn(FsyncPolicy.INTERVAL);
+        open();
+        String appender = Thread.currentThread().getName();
+        Records.append(spool, 1, 20); // past half of the first 8 KiB segment
+        Path next = dir.resolve("segment-0000000000000000002.spool");
+        Path prepared = next.resolveSibling(next.getFileName() + ".tmp");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(prepared));
+        assertThat(fs.forces).contains("sluice-spool-prealloc " + prepared.getFileName());
+        long before = fs.forces.stream().filter(f -> f.startsWith(appender + " ")).count();
+        long seq = 21;
+        while (!Files.exists(next)) {
+            Records.append(spool, seq, seq);
+            seq++;
+        }
+        assertThat(prepared).doesNotExist();
+        assertThat(fs.forces.stream().filter(f -> f.startsWith(appender + " ")).count()).isEqualTo(before);
+        Records.append(spool, seq, seq + 9);
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, seq + 9));
+        assertThat(listener.events).isEmpty();
     }
 
     @Test
