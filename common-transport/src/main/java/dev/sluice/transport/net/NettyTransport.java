@@ -626,6 +626,9 @@ abstract class NettyTransport implements SyslogTransport {
                 report(e); // complete but waiting behind an incomplete one
             } else {
                 undelivered.add(e.message);
+                if (e.unanswered || e.resendPending) {
+                    safely(() -> listener.handedBackSent(e.message));
+                }
             }
         }
         order.clear();
