@@ -437,7 +437,12 @@ abstract class NettyTransport implements SyslogTransport {
         try {
             RESOLVER.execute(() -> {
                 InetSocketAddress address = new InetSocketAddress(target.host(), target.port());
-                loop.execute(() -> connectResolved(conn, ssl, address));
+                try {
+                    loop.execute(() -> connectResolved(conn, ssl, address));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // Closed during the lookup, and the shared group shut down with its last transport: nothing is
+                    // left to connect. Thrown on, it would reach System.err through the uncaught-exception handler.
+                }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             conn.closeReason = "cannot look up " + target.host() + ": " + describe(e);
