@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,6 +137,16 @@ public final class DeliveryEngine implements AutoCloseable {
     private final RateLimiter rateLimiter;
     private final Failover failover;
     private SyslogTransport transport;
+    /** The listener of {@code transport}, which collects what its close hands back after sending it. */
+    private TransportEvents transportEvents;
+    /**
+     * Spool mode: sequence ids a failover switch left sent and unacknowledged (or acknowledged but not yet
+     * acknowledged in the spool) on the old target; they are read from the spool again and counted as resent when
+     * offered. Ids never offered again (moved aside, dropped, delivered through the urgent lane) are forgotten once
+     * the spool is read past {@code resendUpTo}, the highest of them. Delivery thread only.
+     */
+    private final Set<Long> resendFromSpool = new HashSet<>();
+    private long resendUpTo;
     private long lastActivityNanos;
 
     // for health
@@ -596,6 +607,11 @@ public final class DeliveryEngine implements AutoCloseable {
                 unread(next);
                 break;
             }
+            if (next.resend) {
+                // counted here, not at the switch: a message dropped or set aside meanwhile is not sent again
+                resendFromSpool.remove(next.seq);
+                events.resent(next.seq);
+            }
             track(new InFlight(next.seq, next.record, next.eventTime, false, next.payload.length));
             offered = true;
         }
@@ -650,7 +666,15 @@ public final class DeliveryEngine implements AutoCloseable {
                     outcomes.add(new Outcome(r.sequenceId(), Outcome.Kind.DELIVERED, null));
                     continue;
                 }
-                return new Pending(r.sequenceId(), r.eventTime(), r.message(), r);
+                Pending p = new Pending(r.sequenceId(), r.eventTime(), r.message(), r);
+                if (!resendFromSpool.isEmpty()) {
+                    if (r.sequenceId() > resendUpTo) {
+                        resendFromSpool.clear(); // read past all of them: the rest will not be offered again
+                    } else {
+                        p.resend = resendFromSpool.contains(r.sequenceId());
+                    }
+                }
+                return p;
             }
         } catch (IOException e) {
             events.spoolProblem("read failed: " + e.getMessage());
@@ -824,7 +848,10 @@ public final class DeliveryEngine implements AutoCloseable {
     private SyslogTransport newTransport(Target target) {
         TransportSettings transportSettings = settings.connectionTtl().isZero() ? settings.transport()
                 : settings.transport().toBuilder().connectionTtl(settings.connectionTtl()).build();
-        return SyslogTransports.create(target, transportSettings, new TransportEvents(target));
+        TransportEvents listener = new TransportEvents(target);
+        SyslogTransport created = SyslogTransports.create(target, transportSettings, listener);
+        transportEvents = listener;
+        return created;
     }
 
     private void maybeSwitchTarget() {
@@ -832,9 +859,11 @@ public final class DeliveryEngine implements AutoCloseable {
         if (next == null) {
             return;
         }
+        Set<Long> sent = transportEvents.handedBackSent;
         List<Outbound> undelivered = transport.close(Duration.ZERO);
         transport = newTransport(next);
-        // what the old transport still held is offered again, in order, on the new one
+        // What the old transport still held is offered again, in order, on the new one. What it had sent is then
+        // resent (counted when offered): the server may have taken it. What it never wrote is not.
         Map<Long, Instant> eventTimes = new HashMap<>();
         synchronized (inFlight) {
             for (InFlight f : inFlight) {
@@ -854,6 +883,7 @@ public final class DeliveryEngine implements AutoCloseable {
                         // keeps the event's own time, so health's oldest age stays true across the switch
                         Pending p = new Pending(o.id(), eventTimes.getOrDefault(o.id(), settings.clock().instant()),
                                 o.payload());
+                        p.resend = sent.contains(o.id());
                         queue.addFirst(p);
                         queuedBytes += p.size;
                     }
@@ -861,12 +891,29 @@ public final class DeliveryEngine implements AutoCloseable {
             } finally {
                 queueLock.unlock();
             }
+        } else {
+            // The spool is read again from its head: everything in flight is offered again, delivered records
+            // waiting behind an unacknowledged one too, except what the old transport never wrote.
+            Set<Long> neverSent = new HashSet<>();
+            for (Outbound o : undelivered) {
+                if (!sent.contains(o.id())) {
+                    neverSent.add(o.id());
+                }
+            }
+            for (Long seq : eventTimes.keySet()) {
+                if (!neverSent.contains(seq)) {
+                    resendFromSpool.add(seq);
+                    resendUpTo = Math.max(resendUpTo, seq);
+                }
+            }
         }
     }
 
     /** Receives the transport's reports on its I/O thread and hands outcomes to the delivery thread. */
     private final class TransportEvents implements DeliveryListener {
         private final String target;
+        /** Ids {@link SyslogTransport#close(Duration)} hands back after writing them; read when it has returned. */
+        final Set<Long> handedBackSent = ConcurrentHashMap.newKeySet();
 
         TransportEvents(Target target) {
             this.target = target.toString();
@@ -898,6 +945,13 @@ public final class DeliveryEngine implements AutoCloseable {
         public void resent(Outbound message) {
             if (message.id() != INTERNAL_ID) {
                 events.resent(message.id());
+            }
+        }
+
+        @Override
+        public void handedBackSent(Outbound message) {
+            if (message.id() != INTERNAL_ID) {
+                handedBackSent.add(message.id());
             }
         }
 
@@ -1088,6 +1142,8 @@ public final class DeliveryEngine implements AutoCloseable {
         EngineEvent event;
         /** The formatted message; {@code null} until {@link #payload(Pending)} formats {@link #event}. */
         byte[] payload;
+        /** Sent to a target that failover left before acknowledging it: offering it again is a resend. */
+        boolean resend;
 
         Pending(long seq, EngineEvent event) {
             this.seq = seq;

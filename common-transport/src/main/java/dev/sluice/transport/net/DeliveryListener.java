@@ -29,6 +29,15 @@ public interface DeliveryListener {
     default void resent(Outbound message) {
     }
 
+    /**
+     * {@link SyslogTransport#close(java.time.Duration)} hands {@code message} back undelivered after it was written
+     * to a session without an answer (RELP) or a confirmed write (TCP, TLS): the server may have it, so whoever
+     * offers it again elsewhere resends it. Called once per such message, in offer order, before {@code close}
+     * returns it; the messages it returns without this call were never written.
+     */
+    default void handedBackSent(Outbound message) {
+    }
+
     /** More messages can be offered again after {@link SyslogTransport#offer(Outbound)} returned {@code false}. */
     default void writable() {
     }

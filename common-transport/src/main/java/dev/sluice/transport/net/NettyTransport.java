@@ -437,7 +437,12 @@ abstract class NettyTransport implements SyslogTransport {
         try {
             RESOLVER.execute(() -> {
                 InetSocketAddress address = new InetSocketAddress(target.host(), target.port());
-                loop.execute(() -> connectResolved(conn, ssl, address));
+                try {
+                    loop.execute(() -> connectResolved(conn, ssl, address));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // Closed during the lookup, and the shared group shut down with its last transport: nothing is
+                    // left to connect. Thrown on, it would reach System.err through the uncaught-exception handler.
+                }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             conn.closeReason = "cannot look up " + target.host() + ": " + describe(e);
@@ -626,6 +631,9 @@ abstract class NettyTransport implements SyslogTransport {
                 report(e); // complete but waiting behind an incomplete one
             } else {
                 undelivered.add(e.message);
+                if (e.unanswered || e.resendPending) {
+                    safely(() -> listener.handedBackSent(e.message));
+                }
             }
         }
         order.clear();

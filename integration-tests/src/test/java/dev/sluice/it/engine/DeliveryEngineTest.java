@@ -247,9 +247,9 @@ class DeliveryEngineTest {
 
     @Test
     void connectionTtlEndsSessionsCleanlyAndLosesNothing() {
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordingDiagnostics diagnostics = new RecordingDiagnostics();
         engine = DeliveryEngine.start(settings().connectionTtl(Duration.ofMillis(200))
-                .diagnostics(recordingWarnings(warnings)).build());
+                .diagnostics(diagnostics).build());
         long sessionsBefore = server.server().sessionsOpened();
         for (int round = 0; round < 5; round++) {
             int base = round * 1000;
@@ -267,35 +267,20 @@ class DeliveryEngineTest {
         // Sessions this side ended on purpose (connectionTtl, then the stop) are no delivery failure to warn of.
         engine.close();
         engine = null;
-        assertThat(warnings).isEmpty();
+        assertThat(diagnostics.messages).isEmpty();
     }
 
     @Test
     void aNormalStopWarnsOfNothing() {
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        engine = DeliveryEngine.start(settings().diagnostics(recordingWarnings(warnings)).build());
+        RecordingDiagnostics diagnostics = new RecordingDiagnostics();
+        engine = DeliveryEngine.start(settings().diagnostics(diagnostics).build());
         for (int i = 0; i < 100; i++) {
             engine.append(event(i));
         }
         await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() == 100);
         engine.close();
         engine = null;
-        assertThat(warnings).isEmpty();
-    }
-
-    /** Diagnostics that keep every warning and error. */
-    private static dev.sluice.transport.health.Diagnostics recordingWarnings(List<String> into) {
-        return new dev.sluice.transport.health.Diagnostics() {
-            @Override
-            public void warn(String message, Throwable cause) {
-                into.add("WARN " + message);
-            }
-
-            @Override
-            public void error(String message, Throwable cause) {
-                into.add("ERROR " + message);
-            }
-        };
+        assertThat(diagnostics.messages).isEmpty();
     }
 
     /** An event that records which thread formats it. */

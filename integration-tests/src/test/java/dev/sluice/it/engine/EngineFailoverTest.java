@@ -14,6 +14,8 @@ import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.FailoverPolicy;
 import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.net.Target;
+import dev.sluice.transport.spool.SpoolConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,9 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Failover between two RELP servers (issue 4, item 6): a down primary sends everything to the secondary,
@@ -39,6 +44,8 @@ class EngineFailoverTest {
     final RelpTestServer secondary = RelpTestServer.builder().build();
 
     private DeliveryEngine engine;
+    @TempDir
+    Path dir;
 
     @AfterEach
     void stop() {
@@ -119,6 +126,40 @@ class EngineFailoverTest {
         assertThat(distinctNumbers(all)).containsExactlyElementsOf(range(0, 13_000));
         // secondary, primary, secondary, primary at least: every session after the first is a reconnect
         assertThat(engine.health().counters().reconnects()).isGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * A switch closes the old transport and offers what it held again on the new target: the frames the primary
+     * took without acknowledging are sent a second time, and {@code resent} (JMX {@code Resent}) must say so, once
+     * each, while the messages the primary never saw are not resends. The primary withholds its acks, so exactly a
+     * window of frames is out when it stops; its stop (then two refused reconnects) is what forces the switch.
+     */
+    @ParameterizedTest(name = "spool: {0}")
+    @ValueSource(booleans = {false, true})
+    void aSwitchCountsWhatThePrimaryTookWithoutAcknowledgingAsResentOnceAndTheSecondaryGetsEverything(
+            boolean spooled) {
+        int window = 16;
+        int events = 100;
+        primary.faults().withholdAcks();
+        // an ackTimeout far away: the primary's session must not end (and its frames be resent to it) on its own
+        EngineSettings.Builder b = settings(FailoverPolicy.PREFER_PRIMARY, Duration.ofMinutes(5))
+                .transport(quickTransport().toBuilder().windowSize(window).ackTimeout(Duration.ofMinutes(5)).build());
+        if (spooled) {
+            b.spool(SpoolConfig.builder(dir.resolve("spool")).build());
+        }
+        engine = DeliveryEngine.start(b.build());
+        append(0, events);
+        await().atMost(WAIT).until(() -> primary.messages().size() == window);
+        assertThat(engine.counters().snapshot().resent()).isZero();
+
+        primary.stop();
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == events);
+
+        assertThat(distinctNumbers(secondary.messages())).containsExactlyElementsOf(range(0, events));
+        assertThat(secondary.messages()).hasSize(events);
+        assertThat(primary.messages()).hasSize(window);
+        assertThat(engine.counters().snapshot().resent()).isEqualTo(window);
+        assertThat(engine.counters().snapshot().acknowledged()).isEqualTo(events);
     }
 
     @Test

@@ -20,6 +20,7 @@ final class RecordingListener implements DeliveryListener {
     final AtomicInteger outOfOrder = new AtomicInteger();
     final List<String> rejected = new CopyOnWriteArrayList<>();
     final AtomicInteger resent = new AtomicInteger();
+    final List<Long> handedBackSent = new CopyOnWriteArrayList<>();
     final AtomicInteger connected = new AtomicInteger();
     final AtomicInteger writable = new AtomicInteger();
     final List<String> disconnects = new CopyOnWriteArrayList<>();
@@ -46,6 +47,11 @@ final class RecordingListener implements DeliveryListener {
     @Override
     public void resent(Outbound message) {
         resent.incrementAndGet();
+    }
+
+    @Override
+    public void handedBackSent(Outbound message) {
+        handedBackSent.add(message.id());
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.sluice.transport.net.TransportState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -236,6 +237,9 @@ class RelpTransportFaultsTest {
             assertThat(undelivered.get(i).id()).isEqualTo(i);
         }
         assertThat(listener.delivered).hasValue(0);
+        // the window's frames were written and the rest never: only those are resends wherever they go next
+        assertThat(listener.handedBackSent).containsExactlyElementsOf(
+                LongStream.range(0, TransportSettings.DEFAULT_WINDOW_SIZE).boxed().toList());
         assertThat(transport.pending()).isZero();
         assertThat(transport.state()).isEqualTo(TransportState.CLOSED);
     }
