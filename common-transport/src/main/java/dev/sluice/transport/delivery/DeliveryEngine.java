@@ -150,7 +150,9 @@ public final class DeliveryEngine implements AutoCloseable {
     private long lastActivityNanos;
 
     // for health
-    private volatile Instant lastAcknowledged;
+    /** When a message was last delivered, in epoch milliseconds of the clock; {@link #NOT_YET} before the first. */
+    private volatile long lastAcknowledgedMillis = NOT_YET;
+    private static final long NOT_YET = Long.MIN_VALUE;
     private volatile SyslogFields template;
     /** Sequence id of the last event queued or spooled; written under queueLock or spoolOrder. */
     private volatile long appended;
@@ -922,7 +924,7 @@ public final class DeliveryEngine implements AutoCloseable {
         @Override
         public void delivered(Outbound message) {
             if (message.id() != INTERNAL_ID) {
-                lastAcknowledged = settings.clock().instant();
+                lastAcknowledgedMillis = settings.clock().millis(); // per message: no Instant made
                 events.delivered(message.id());
                 if (settings.transport() != null && isRelp()) {
                     events.acknowledged(message.id());
@@ -1116,7 +1118,8 @@ public final class DeliveryEngine implements AutoCloseable {
         return new Health(state, qRecords, qBytes, sRecords, sBytes,
                 oldest == null ? null : Duration.between(oldest, now).isNegative() ? Duration.ZERO
                         : Duration.between(oldest, now),
-                lastAcknowledged, open ? null : settings.schedule().nextOpening(now), counters.snapshot());
+                lastAcknowledgedMillis == NOT_YET ? null : Instant.ofEpochMilli(lastAcknowledgedMillis),
+                open ? null : settings.schedule().nextOpening(now), counters.snapshot());
     }
 
     /** The live counters. */
@@ -1188,21 +1191,30 @@ public final class DeliveryEngine implements AutoCloseable {
         enum Kind { DELIVERED, REJECTED }
     }
 
-    /** Whether {@code type} has an {@code accepted(long)} of its own (or of a superclass), not the empty default. */
-    static boolean implementsAccepted(Class<?> type) {
+    /**
+     * Whether {@code type} has a {@code method(long)} of its own (or of a superclass), not {@link AppenderListener}'s
+     * empty default.
+     */
+    static boolean implementsPerEvent(Class<?> type, String method) {
         try {
-            return type.getMethod("accepted", long.class).getDeclaringClass() != AppenderListener.class;
+            return type.getMethod(method, long.class).getDeclaringClass() != AppenderListener.class;
         } catch (NoSuchMethodException e) {
             return true;
         }
     }
 
-    private static AppenderListener fanOut(List<AppenderListener> listeners) {
-        // an array, not forEach with a lambda: accepted, delivered and acknowledged run once per event, and
-        // accepted on the application's thread: it calls only the listeners that implement it
-        AppenderListener[] all = listeners.toArray(new AppenderListener[0]);
-        AppenderListener[] acceptors = listeners.stream().filter(l -> implementsAccepted(l.getClass()))
+    private static AppenderListener[] implementing(List<AppenderListener> listeners, String method) {
+        return listeners.stream().filter(l -> implementsPerEvent(l.getClass(), method))
                 .toArray(AppenderListener[]::new);
+    }
+
+    private static AppenderListener fanOut(List<AppenderListener> listeners) {
+        // an array, not forEach with a lambda; accepted (on the application's thread), delivered and acknowledged
+        // (on the I/O thread) run once per event, so they call only the listeners that implement them
+        AppenderListener[] all = listeners.toArray(new AppenderListener[0]);
+        AppenderListener[] acceptors = implementing(listeners, "accepted");
+        AppenderListener[] deliveredTo = implementing(listeners, "delivered");
+        AppenderListener[] acknowledgedTo = implementing(listeners, "acknowledged");
         return new AppenderListener() {
             @Override
             public void accepted(long sequenceId) {
@@ -1227,14 +1239,14 @@ public final class DeliveryEngine implements AutoCloseable {
 
             @Override
             public void delivered(long sequenceId) {
-                for (AppenderListener l : all) {
+                for (AppenderListener l : deliveredTo) {
                     l.delivered(sequenceId);
                 }
             }
 
             @Override
             public void acknowledged(long sequenceId) {
-                for (AppenderListener l : all) {
+                for (AppenderListener l : acknowledgedTo) {
                     l.acknowledged(sequenceId);
                 }
             }

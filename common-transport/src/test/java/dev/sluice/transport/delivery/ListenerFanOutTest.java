@@ -6,7 +6,10 @@ import dev.sluice.transport.health.AppenderListener;
 import dev.sluice.transport.health.Counters;
 import org.junit.jupiter.api.Test;
 
-/** {@code accepted} runs on the application's thread, so the engine calls only the listeners that implement it. */
+/**
+ * {@code accepted} runs on the application's thread, {@code delivered} and {@code acknowledged} on the I/O thread, once
+ * per event: the engine calls only the listeners that implement them.
+ */
 class ListenerFanOutTest {
 
     private static class Counting implements AppenderListener {
@@ -23,9 +26,12 @@ class ListenerFanOutTest {
 
     @Test
     void aListenerWithItsOwnAcceptedIsCalledOneWithTheEmptyDefaultIsNot() {
-        assertThat(DeliveryEngine.implementsAccepted(Counters.class)).isTrue();
-        assertThat(DeliveryEngine.implementsAccepted(Counting.class)).isTrue();
-        assertThat(DeliveryEngine.implementsAccepted(Inherits.class)).isTrue();
-        assertThat(DeliveryEngine.implementsAccepted(new AppenderListener() { }.getClass())).isFalse();
+        assertThat(DeliveryEngine.implementsPerEvent(Counters.class, "accepted")).isTrue();
+        assertThat(DeliveryEngine.implementsPerEvent(Counting.class, "accepted")).isTrue();
+        assertThat(DeliveryEngine.implementsPerEvent(Inherits.class, "accepted")).isTrue();
+        assertThat(DeliveryEngine.implementsPerEvent(new AppenderListener() { }.getClass(), "accepted")).isFalse();
+        assertThat(DeliveryEngine.implementsPerEvent(Counters.class, "delivered")).isTrue();
+        assertThat(DeliveryEngine.implementsPerEvent(Counters.class, "acknowledged")).isTrue();
+        assertThat(DeliveryEngine.implementsPerEvent(Counting.class, "delivered")).isFalse();
     }
 }
