@@ -43,12 +43,14 @@ import org.apache.logging.log4j.core.LoggerContext;
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests
  * java -Xmx2g -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
- *     dev.sluice.benchmarks.e2e.EndToEnd [--count 1000000] [--warmup 100000] [--same-jvm] [scenario ...]
+ *     dev.sluice.benchmarks.e2e.EndToEnd [--count 1000000] [--warmup 100000] [--repeat 1] [--same-jvm] [scenario ...]
  * </pre>
  *
  * Each scenario runs in a JVM of its own (started with this JVM's options) unless {@code --same-jvm} is given, and
  * warms up in rounds of {@code --warmup} messages until the JIT compiler threads were busy for under 10 % of a round
- * (at most 8 rounds).
+ * (at most 8 rounds). {@code --repeat n} runs the list of scenarios n times over, interleaved (a, b, a, b, ...), each
+ * time in fresh JVMs, and reports each scenario's median and range: on a small machine identical runs differ by up
+ * to 2x (the JIT's choices), so one run per scenario says little.
  *
  * Scenarios ({@code all} when none is given): {@code sluice-relp}, {@code sluice-relp-tls}, {@code sluice-tcp},
  * {@code sluice-tls}, {@code log4j2-syslog-tcp}, {@code log4j2-syslog-ssl}, {@code rlp01-relp},
@@ -89,6 +91,7 @@ public final class EndToEnd {
         int count = 1_000_000;
         int warmup = 100_000;
         boolean fork = true;
+        int repeat = 1;
         Path resultFile = null;
         List<String> scenarios = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -96,6 +99,7 @@ public final class EndToEnd {
                 case "--count" -> count = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--same-jvm" -> fork = false;
+                case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 case "--result-file" -> {
                     resultFile = Path.of(args[++i]);
                     fork = false;
@@ -115,9 +119,14 @@ public final class EndToEnd {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                     fork ? "one JVM per scenario" : "all scenarios in this JVM");
         }
+        Map<String, List<double[]>> runs = new LinkedHashMap<>();
         if (fork) {
-            for (String s : scenarios) {
-                e.results.put(s, forked(s, count, warmup));
+            for (int round = 0; round < repeat; round++) {
+                for (String s : scenarios) {
+                    double[] v = forked(s, count, warmup);
+                    e.results.put(s, v);
+                    runs.computeIfAbsent(s, k -> new ArrayList<>()).add(v);
+                }
             }
         } else {
             e.certificates();
@@ -137,6 +146,18 @@ public final class EndToEnd {
             double[] v = r.getValue();
             System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s |%n", r.getKey(), (long) v[0], v[1],
                     v[0] / v[1], v[2] > 0 ? String.format(Locale.ROOT, "%.1f", v[2] / v[1] / 1e6) : "–");
+        }
+        if (repeat > 1) {
+            System.out.println();
+            System.out.println("| scenario | runs | median msg/s | min–max msg/s |");
+            System.out.println("|---|---:|---:|---:|");
+            for (Map.Entry<String, List<double[]>> r : runs.entrySet()) {
+                double[] rates = r.getValue().stream().mapToDouble(v -> v[0] / v[1]).sorted().toArray();
+                int n = rates.length;
+                double median = n % 2 == 1 ? rates[n / 2] : (rates[n / 2 - 1] + rates[n / 2]) / 2;
+                System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %,.0f–%,.0f |%n", r.getKey(), n, median, rates[0],
+                        rates[n - 1]);
+            }
         }
         System.exit(0);
     }
