@@ -120,7 +120,7 @@ class EngineRsyslogCrashTest {
         Path out = dir.resolve("received.log");
         Path spool = dir.resolve("spool");
         rsyslogd = Rsyslogd.create(Files.createDirectories(dir.resolve("rsyslogd")),
-                "main_queue(queue.type=\"Direct\")\n"
+                RsyslogConfigs.DIRECT_MAIN_QUEUE
                 + RsyslogConfigs.templates()
                 + RsyslogConfigs.imrelpModule(null)
                 + RsyslogConfigs.imrelpInput(port, "store", null)

@@ -45,7 +45,9 @@ class RsyslogRelpInteropTest {
     }
 
     private Rsyslogd receiver(int relpPort, RsyslogConfigs.Tls tls, String tlsLib, Path out) throws IOException {
-        return Rsyslogd.create(Files.createDirectories(dir.resolve("receiver")), RsyslogConfigs.templates()
+        return Rsyslogd.create(Files.createDirectories(dir.resolve("receiver")),
+                RsyslogConfigs.DIRECT_MAIN_QUEUE // the kill test counts on what was acknowledged being written
+                + RsyslogConfigs.templates()
                 + RsyslogConfigs.imrelpModule(tlsLib)
                 + RsyslogConfigs.imrelpInput(relpPort, "store", tls)
                 + RsyslogConfigs.fileRuleset("store", out, RAW_TEMPLATE));
