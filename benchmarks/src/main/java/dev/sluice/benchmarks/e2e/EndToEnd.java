@@ -58,7 +58,9 @@ import org.apache.logging.log4j.core.LoggerContext;
  * "sluice-*" go through the Log4j2 {@code RemoteSyslog} appender (logger.info on one thread, overflow=block,
  * no spool) and so through the delivery engine; "rlp01-*" send pre-formatted lines with Teragrep rlp_01's batch
  * API, 1,024 per {@code commit}, so {@code sluice-relp} against {@code rlp01-relp} compares two clients on the same
- * kind of receiver. The receivers are the RELP test server with
+ * kind of receiver; {@code sluice-relp-window1024} is {@code sluice-relp} with {@code windowSize="1024"} (the default is
+ * 128), as many unacknowledged messages as rlp_01 has per commit (not in {@code all}). The receivers are the RELP test
+ * server with
  * {@code recordMessages(false)}, a plain/TLS LF line counter, or a private rsyslogd (imrelp/imptcp → omfile
  * writing 2 octets per message, counted by file size).
  */
@@ -206,7 +208,7 @@ public final class EndToEnd {
     private void run(String scenario) throws Exception {
         System.out.printf("== %s%n", scenario);
         switch (scenario) {
-            case "sluice-relp", "sluice-relp-tls" -> {
+            case "sluice-relp", "sluice-relp-tls", "sluice-relp-window1024" -> {
                 boolean tls = scenario.endsWith("tls");
                 RelpServer.Builder b = RelpServer.builder().recordMessages(false);
                 if (tls) {
@@ -216,14 +218,15 @@ public final class EndToEnd {
                 }
                 try (RelpServer server = b.build().start()) {
                     viaSluice(scenario, (tls ? "relp+tls" : "relp") + "://localhost:" + server.port(), tls,
-                            server::messageCount, () -> 0);
+                            server::messageCount, () -> 0,
+                            scenario.endsWith("window1024") ? " windowSize=\"1024\"" : "");
                 }
             }
             case "sluice-tcp", "sluice-tls" -> {
                 boolean tls = scenario.endsWith("tls");
                 try (LineCounter counter = new LineCounter(tls ? serverSslContext() : null)) {
                     viaSluice(scenario, (tls ? "tls" : "tcp") + "://localhost:" + counter.port(), tls,
-                            counter::count, counter::octets);
+                            counter::count, counter::octets, "");
                 }
             }
             case "log4j2-syslog-tcp", "log4j2-syslog-ssl" -> {
@@ -251,7 +254,7 @@ public final class EndToEnd {
                     receiverThreads = rsyslog::threadTicks;
                     switch (scenario) {
                         case "sluice-relp-rsyslog" -> viaSluice(scenario, "relp://127.0.0.1:" + relpPort, false,
-                                rsyslog::count, () -> 0);
+                                rsyslog::count, () -> 0, "");
                         case "rlp01-rsyslog" -> viaRlp01(scenario, relpPort, rsyslog::count);
                         case "imptcp-rsyslog" -> viaRawTcp(scenario, tcpPort, rsyslog::count);
                         default -> {
@@ -268,14 +271,14 @@ public final class EndToEnd {
         }
     }
 
-    private void viaSluice(String scenario, String target, boolean tls, LongSupplier received, LongSupplier octets)
-            throws Exception {
+    private void viaSluice(String scenario, String target, boolean tls, LongSupplier received, LongSupplier octets,
+            String attributes) throws Exception {
         String tlsElement = tls ? "<Tls caFile=\"" + clientPem.caFile() + "\" certFile=\"" + clientPem.certFile()
                 + "\" keyFile=\"" + clientPem.keyFile() + "\" authMode=\"x509/name\" permittedPeers=\"localhost\"/>"
                 : "";
         String framing = target.startsWith("tcp") || target.startsWith("tls") ? " framing=\"lf\"" : "";
         viaLog4j(scenario, "<RemoteSyslog name=\"out\" target=\"" + target + "\" appName=\"bench\" overflow=\"block\""
-                + framing + " " + System.getProperty("sluice.e2e.attributes", "") + ">" + tlsElement + "</RemoteSyslog>", received, octets, BODY_PAD);
+                + framing + attributes + " " + System.getProperty("sluice.e2e.attributes", "") + ">" + tlsElement + "</RemoteSyslog>", received, octets, BODY_PAD);
     }
 
     private void viaLog4j(String scenario, String appender, LongSupplier received, LongSupplier octets, String pad)
