@@ -90,7 +90,9 @@ import java.util.zip.CRC32C;
  * shared file position; reads use the channel, which sees the mapped stores: one page cache). One daemon thread,
  * {@code sluice-spool-flush}, forces appended data every {@code fsyncInterval} with {@link FsyncPolicy#INTERVAL}
  * (outside the monitor, so appends go on meanwhile), and writes the checkpoint when the acknowledged position
- * moved. Another, {@code sluice-spool-prealloc}, reserves space ahead of the mapped segment's last record (see
+ * moved. Checkpoints and the deletion of acknowledged segments are file I/O with a force each (tens of
+ * milliseconds on a busy disk): they run outside the monitor too, under {@code checkpointLock} (taken before the
+ * monitor, never after it), so that an acknowledgement never stalls the application's appends. Another, {@code sluice-spool-prealloc}, reserves space ahead of the mapped segment's last record (see
  * below); it shares only {@code allocLock} with appends, taken after the monitor, never before it. Listener
  * methods run on the calling thread ({@link SpoolListener#flushFailed} on these two). An
  * interrupted caller does not break the spool: its interrupt status is set aside for the call and restored after
@@ -292,6 +294,12 @@ public final class Spool implements Closeable {
      * after this object's monitor, never before it.
      */
     private final ReentrantLock allocLock = new ReentrantLock();
+    /**
+     * Serialises checkpoint writes and the deletion of acknowledged segments, which run outside the monitor: the
+     * checkpoint of a later head must not be overwritten by an earlier one, and a segment is deleted only after a
+     * checkpoint past it is durable. Taken before the monitor, never while holding it.
+     */
+    private final Object checkpointLock = new Object();
     /** The daemon thread {@code sluice-spool-prealloc}: reserves space ahead of the mapped segment's last record. */
     private final ExecutorService preallocator;
     private volatile boolean preallocQueued;
@@ -542,7 +550,7 @@ public final class Spool implements Closeable {
         headOrdinal = 0;
         normalizeHead();
         openRejected();
-        checkpointAndReclaim();
+        checkpointAndReclaimLocked();
         mapTail(segments.get(segments.size() - 1));
     }
 
@@ -1565,10 +1573,16 @@ public final class Spool implements Closeable {
      * A record already acknowledged is ignored. The removal is made durable by the next checkpoint (see the class
      * comment); until then a crash re-delivers them.
      */
-    public synchronized void acknowledge(SpoolRecord upTo) throws IOException {
+    public void acknowledge(SpoolRecord upTo) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            acknowledge0(upTo);
+            boolean passedSegment;
+            synchronized (this) {
+                passedSegment = acknowledge0(upTo);
+            }
+            if (passedSegment) {
+                checkpointAndReclaim();
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -1576,11 +1590,12 @@ public final class Spool implements Closeable {
         }
     }
 
-    private void acknowledge0(SpoolRecord upTo) throws IOException {
+    /** Moves the head; true if it left a segment behind, which {@link #checkpointAndReclaim} then deletes. */
+    private boolean acknowledge0(SpoolRecord upTo) throws IOException {
         ensureOpen();
         requireOwned(upTo);
         if (compare(upTo.segment, upTo.nextOffset, headSegment, headOffset) <= 0) {
-            return;
+            return false;
         }
         if (indexOf(upTo.segment) < 0) {
             throw new IllegalArgumentException(upTo + " is not in this spool any more");
@@ -1593,9 +1608,7 @@ public final class Spool implements Closeable {
             headOrdinal = tailOrdinal;
         }
         checkpointDirty = true;
-        if (segments.get(0).number < headSegment) {
-            checkpointAndReclaim();
-        }
+        return segments.get(0).number < headSegment;
     }
 
     /**
@@ -1658,43 +1671,107 @@ public final class Spool implements Closeable {
     /**
      * Checkpoint → (forced, renamed) → only then delete the segments before the head. See the class comment.
      */
+    /**
+     * Writes the checkpoint and deletes the segments before the head, without holding the monitor during the file
+     * I/O (see the class comment). Must not be called with the monitor held. Does nothing once the spool is closed
+     * ({@link #close} writes the last checkpoint itself).
+     */
     private void checkpointAndReclaim() throws IOException {
-        writeCheckpoint();
+        synchronized (checkpointLock) {
+            Reclaim r;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                r = takeReclaim();
+            }
+            finishReclaim(r);
+        }
+    }
+
+    /** {@link #checkpointAndReclaim} for callers that hold the monitor: {@link #open}, {@link #close}. */
+    private void checkpointAndReclaimLocked() throws IOException {
+        finishReclaim(takeReclaim());
+    }
+
+    /** A checkpoint to write, then the segments to delete; taken from the spool's state under the monitor. */
+    private record Reclaim(byte[] checkpoint, List<Segment> segments) {
+    }
+
+    /**
+     * Under the monitor: the checkpoint of the current head, and the segments before it, taken out of the spool
+     * (no read reaches them any more; their octets no longer count towards {@code maxSize}).
+     */
+    private Reclaim takeReclaim() {
+        byte[] c = SpoolFormat.checkpoint(headSegment, headOffset, highestSeqId, crc);
         checkpointDirty = false;
+        List<Segment> gone = List.of();
         while (segments.size() > 1 && segments.get(0).number < headSegment) {
             Segment s = segments.remove(0);
             segmentBytesTotal -= s.end;
             if (cacheSegment == s.number) {
                 cacheSegment = -1;
             }
+            if (gone.isEmpty()) {
+                gone = new ArrayList<>(2);
+            }
+            gone.add(s);
+        }
+        return new Reclaim(c, gone);
+    }
+
+    /**
+     * Checkpoint → (forced, renamed) → only then delete the segments before the head. See the class comment.
+     * Holds {@code checkpointLock} (and, from open and close, the monitor as well).
+     */
+    private void finishReclaim(Reclaim r) throws IOException {
+        try {
+            writeCheckpoint(r.checkpoint());
+        } catch (IOException e) {
+            synchronized (this) {
+                checkpointDirty = true; // the next tick tries again
+                segments.addAll(0, r.segments());
+                for (Segment s : r.segments()) {
+                    segmentBytesTotal += s.end;
+                }
+            }
+            throw e;
+        }
+        for (Segment s : r.segments()) {
+            reclaim(s);
+        }
+    }
+
+    /** Deletes an acknowledged segment, or keeps its file and mapping as the spare. */
+    private void reclaim(Segment s) {
+        synchronized (this) {
             if (s.kept != null && spare == null && !closed && makeSpare(s)) {
-                continue;
+                return;
             }
             if (s.kept != null) {
                 drop(s.kept, s.mapSize);
                 s.kept = null;
             }
-            if (s.wasMapped && s.channel.isOpen()) {
-                // A mapping keeps the blocks of a deleted file until the GC releases it: give them back now. A crash
-                // before the delete leaves an empty segment, which open deletes (it is before the checkpoint).
-                try {
-                    s.channel.truncate(0);
-                } catch (IOException e) {
-                    // deleted all the same
-                }
-            }
-            closeQuietly(s.channel);
+        }
+        if (s.wasMapped && s.channel.isOpen()) {
+            // A mapping keeps the blocks of a deleted file until the GC releases it: give them back now. A crash
+            // before the delete leaves an empty segment, which open deletes (it is before the checkpoint).
             try {
-                Files.deleteIfExists(s.path);
+                s.channel.truncate(0);
             } catch (IOException e) {
-                // Open deletes it: it is before the checkpoint.
-                listener.flushFailed(e);
+                // deleted all the same
             }
+        }
+        closeQuietly(s.channel);
+        try {
+            Files.deleteIfExists(s.path);
+        } catch (IOException e) {
+            // Open deletes it: it is before the checkpoint.
+            listener.flushFailed(e);
         }
     }
 
-    private void writeCheckpoint() throws IOException {
-        byte[] c = SpoolFormat.checkpoint(headSegment, headOffset, highestSeqId, crc);
+    private void writeCheckpoint(byte[] c) throws IOException {
         Path file = directory.resolve(CHECKPOINT_FILE);
         Path tmp = directory.resolve(CHECKPOINT_FILE + ".tmp");
         try (FileChannel ch = fs.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -1779,10 +1856,12 @@ public final class Spool implements Closeable {
                     throw e;
                 }
             }
+            boolean checkpoint;
             synchronized (this) {
-                if (!closed && checkpointDirty) {
-                    checkpointAndReclaim();
-                }
+                checkpoint = !closed && checkpointDirty;
+            }
+            if (checkpoint) {
+                checkpointAndReclaim();
             }
         } catch (IOException e) {
             listener.flushFailed(e);
@@ -1839,16 +1918,18 @@ public final class Spool implements Closeable {
     /**
      * Forces appended records to the disk and writes the checkpoint now, whatever the {@link FsyncPolicy}.
      */
-    public synchronized void flush() throws IOException {
+    public void flush() throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            ensureOpen();
-            forceRolled(takeRolledUnforced());
-            forceDirectoryIfRenamed();
-            Segment last = segments.get(segments.size() - 1);
-            reopenIfClosed(last);
-            forceTail(last);
-            dataDirty = false;
+            synchronized (this) {
+                ensureOpen();
+                forceRolled(takeRolledUnforced());
+                forceDirectoryIfRenamed();
+                Segment last = segments.get(segments.size() - 1);
+                reopenIfClosed(last);
+                forceTail(last);
+                dataDirty = false;
+            }
             checkpointAndReclaim();
         } finally {
             if (interrupted) {
@@ -1879,6 +1960,13 @@ public final class Spool implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        synchronized (checkpointLock) {
+            closeFiles();
+        }
+    }
+
+    /** The end of {@link #close}: the last checkpoint, then every file closed and the directory released. */
+    private void closeFiles() throws IOException {
         synchronized (this) {
             Segment last = segments.get(segments.size() - 1);
             reopenIfClosed(last);
@@ -1895,7 +1983,7 @@ public final class Spool implements Closeable {
                 if (fsync != FsyncPolicy.NEVER) {
                     last.channel.force(false);
                 }
-                checkpointAndReclaim();
+                checkpointAndReclaimLocked();
             } catch (IOException e) {
                 failure = e;
             }

@@ -13,7 +13,8 @@ import java.nio.file.Path;
 
 /**
  * A {@link SpoolFileSystem} for tests: segment writes can be made to fail (after writing part of the buffer, as a
- * full disk does), so can forces; forces are recorded with their thread; the free space it reports can be set.
+ * full disk does), so can forces; forces are recorded with their thread; the free space it reports can be set;
+ * forces of the checkpoint can be held until a latch opens.
  */
 final class FaultyFileSystem implements SpoolFileSystem {
 
@@ -27,11 +28,17 @@ final class FaultyFileSystem implements SpoolFileSystem {
     volatile boolean failForces;
     /** Every force of a segment file: the forcing thread's name, a space, the file name. */
     final java.util.Queue<String> forces = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** When set, forcing the checkpoint throws. */
+    volatile boolean failCheckpointForces;
+    /** When set, a force of the checkpoint waits until it is open; {@link #heldCheckpointForces} counts them. */
+    volatile java.util.concurrent.CountDownLatch holdCheckpointForces;
+    final java.util.concurrent.atomic.AtomicInteger heldCheckpointForces = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public FileChannel open(Path file, OpenOption... options) throws IOException {
         FileChannel real = FileChannel.open(file, options);
-        return file.getFileName().toString().startsWith("segment-") ? new Channel(real, file) : real;
+        String name = file.getFileName().toString();
+        return name.startsWith("segment-") || name.startsWith("checkpoint") ? new Channel(real, file) : real;
     }
 
     @Override
@@ -136,6 +143,19 @@ final class FaultyFileSystem implements SpoolFileSystem {
             String name = name();
             if (failForces && name.endsWith(".spool")) {
                 throw new IOException("injected: force failed");
+            }
+            if (failCheckpointForces && name.startsWith("checkpoint")) {
+                throw new IOException("injected: checkpoint force failed");
+            }
+            java.util.concurrent.CountDownLatch hold = holdCheckpointForces;
+            if (hold != null && name.startsWith("checkpoint")) {
+                heldCheckpointForces.incrementAndGet();
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("held checkpoint force interrupted");
+                }
             }
             forces.add(Thread.currentThread().getName() + " " + name);
             d.force(metaData);

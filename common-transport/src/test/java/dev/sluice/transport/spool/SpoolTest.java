@@ -326,6 +326,78 @@ class SpoolTest {
                 .containsAll(rolled.stream().map(n -> "sluice-spool-flush " + n).toList()));
     }
 
+    /**
+     * An acknowledgement past a segment writes the checkpoint (a force) and deletes the segment: that file I/O runs
+     * outside the spool's monitor, so appends and reads go on while it waits for the disk. Seen before the change:
+     * a 10–35 ms checkpoint force on the flush thread held every application thread of a benchmark.
+     */
+    @Test
+    void appendsAndReadsGoOnWhileACheckpointWaitsForTheDisk() throws Exception {
+        FaultyFileSystem fs = smallSegmentsOn(FsyncPolicy.INTERVAL);
+        open();
+        Records.append(spool, 1, 100);
+        List<String> rolled = rolledSegmentNames();
+        assertThat(rolled).hasSizeGreaterThanOrEqualTo(2);
+        List<SpoolRecord> all = spool.peek(100);
+        SpoolRecord inThirdSegment = all.stream().filter(r -> r.segment == 3).findFirst().orElseThrow();
+        java.util.concurrent.CountDownLatch disk = new java.util.concurrent.CountDownLatch(1);
+        fs.holdCheckpointForces = disk;
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> ack = threads.submit(() -> {
+                spool.acknowledge(inThirdSegment);
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> fs.heldCheckpointForces.get() >= 1);
+            java.util.concurrent.Future<?> more = threads.submit(() -> {
+                Records.append(spool, 101, 150);
+                return spool.peek(10);
+            });
+            await("appends and reads while the checkpoint force waits").atMost(Duration.ofSeconds(10))
+                    .until(more::isDone);
+            more.get();
+            // Nothing acknowledged is deleted before a checkpoint past it is on the disk.
+            assertThat(segmentFiles().get(0).getFileName().toString()).isEqualTo(rolled.get(0));
+            assertThat(ack).isNotDone();
+            disk.countDown();
+            ack.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            disk.countDown();
+            threads.shutdownNow();
+        }
+        assertThat(segmentFiles().get(0).getFileName().toString()).isNotEqualTo(rolled.get(0));
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(inThirdSegment.sequenceId() + 1, 150));
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(inThirdSegment.sequenceId() + 1, 150));
+        assertThat(listener.of("flushFailed")).isEmpty();
+    }
+
+    @Test
+    void aCheckpointThatFailsKeepsTheSegmentsItWouldHaveDeletedUntilALaterOneSucceeds() throws Exception {
+        FaultyFileSystem fs = smallSegmentsOn(FsyncPolicy.INTERVAL);
+        open();
+        Records.append(spool, 1, 100);
+        List<String> rolled = rolledSegmentNames();
+        SpoolRecord inThirdSegment = spool.peek(100).stream().filter(r -> r.segment == 3).findFirst().orElseThrow();
+        long pending = spool.pendingRecords() - inThirdSegment.sequenceId();
+        long size = spool.sizeOnDisk();
+        fs.failCheckpointForces = true;
+        assertThatThrownBy(() -> spool.acknowledge(inThirdSegment)).hasMessageContaining("injected");
+        // Acknowledged (the head moved), but the files stay until a checkpoint past them is on the disk.
+        assertThat(spool.pendingRecords()).isEqualTo(pending);
+        assertThat(spool.sizeOnDisk()).isEqualTo(size);
+        assertThat(segmentFiles().stream().map(f -> f.getFileName().toString()).toList()).containsAll(rolled);
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(inThirdSegment.sequenceId() + 1, 100));
+        fs.failCheckpointForces = false;
+        // The flush thread's next tick writes it and deletes them.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(segmentFiles().stream()
+                .map(f -> f.getFileName().toString()).toList()).doesNotContainAnyElementsOf(rolled));
+        assertThat(spool.sizeOnDisk()).isLessThan(size);
+        Records.append(spool, 101, 110);
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(inThirdSegment.sequenceId() + 1, 110));
+    }
+
     @Test
     void withAlwaysTheAppendingThreadForcesTheSegmentItRolls() throws Exception {
         FaultyFileSystem fs = smallSegmentsOn(FsyncPolicy.ALWAYS);
