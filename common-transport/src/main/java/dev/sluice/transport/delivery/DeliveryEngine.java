@@ -128,10 +128,13 @@ public final class DeliveryEngine implements AutoCloseable {
     // delivery-thread state
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final Map<Long, InFlight> inFlightById = new HashMap<>();
+    /** The last spooled record handed out for sending. Changed only under {@code inFlight} (see dropOldestSpooled). */
     private SpoolRecord lastRead;
     /**
      * Records read from the spool after {@code lastRead} and not handed out yet: the spool is read in batches of
-     * {@value #SPOOL_READ_BATCH}, not one record per call. Emptied whenever {@code lastRead} is reset.
+     * {@value #SPOOL_READ_BATCH}, not one record per call. Emptied whenever {@code lastRead} is reset. Filled (with
+     * the read), taken from and emptied only under {@code inFlight}, so that an application thread dropping the
+     * oldest spooled records sees all the delivery thread holds.
      */
     private final ArrayDeque<SpoolRecord> readAhead = new ArrayDeque<>();
     private final RateLimiter rateLimiter;
@@ -441,11 +444,14 @@ public final class DeliveryEngine implements AutoCloseable {
                     return false;
                 }
                 case DROP_OLDEST -> {
-                    if (!dropOldestSpooled()) {
+                    long dropped = dropOldestSpooled();
+                    if (dropped == 0) {
+                        // what the delivery thread has not taken is all in the segment it reads or the active
+                        // one, which cannot go: the new event goes instead
                         drop(reason);
                         return false;
                     }
-                    drop(reason);
+                    drop(reason, dropped);
                 }
                 case BLOCK -> {
                     if (!accepting.get()) {
@@ -467,29 +473,43 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    /** Acknowledges the oldest spooled record that is not in flight, making room. */
-    private boolean dropOldestSpooled() {
+    /**
+     * Makes room in the full spool for {@code overflow=dropOldest}: drops the oldest segment of records the delivery
+     * thread has not read ({@link Spool#dropOldestSegmentAfter}), on the application's thread.
+     *
+     * <p>Locking: the delivery thread holds every record up to the last one it read from the spool: in flight, in
+     * {@code readAhead}, or between the two in {@code offerRegular}; those must not be dropped (they are sent, or
+     * about to be, and will be acknowledged). It reads from the spool and publishes what it read
+     * ({@code readAhead}, {@code lastRead}) in one step under {@code inFlight}'s monitor, and changes them only
+     * under it. So the bound taken here under that monitor, the last record of {@code readAhead} or else
+     * {@code lastRead}, is the last record it holds, and it cannot read further until the drop is done: what it
+     * reads next comes from {@code peekAfter(lastRead)}, which steps over the emptied segment. {@code null} (after
+     * everything was acknowledged, or a failover switch) means it holds none. Lock order: {@code spoolOrder} →
+     * {@code inFlight} → the spool's monitor, as in {@code processOutcomes}; under its monitor the spool calls only
+     * the listeners, which never block.
+     *
+     * @return how many records were dropped; 0 if none could go
+     */
+    private long dropOldestSpooled() {
         try {
-            List<SpoolRecord> head = spool.peek(1);
-            if (head.isEmpty()) {
-                return false;
-            }
-            SpoolRecord oldest = head.get(0);
             synchronized (inFlight) {
-                if (!inFlight.isEmpty() || lastRead != null) {
-                    return false; // the delivery thread owns the head; keep it simple and safe
-                }
-                spool.acknowledge(oldest);
+                SpoolRecord lastTaken = readAhead.isEmpty() ? lastRead : readAhead.peekLast();
+                return spool.dropOldestSegmentAfter(lastTaken);
             }
-            return true;
-        } catch (IOException e) {
-            return false;
+        } catch (IOException | RuntimeException e) {
+            // never into the application: the new event is dropped instead, and this reported
+            events.spoolProblem("dropping the oldest records failed: " + e.getMessage());
+            return 0;
         }
     }
 
     private void drop(DropReason reason) {
-        unannounced.incrementAndGet(reason.ordinal());
-        events.dropped(reason, 1);
+        drop(reason, 1);
+    }
+
+    private void drop(DropReason reason, long count) {
+        unannounced.addAndGet(reason.ordinal(), count);
+        events.dropped(reason, count);
     }
 
     // ------------------------------------------------------------------ delivering (one thread)
@@ -651,15 +671,17 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         try {
             while (true) {
-                if (readAhead.isEmpty()) {
-                    readAhead.addAll(lastRead == null ? spool.peek(SPOOL_READ_BATCH)
-                            : spool.peekAfter(lastRead, SPOOL_READ_BATCH));
-                    if (readAhead.isEmpty()) {
-                        return null;
-                    }
-                }
-                SpoolRecord r = readAhead.pollFirst();
+                SpoolRecord r;
                 synchronized (inFlight) {
+                    // read and published in one step: see dropOldestSpooled
+                    if (readAhead.isEmpty()) {
+                        readAhead.addAll(lastRead == null ? spool.peek(SPOOL_READ_BATCH)
+                                : spool.peekAfter(lastRead, SPOOL_READ_BATCH));
+                        if (readAhead.isEmpty()) {
+                            return null;
+                        }
+                    }
+                    r = readAhead.pollFirst();
                     lastRead = r;
                 }
                 if (urgentDone.remove(r.sequenceId())) {

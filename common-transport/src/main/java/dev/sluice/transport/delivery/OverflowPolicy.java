@@ -6,7 +6,13 @@ import java.util.Locale;
 public enum OverflowPolicy {
     /** Drop the event being appended (default): the application never waits. */
     DROP_NEWEST("dropNewest"),
-    /** Drop the oldest undelivered event to make room for the new one. */
+    /**
+     * Drop the oldest undelivered events to make room for the new one: without a spool, the oldest queued event;
+     * with a spool, the oldest spool segment (16 MiB, or a quarter of {@code maxSize} if less) of records not yet
+     * handed to the transport, all at once. What is in flight is kept (it is resent after a reconnect), and so is
+     * the rest of the segment being read and the segment being written: when nothing else is left, the new event
+     * is dropped instead.
+     */
     DROP_OLDEST("dropOldest"),
     /** Make the application's thread wait for room. The only policy under which {@code append} may wait. */
     BLOCK("block");

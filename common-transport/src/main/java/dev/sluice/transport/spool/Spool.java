@@ -57,7 +57,8 @@ import java.util.zip.CRC32C;
  *       to the disk and survives a power cut; with {@link FsyncPolicy#INTERVAL} a power cut loses at most the
  *       last {@link SpoolConfig#fsyncInterval()}; with {@link FsyncPolicy#NEVER}, whatever the OS had not
  *       written back.</li>
- *   <li>A record is removed only by {@link #acknowledge}. After a crash, records acknowledged since the last
+ *   <li>A record is removed only by {@link #acknowledge}, or, to make room in a full spool, with the rest of its
+ *       segment by {@link #dropOldestSegmentAfter}. After a crash, records acknowledged since the last
  *       checkpoint are delivered again (at least once; the sequence id lets the receiver drop duplicates).</li>
  *   <li>An append that fails or is refused changes nothing already spooled: a partial write is truncated away.
  *       A full disk is an {@link IOException} from {@code append} (or a refusal, below
@@ -102,7 +103,8 @@ import java.util.zip.CRC32C;
  * <pre>
  * directory/
  *   spool.lock                      held with a FileLock while open; never deleted
- *   segment-0000000000000000001.spool  segments, numbered 1, 2, 3 ... without gaps, 19 decimal digits
+ *   segment-0000000000000000001.spool  segments, numbered 1, 2, 3 ... without gaps, 19 decimal digits; one that
+ *                                   a drop emptied is its header alone until the head passes it
  *   checkpoint                      acknowledged position and sequence high-water mark
  *   rejected.spool                  records moved aside; same layout as a segment, segment number 0
  *   quarantine/                     damaged regions and files, for a person to look at
@@ -206,11 +208,16 @@ import java.util.zip.CRC32C;
  *       carries the sequence high-water mark, so deleting every record never loses it. The checkpoint is one small
  *       file replaced atomically rather than a field in the segment headers, so that segments are never rewritten
  *       in place.</li>
+ *   <li>Drop ({@link #dropOldestSegmentAfter}): the segment, not the active one, is cut back to its header → forced
+ *       (unless {@code NEVER}) → the in-memory state follows. It is emptied rather than deleted so that the
+ *       numbering keeps no gap (open would report one as a missing segment); a crash leaves it whole or a header
+ *       alone, never records that come back. The head deletes it when it passes it, as above.</li>
  * </ul>
  *
  * <h2>Limitations</h2>
  * <ul>
- *   <li>Records are acknowledged in order only (see above); there is no per-record removal.</li>
+ *   <li>Records are acknowledged in order only (see above); there is no per-record removal. A full spool drops
+ *       whole segments ({@link #dropOldestSegmentAfter}), never part of one, nor the active one.</li>
  *   <li>Open reads every unacknowledged segment once, to check each record and count them.</li>
  *   <li>A damaged region stays in its segment file (the records around it stay readable) until the segment is
  *       acknowledged and deleted, so it is reported again on each open (its quarantine copy is replaced, not
@@ -386,6 +393,16 @@ public final class Spool implements Closeable {
         boolean wasMapped;
         /** The mapping of an older segment (or the spare), kept to reuse the file once it is acknowledged. */
         MappedByteBuffer kept;
+        /**
+         * Sound records in {@code [header, end)}: counted by the scan on open (from the head offset in the head
+         * segment) and by appends. Damage found at read time is not taken off (see Limitations).
+         */
+        long records;
+        /**
+         * Emptied by {@link #dropOldestSegmentAfter}: only its header is left, its channel is closed, and it waits
+         * for the head to pass it to be deleted.
+         */
+        boolean dropped;
 
         Segment(long number, Path path, FileChannel channel) {
             this.number = number;
@@ -521,6 +538,12 @@ public final class Spool implements Closeable {
             if (s == null) {
                 continue;
             }
+            if (!last && s.end == SEGMENT_HEADER_BYTES) {
+                // Not the newest and without records (emptied by a drop, or what it had was never written): nothing
+                // to read in it, so no file descriptor is kept for it; it goes when the head passes it.
+                s.dropped = true;
+                closeQuietly(s.channel);
+            }
             if (n == head) {
                 headFound = true;
             }
@@ -604,7 +627,7 @@ public final class Spool implements Closeable {
         if (s == null) {
             return null;
         }
-        scan(s, (int) Math.min(Math.max(from, SEGMENT_HEADER_BYTES), s.end), last, true);
+        s.records = scan(s, (int) Math.min(Math.max(from, SEGMENT_HEADER_BYTES), s.end), last, true);
         return s;
     }
 
@@ -1003,6 +1026,7 @@ public final class Spool implements Closeable {
         }
         segmentBytesTotal += total;
         bytesSinceSpaceCheck += growth;
+        active.records++;
         tailOrdinal++;
         highestSeqId = seqId;
         dataDirty = true;
@@ -1650,6 +1674,125 @@ public final class Spool implements Closeable {
         listener.movedAside(record);
     }
 
+    /**
+     * Makes room in a full spool by discarding records nobody has read yet, oldest first, a whole segment at a time:
+     * the oldest segment that is not the active (last) one and whose records all come after {@code after}. Its
+     * records are gone for good, and {@link #sizeOnDisk()}, {@link #pendingRecords()}, {@link #pendingBytes()} and
+     * {@link #oldestEventTime()} no longer count them; reads step over it. For {@code overflow=dropOldest}.
+     *
+     * <p>{@code after} is the last record the caller has read and may still send or acknowledge, or {@code null} if
+     * it holds none (then the head segment itself may go, from the head on). Records it read past {@code after}
+     * would be in the dropped segment, or carry stale positions: the caller must not have read any. A segment
+     * holding only damaged regions is emptied on the way, and the next one with records is taken as well.
+     *
+     * <p>The segment is emptied in place, not deleted: cut back to its header → forced (unless
+     * {@link FsyncPolicy#NEVER}) → in-memory state. Its number stays, so the numbering keeps no gap: a deleted
+     * segment between the head and the tail is what open reports as missing, and the checkpoint, which only holds the
+     * head, cannot say that a later segment went on purpose. A crash at any point leaves the segment either whole
+     * (the truncation was not done: nothing changed) or a header alone, which open reads as a segment without
+     * records; the records never come back and nothing is reported (with {@link FsyncPolicy#NEVER}, an OS crash
+     * before the write-back may undo the truncation, as it may undo appends). The emptied file (one header, counted in
+     * {@link #sizeOnDisk()}) is deleted like any other once the head passes it; until then its channel is closed, so
+     * a long outage costs a small file per dropped segment, not a file descriptor.
+     *
+     * <p>The limit: what lies between {@code after} and the end of its own segment, and the active segment, are
+     * never dropped. When everything after {@code after} is in those, this returns 0 and the caller must drop the
+     * new record instead.
+     *
+     * @param after the last record the caller has read (not yet acknowledged), or {@code null}
+     * @return how many records were dropped; 0 if no segment can go
+     * @throws IOException the segment could not be cut back; nothing changed
+     */
+    public synchronized long dropOldestSegmentAfter(SpoolRecord after) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return dropOldestSegmentAfter0(after);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private long dropOldestSegmentAfter0(SpoolRecord after) throws IOException {
+        ensureOpen();
+        int idx;
+        if (after == null || compare(after.segment, after.nextOffset, headSegment, headOffset) <= 0) {
+            if (after != null) {
+                requireOwned(after);
+            }
+            idx = indexOf(headSegment); // nothing read, or only what is acknowledged: from the head on
+        } else {
+            requireOwned(after);
+            idx = indexOf(after.segment);
+            if (idx < 0) {
+                throw new IllegalArgumentException(after + " is not in this spool any more");
+            }
+            idx++;
+        }
+        int active = segments.size() - 1;
+        long dropped = 0;
+        for (; idx < active && dropped == 0; idx++) {
+            Segment s = segments.get(idx);
+            boolean isHead = s.number == headSegment;
+            if (s.end <= (isHead ? headOffset : SEGMENT_HEADER_BYTES)) {
+                continue; // nothing left in it (emptied before, or the head is at its end)
+            }
+            long records = isHead ? headRecords(idx) : s.records;
+            empty(s);
+            dropped += records;
+            tailOrdinal = Math.max(headOrdinal, tailOrdinal - records);
+            if (isHead) {
+                normalizeHead();
+                // The checkpoint is not needed for the drop to hold (the file has no records now); the flush thread
+                // writes it, and deletes the file, within the interval.
+                checkpointDirty = true;
+            }
+        }
+        return dropped;
+    }
+
+    /** Records of the head segment {@code segments[idx]} from the head on: the pending ones no later segment has. */
+    private long headRecords(int idx) {
+        long later = 0;
+        for (int i = idx + 1; i < segments.size(); i++) {
+            later += segments.get(i).records;
+        }
+        return Math.max(0, tailOrdinal - headOrdinal - later);
+    }
+
+    /**
+     * Cuts {@code s}, a segment other than the active one, back to its header, forced, and lets go of its mapping
+     * and channel. See {@link #dropOldestSegmentAfter} for why it is emptied and not deleted.
+     */
+    private void empty(Segment s) throws IOException {
+        reopenIfClosed(s);
+        s.channel.truncate(SEGMENT_HEADER_BYTES);
+        // The records are out of the file (in the page cache: a kill -9 cannot bring them back); memory follows.
+        segmentBytesTotal -= s.end - SEGMENT_HEADER_BYTES;
+        s.end = SEGMENT_HEADER_BYTES;
+        s.skips.clear();
+        s.records = 0;
+        s.dropped = true;
+        if (cacheSegment == s.number) {
+            cacheSegment = -1;
+        }
+        rolledUnforced.remove(s);
+        if (fsync != FsyncPolicy.NEVER) {
+            try {
+                s.channel.force(false);
+            } catch (IOException e) {
+                // Dropped all the same; only an OS crash before the write-back could bring the records back.
+                listener.flushFailed(new IOException("forcing the emptied " + s.path + " failed: " + e, e));
+            }
+        }
+        if (s.kept != null) {
+            drop(s.kept, s.mapSize);
+            s.kept = null;
+        }
+        closeQuietly(s.channel);
+    }
+
     /** Moves the head over damaged regions and off the end of a segment that is not the last. */
     private void normalizeHead() {
         int idx = indexOf(headSegment);
@@ -1880,7 +2023,7 @@ public final class Spool implements Closeable {
         }
         List<Segment> rolled = new ArrayList<>(rolledUnforced.size());
         for (Segment r : rolledUnforced) {
-            if (segments.contains(r)) {
+            if (!r.dropped && segments.contains(r)) {
                 reopenIfClosed(r);
                 rolled.add(r);
             }
@@ -1900,7 +2043,7 @@ public final class Spool implements Closeable {
                 r.channel.force(false);
             } catch (IOException e) {
                 synchronized (this) {
-                    if (segments.contains(r)) {
+                    if (!r.dropped && segments.contains(r)) {
                         rolledUnforced.add(r);
                         dataDirty = true;
                         if (!(e instanceof ClosedChannelException) && failure == null) {

@@ -13,8 +13,13 @@ import java.util.List;
  * The child JVM of the crash tests: {@code append DIR POLICY} opens the spool, prints {@code READY <highest id>},
  * then appends records for ever and prints each id after its append returned, until it is killed.
  * {@code open-only DIR} tries to open the spool and exits 3 with the message if it is in use.
+ * {@code drop DIR RECORDS READ} appends records 1 to RECORDS to a spool of {@link #DROP_SEGMENT_SIZE} segments, drops
+ * the oldest segment after the READ-th record, then the head segment, prints {@code DROPPED <n> <n>} and waits to be
+ * killed, leaving the spool as it was (no close, no checkpoint of the drop).
  */
 public final class SpoolCrashChild {
+
+    static final long DROP_SEGMENT_SIZE = 8 * 1024;
 
     private SpoolCrashChild() {
     }
@@ -42,6 +47,17 @@ public final class SpoolCrashChild {
                 out.flush();
                 System.exit(3);
             }
+        }
+        if (args[0].equals("drop")) {
+            Spool spool = Spool.open(SpoolConfig.builder(dir).segmentSize(DROP_SEGMENT_SIZE).minFreeDiskSpace(0)
+                    .build());
+            Records.append(spool, 1, Long.parseLong(args[2]));
+            int read = Integer.parseInt(args[3]);
+            long afterRead = spool.dropOldestSegmentAfter(spool.peek(read).get(read - 1));
+            long head = spool.dropOldestSegmentAfter(null);
+            out.println("DROPPED " + afterRead + " " + head);
+            out.flush();
+            new java.util.concurrent.CountDownLatch(1).await();
         }
         Spool spool = Spool.open(SpoolConfig.builder(dir)
                 .fsync(FsyncPolicy.valueOf(args[2]))

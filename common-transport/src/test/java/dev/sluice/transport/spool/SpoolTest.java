@@ -506,6 +506,217 @@ class SpoolTest {
         }
     }
 
+    // ----------------------------------------------------------------- dropOldestSegmentAfter (overflow=dropOldest)
+
+    /** Records.message is 200 octets, so a record is 232. */
+    private static final int RECORD = 232;
+    /** Records in one 8 KiB segment ({@link #smallSegmentsOn}): 32 + 35 * 232 = 8152. */
+    private static final int PER_SEGMENT = (8 * 1024 - 32) / RECORD;
+
+    /** Records 1 to 200 in 8 KiB segments 1 to 6 of 35 records each (the sixth, active, holds 176 to 200). */
+    private FaultyFileSystem sixSegments() throws Exception {
+        FaultyFileSystem fs = smallSegmentsOn(FsyncPolicy.INTERVAL);
+        open();
+        Records.append(spool, 1, 200);
+        assertThat(segmentNumbers()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        return fs;
+    }
+
+    /** The ids of segment {@code n} of {@link #sixSegments}. */
+    private static List<Long> segment(int n) {
+        return Records.range((n - 1L) * PER_SEGMENT + 1, Math.min(200, (long) n * PER_SEGMENT));
+    }
+
+    @SafeVarargs
+    private static List<Long> concat(List<Long>... parts) {
+        return Stream.of(parts).flatMap(List::stream).toList();
+    }
+
+    @Test
+    void aDropAfterARecordOfTheHeadSegmentEmptiesTheNextWholeSegmentAndReadsStepOverIt() throws Exception {
+        FaultyFileSystem fs = sixSegments();
+        SpoolRecord after = spool.peek(10).get(9);
+        long size = spool.sizeOnDisk();
+        long bytes = spool.pendingBytes();
+
+        assertThat(spool.dropOldestSegmentAfter(after)).isEqualTo(PER_SEGMENT);
+
+        assertThat(spool.pendingRecords()).isEqualTo(200 - PER_SEGMENT);
+        assertThat(spool.pendingBytes()).isEqualTo(bytes - PER_SEGMENT * RECORD);
+        assertThat(spool.sizeOnDisk()).isEqualTo(size - PER_SEGMENT * RECORD);
+        assertThat(spool.oldestEventTime()).contains(Records.time(1));
+        assertThat(spool.isEmpty()).isFalse();
+        // emptied in place and forced by the caller: the numbering keeps no gap
+        assertThat(Files.size(segmentPath(2))).isEqualTo(32);
+        assertThat(fs.forces).contains(Thread.currentThread().getName() + " " + segmentPath(2).getFileName());
+        assertThat(spool.peekAfter(after, 30)).extracting(SpoolRecord::sequenceId)
+                .containsExactlyElementsOf(concat(Records.range(11, 35), Records.range(71, 75)));
+        assertThat(Records.readAll(spool)).isEqualTo(concat(segment(1), segment(3), segment(4), segment(5),
+                segment(6)));
+
+        // the next drop after the same record takes the next segment with records
+        assertThat(spool.dropOldestSegmentAfter(after)).isEqualTo(PER_SEGMENT);
+        assertThat(Records.readAll(spool)).isEqualTo(concat(segment(1), segment(4), segment(5), segment(6)));
+        assertThat(spool.pendingRecords()).isEqualTo(200 - 2 * PER_SEGMENT);
+
+        // acknowledging the rest of segment 1 moves the head over the emptied ones, which then go
+        List<SpoolRecord> rest = spool.peekAfter(after, PER_SEGMENT - 10 + 1);
+        assertThat(rest.get(rest.size() - 1).sequenceId()).isEqualTo(segment(4).get(0));
+        spool.acknowledge(rest.get(rest.size() - 2));
+        assertThat(spool.pendingRecords()).isEqualTo(200 - 3 * PER_SEGMENT);
+        assertThat(spool.peek(1)).extracting(SpoolRecord::sequenceId).containsExactly(segment(4).get(0));
+        assertThat(segmentNumbers()).containsExactly(4L, 5L, 6L);
+        assertThat(spool.sizeOnDisk()).isEqualTo(3 * 32 + (200 - 3 * PER_SEGMENT) * RECORD);
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void theActiveSegmentIsNeverDroppedAndWhenNothingCanGoTheDropIsZero() throws Exception {
+        smallSegmentsOn(FsyncPolicy.INTERVAL);
+        open();
+        Records.append(spool, 1, 50); // segment 1 whole, 36 to 50 in the active segment 2
+        SpoolRecord lastOfFirst = spool.peek(PER_SEGMENT).get(PER_SEGMENT - 1);
+        long size = spool.sizeOnDisk();
+
+        assertThat(spool.dropOldestSegmentAfter(lastOfFirst)).isZero();
+        assertThat(spool.dropOldestSegmentAfter(spool.peek(1).get(0))).isZero();
+        assertThat(spool.dropOldestSegmentAfter(spool.peek(40).get(39))).isZero();
+        assertThat(spool.sizeOnDisk()).isEqualTo(size);
+        assertThat(spool.pendingRecords()).isEqualTo(50);
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 50));
+
+        // with nothing read the head segment may go, but not when it is the active one
+        spool.acknowledge(lastOfFirst);
+        assertThat(spool.dropOldestSegmentAfter(null)).isZero();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(36, 50));
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void withNothingReadTheHeadSegmentGoesFromTheHeadOn() throws Exception {
+        sixSegments();
+        List<SpoolRecord> first = spool.peek(5);
+        spool.acknowledge(first.get(4));
+
+        // an acknowledged record is as good as none: nothing after the head is held
+        assertThat(spool.dropOldestSegmentAfter(first.get(2))).isEqualTo(PER_SEGMENT - 5);
+        assertThat(spool.pendingRecords()).isEqualTo(200 - PER_SEGMENT);
+        assertThat(spool.pendingBytes()).isEqualTo((200 - PER_SEGMENT) * RECORD);
+        assertThat(spool.oldestEventTime()).contains(Records.time(PER_SEGMENT + 1));
+        assertThat(spool.peek(1)).extracting(SpoolRecord::sequenceId).containsExactly(PER_SEGMENT + 1L);
+
+        assertThat(spool.dropOldestSegmentAfter(null)).isEqualTo(PER_SEGMENT);
+        assertThat(Records.readAll(spool)).isEqualTo(concat(segment(3), segment(4), segment(5), segment(6)));
+        // the flush thread writes the moved head's checkpoint, then deletes the emptied files
+        await().atMost(Duration.ofSeconds(10)).until(() -> segmentNumbers().get(0) == 3L);
+        assertThat(spool.sizeOnDisk()).isEqualTo(4 * 32 + (200 - 2 * PER_SEGMENT) * RECORD);
+
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(concat(segment(3), segment(4), segment(5), segment(6)));
+        assertThat(spool.pendingRecords()).isEqualTo(200 - 2 * PER_SEGMENT);
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void aDropOutlivesAReopenUnreportedAndAppendsAndAcknowledgementsGoOn() throws Exception {
+        sixSegments();
+        SpoolRecord after = spool.peek(PER_SEGMENT + 3).get(PER_SEGMENT + 2); // in segment 2
+        assertThat(spool.dropOldestSegmentAfter(after)).isEqualTo(PER_SEGMENT);
+        assertThat(spool.dropOldestSegmentAfter(after)).isEqualTo(PER_SEGMENT);
+        List<Long> left = concat(segment(1), segment(2), segment(5), segment(6));
+
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(left);
+        assertThat(spool.pendingRecords()).isEqualTo(left.size());
+        assertThat(spool.pendingBytes()).isEqualTo((long) left.size() * RECORD);
+        assertThat(segmentNumbers()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(spool.missingSegments()).isZero();
+        assertThat(spool.corruptRegions()).isZero();
+        assertThat(spool.quarantinedFiles()).isZero();
+        assertThat(listener.events).isEmpty();
+
+        // after a reopen, emptied segments are stepped over by the next drop and by the head
+        Records.append(spool, 201, 300);
+        SpoolRecord lastOf2 = spool.peek(2 * PER_SEGMENT).get(2 * PER_SEGMENT - 1);
+        assertThat(spool.dropOldestSegmentAfter(lastOf2)).isEqualTo(PER_SEGMENT);
+        assertThat(Records.readAll(spool)).isEqualTo(concat(segment(1), segment(2), segment(6),
+                Records.range(201, 300)));
+        spool.acknowledge(lastOf2);
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(concat(segment(6), Records.range(201, 300)));
+        assertThat(segmentNumbers().get(0)).isEqualTo(6L);
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void aDropOutlivesAKillOfTheProcessUnreported() throws Exception {
+        Path stdout = dir.resolve("child-stdout.txt");
+        Path spoolDir = dir.resolve("spool");
+        Process child = new ProcessBuilder(SpoolCrashChild.javaCommand(SpoolCrashChild.class.getName(), "drop",
+                spoolDir.toString(), "200", "10"))
+                .redirectError(dir.resolve("child-stderr.txt").toFile())
+                .redirectOutput(stdout.toFile())
+                .start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(stdout).contains("\n")
+                    || !child.isAlive());
+            // segment 2 after record 10, then segment 1 as if nothing were read; no checkpoint is forced for that
+            assertThat(Files.readString(stdout)).isEqualTo("DROPPED " + PER_SEGMENT + " " + PER_SEGMENT + "\n");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+
+        config = SpoolConfig.builder(spoolDir).listener(listener).minFreeDiskSpace(0)
+                .segmentSize(SpoolCrashChild.DROP_SEGMENT_SIZE);
+        open();
+        List<Long> left = concat(segment(3), segment(4), segment(5), segment(6));
+        assertThat(Records.readAll(spool)).isEqualTo(left);
+        assertThat(spool.pendingRecords()).isEqualTo(left.size());
+        assertThat(spool.missingSegments()).isZero();
+        assertThat(spool.corruptRegions()).isZero();
+        assertThat(spool.tornTails()).isZero();
+        assertThat(listener.events).isEmpty();
+        Records.append(spool, 201, 210);
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(concat(left, Records.range(201, 210)));
+        assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void aFailedForceOfTheEmptiedSegmentIsReportedAndTheDropStands() throws Exception {
+        FaultyFileSystem fs = sixSegments();
+        fs.failForces = true;
+        assertThat(spool.dropOldestSegmentAfter(spool.peek(1).get(0))).isEqualTo(PER_SEGMENT);
+        fs.failForces = false;
+        assertThat(listener.of("flushFailed")).anySatisfy(e -> assertThat(e).contains("forcing the emptied")
+                .contains(segmentPath(2).getFileName().toString()));
+        assertThat(Records.readAll(spool)).isEqualTo(concat(segment(1), segment(3), segment(4), segment(5),
+                segment(6)));
+        assertThat(spool.pendingRecords()).isEqualTo(200 - PER_SEGMENT);
+    }
+
+    @Test
+    void aDropAfterARecordOfAnotherSpoolIsRefused() throws Exception {
+        sixSegments();
+        try (Spool other = Spool.open(SpoolConfig.builder(dir.resolve("other")).minFreeDiskSpace(0).build())) {
+            Records.append(other, 1, 3);
+            SpoolRecord foreign = other.peek(3).get(2);
+            assertThatThrownBy(() -> spool.dropOldestSegmentAfter(foreign))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was not read from this spool");
+        }
+        assertThat(spool.pendingRecords()).isEqualTo(200);
+    }
+
+    private Path segmentPath(long n) {
+        return dir.resolve(String.format("segment-%019d.spool", n));
+    }
+
+    private List<Long> segmentNumbers() throws IOException {
+        return segmentFiles().stream().map(f -> Long.parseLong(f.getFileName().toString().substring(8, 27)))
+                .toList();
+    }
+
     private List<Path> segmentFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().matches("segment-\\d{19}\\.spool")).sorted().toList();

@@ -22,7 +22,10 @@ import dev.sluice.transport.spool.SpoolConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -34,12 +37,21 @@ import org.junit.jupiter.api.io.TempDir;
  * A full spool at engine level (issue 4, item 3): with a tiny {@code maxSize} and the server down, {@code dropNewest}
  * drops what does not fit, counts it as {@code SPOOL_FULL}, never throws into the application, and what was
  * spooled is delivered intact when the server returns.
+ *
+ * <p>{@code dropOldest} makes room by dropping the oldest records the delivery thread has not taken (a whole segment
+ * at a time), keeps the new event, counts every drop, and what it kept is delivered when the receiver returns. It
+ * used to drop the new event instead whenever records were in flight, which is always the case in an outage that
+ * began while delivering.
  */
 class EngineSpoolFullTest {
 
     private static final long MAX_SIZE = 64 * 1024;
     private static final long SEGMENT_SIZE = 16 * 1024;
     private static final int EVENTS = 5_000;
+    /** Records in flight when the receiver goes ({@code dropOldest}). */
+    private static final int IN_FLIGHT = 50;
+    /** Enough to fill the spool (about four segments of ~130 records) several times over. */
+    private static final int DROP_OLDEST_EVENTS = 3_000;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @RegisterExtension
@@ -49,6 +61,7 @@ class EngineSpoolFullTest {
     Path dir;
 
     private DeliveryEngine engine;
+    private final RecordingDiagnostics diagnostics = new RecordingDiagnostics();
 
     @AfterEach
     void stop() {
@@ -118,5 +131,120 @@ class EngineSpoolFullTest {
         await().atMost(WAIT).until(() -> distinctNumbers(server.messages()).size() == n + 100);
         assertThat(duplicates(server.messages())).isZero();
         assertThat(engine.counters().dropped(DropReason.SPOOL_FULL)).isEqualTo(EVENTS - n);
+    }
+
+    private DeliveryEngine startDropOldest() {
+        return DeliveryEngine.start(EngineSettings.builder("spool-full")
+                .targets(List.of(Target.parse(server.target())))
+                // an ack timeout longer than the test, so the withheld acks do not end the session
+                .transport(quickTransport().toBuilder().ackTimeout(Duration.ofMinutes(5)).build())
+                .overflow(OverflowPolicy.DROP_OLDEST)
+                .spool(SpoolConfig.builder(dir.resolve("spool")).maxSize(MAX_SIZE).segmentSize(SEGMENT_SIZE)
+                        .minFreeDiskSpace(0).build())
+                .shutdownTimeout(Duration.ofSeconds(2)).diagnostics(diagnostics).build());
+    }
+
+    /** Appends events {@code from} to {@code to - 1}; each one must be accepted, none may wait. */
+    private void appendAll(int from, int to) {
+        long worst = 0;
+        for (int i = from; i < to; i++) {
+            long t0 = System.nanoTime();
+            assertThat(engine.append(event(i))).as("event %d accepted", i).isTrue();
+            worst = Math.max(worst, System.nanoTime() - t0);
+        }
+        // dropOldest never waits for room: the longest append is a segment truncated and forced, not a wait
+        assertThat(Duration.ofNanos(worst)).as("longest append").isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void withRecordsInFlightAFullSpoolDropsTheOldestSegmentsNotTakenAndKeepsTheNewest() {
+        server.faults().withholdAcks();
+        engine = startDropOldest();
+        appendAll(0, IN_FLIGHT);
+        // sent and recorded, never acknowledged: the transport keeps them to resend, the engine has them in flight
+        server.awaitMessages(IN_FLIGHT, WAIT);
+        server.stop();
+        await().atMost(WAIT).until(() -> engine.health().state() == DeliveryState.DISCONNECTED);
+
+        appendAll(IN_FLIGHT, DROP_OLDEST_EVENTS);
+
+        long dropped = engine.counters().dropped(DropReason.SPOOL_FULL);
+        long kept = engine.health().spoolRecords();
+        assertThat(dropped).isPositive();
+        assertThat(dropped).as("dropped = appended - kept").isEqualTo(DROP_OLDEST_EVENTS - kept);
+        assertThat(engine.health().counters().droppedTotal()).isEqualTo(dropped);
+        assertThat(engine.health().counters().accepted()).isEqualTo(DROP_OLDEST_EVENTS);
+        assertThat(engine.health().spoolBytes()).isLessThanOrEqualTo(MAX_SIZE);
+
+        server.faults().resumeAcks();
+        server.start();
+        await().atMost(WAIT).until(() -> distinctNumbers(server.messages()).size() == kept);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        List<ReceivedMessage> received = server.messages();
+        Set<Long> arrived = distinctNumbers(received);
+        assertThat(arrived).hasSize((int) kept);
+
+        // the in-flight ones and the newest are kept; what is missing is one run in between, as many as were dropped
+        assertThat(arrived).containsAll(LongStream.range(0, IN_FLIGHT).boxed().toList())
+                .containsAll(LongStream.range(DROP_OLDEST_EVENTS - 100, DROP_OLDEST_EVENTS).boxed().toList());
+        List<Long> missing = LongStream.range(0, DROP_OLDEST_EVENTS).filter(n -> !arrived.contains(n)).boxed()
+                .toList();
+        assertThat((long) missing.size()).isEqualTo(dropped);
+        assertThat(missing).containsExactlyElementsOf(
+                LongStream.rangeClosed(missing.get(0), missing.get(missing.size() - 1)).boxed().toList());
+        assertThat(missing.get(0)).isGreaterThan(IN_FLIGHT);
+        assertInOrderAllowingResends(received);
+
+        // the drops were announced in-band, counted once each
+        assertThat(received).filteredOn(m -> "DROPPED".equals(m.msgId())).singleElement()
+                .satisfies(m -> assertThat(m.message()).isEqualTo(dropped
+                        + " message(s) dropped by Sluice before this one: " + dropped + " spool full"));
+        assertThat(engine.counters().dropped(DropReason.SPOOL_FULL)).isEqualTo(dropped);
+        assertNoSpoolProblem();
+    }
+
+    @Test
+    void withNothingInFlightAFullSpoolDropsItsOldestSegmentsAndKeepsTheNewest() {
+        server.stop(); // never connected: nothing is in flight
+        engine = startDropOldest();
+
+        appendAll(0, DROP_OLDEST_EVENTS);
+
+        long dropped = engine.counters().dropped(DropReason.SPOOL_FULL);
+        long kept = engine.health().spoolRecords();
+        assertThat(dropped).isPositive().isEqualTo(DROP_OLDEST_EVENTS - kept);
+        assertThat(engine.health().spoolBytes()).isLessThanOrEqualTo(MAX_SIZE);
+
+        server.start();
+        await().atMost(WAIT).until(() -> distinctNumbers(server.messages()).size() == kept);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        List<ReceivedMessage> received = server.messages();
+        // the oldest went, whole segments of them: what arrives is exactly the newest events, once each, in order
+        assertThat(received.get(0).msgId()).isEqualTo("DROPPED");
+        assertThat(received.get(0).message()).isEqualTo(dropped + " message(s) dropped by Sluice before this one: "
+                + dropped + " spool full");
+        assertThat(received.subList(1, received.size())).extracting(m -> number(m.message()))
+                .containsExactlyElementsOf(LongStream.range(dropped, DROP_OLDEST_EVENTS).boxed().toList());
+        assertNoSpoolProblem();
+    }
+
+    /** The drops were warned of; the spool itself reported nothing and found nothing damaged. */
+    private void assertNoSpoolProblem() {
+        assertThat(engine.counters().dropped(DropReason.CORRUPT)).isZero();
+        assertThat(diagnostics.messages).noneMatch(m -> m.contains(": spool: "));
+        assertThat(diagnostics.messages).anyMatch(m -> m.contains("event(s) dropped: spool full"));
+    }
+
+    /** Each event's first arrival comes after the first arrival of every event before it. */
+    private static void assertInOrderAllowingResends(List<ReceivedMessage> received) {
+        List<Long> firstArrivals = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        for (ReceivedMessage m : received) {
+            long n = number(m.message());
+            if (n >= 0 && seen.add(n)) {
+                firstArrivals.add(n);
+            }
+        }
+        assertThat(firstArrivals).containsExactlyElementsOf(new TreeSet<>(firstArrivals));
     }
 }
