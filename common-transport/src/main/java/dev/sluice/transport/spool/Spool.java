@@ -781,28 +781,39 @@ public final class Spool implements Closeable {
     /**
      * The preallocation thread's part of a roll, done ahead, as {@link #createSegmentFile} and {@link #reuseSpare}
      * do it: the spare (emptied, with its mapping) or a new file gets the header of segment {@code number} → forced
-     * (unless {@code NEVER}) → is named {@code segment-N.spool.tmp}. Kept as {@link #prepared} if segment
-     * {@code number} is still the next one. A failure is not reported: the roll then makes the file itself, and
-     * reports what fails there.
+     * (unless {@code NEVER}) → kept as {@link #prepared} under its own name, {@code segment-N.spool.prepared.tmp}, if
+     * segment {@code number} is still the next one. A failure is not reported: the roll then makes the file itself,
+     * and reports what fails there.
+     *
+     * <p>Names: the roll's own {@code segment-N.spool.tmp} is never this file, and every rename to or from
+     * {@link #SPARE_FILE} happens under the monitor, as in {@link #makeSpare} and {@link #reuseSpare}. Without both
+     * (a shared {@code .tmp} name; renaming the spare outside the monitor) a late preparation truncated the active
+     * segment, and a spare renamed meanwhile gave the active segment's name to another file: records lost.
      */
     private void prepare(long number) {
-        Path tmp = segmentPath(number).resolveSibling(segmentPath(number).getFileName() + ".tmp");
+        Path tmp = preparedPath(number);
         Segment p = null;
         try {
-            Segment sp;
             synchronized (this) {
                 if (closed || segments.get(segments.size() - 1).number != number - 1) {
                     return; // closing, or the roll came first
                 }
-                sp = spare;
+                Segment sp = spare;
                 spare = null;
+                if (sp != null) {
+                    try {
+                        Files.move(sp.path, tmp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        p = new Segment(number, tmp, sp.channel);
+                        p.kept = sp.kept;
+                        p.mapSize = sp.mapSize;
+                        p.wasMapped = true;
+                    } catch (IOException e) {
+                        dropSpare(sp);
+                    }
+                }
             }
-            if (sp != null) {
-                p = new Segment(number, sp.path, sp.channel);
-                p.kept = sp.kept;
-                p.mapSize = sp.mapSize;
-                p.wasMapped = true;
-                sp.channel.truncate(0);
+            if (p != null) {
+                p.channel.truncate(0);
             } else {
                 p = new Segment(number, tmp, fs.open(tmp, StandardOpenOption.CREATE,
                         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE));
@@ -811,27 +822,17 @@ public final class Spool implements Closeable {
             if (fsync != FsyncPolicy.NEVER) {
                 p.channel.force(true);
             }
-            if (sp != null) {
-                Files.move(sp.path, tmp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                p = withPath(p, tmp);
-            }
             p.end = SEGMENT_HEADER_BYTES;
             synchronized (this) {
                 if (!closed && prepared == null && segments.get(segments.size() - 1).number == number - 1) {
                     prepared = p;
                     p = null;
-                }
-            }
-            if (p != null && p.kept != null) {
-                // Too late (the roll made the segment itself): the spare's file and mapping become the spare again.
-                p.channel.truncate(0);
-                Path sparePath = directory.resolve(SPARE_FILE);
-                Files.move(p.path, sparePath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                p = withPath(p, sparePath);
-                synchronized (this) {
-                    if (!closed && spare == null) {
-                        spare = p;
-                        p = null;
+                } else if (!closed && spare == null && p.kept != null) {
+                    // Too late (the roll made the segment itself): the file and its mapping become the spare again.
+                    Segment back = p;
+                    p = null;
+                    if (!makeSpare(back)) {
+                        discard(back);
                     }
                 }
             }
@@ -847,12 +848,9 @@ public final class Spool implements Closeable {
         }
     }
 
-    private static Segment withPath(Segment s, Path path) {
-        Segment t = new Segment(s.number, path, s.channel);
-        t.kept = s.kept;
-        t.mapSize = s.mapSize;
-        t.wasMapped = s.wasMapped;
-        return t;
+    /** The preallocation thread's name for segment {@code number} made ahead; see {@link #prepare}. */
+    private Path preparedPath(long number) {
+        return segmentPath(number).resolveSibling(segmentPath(number).getFileName() + ".prepared.tmp");
     }
 
     /**

@@ -60,7 +60,8 @@ final class FaultyFileSystem implements SpoolFileSystem {
         private String name() {
             String n = file.getFileName().toString();
             if (n.endsWith(".tmp") && !java.nio.file.Files.exists(file)) {
-                String renamed = n.substring(0, n.length() - ".tmp".length());
+                String renamed = n.substring(0, n.length() - (n.endsWith(".prepared.tmp") ? ".prepared.tmp" : ".tmp")
+                        .length());
                 if (java.nio.file.Files.exists(file.resolveSibling(renamed))) {
                     return renamed;
                 }

@@ -294,7 +294,7 @@ class SpoolTest {
         String appender = Thread.currentThread().getName();
         Records.append(spool, 1, 20); // past half of the first 8 KiB segment
         Path next = dir.resolve("segment-0000000000000000002.spool");
-        Path prepared = next.resolveSibling(next.getFileName() + ".tmp");
+        Path prepared = next.resolveSibling(next.getFileName() + ".prepared.tmp");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(prepared));
         assertThat(fs.forces).contains("sluice-spool-prealloc " + prepared.getFileName());
         long before = fs.forces.stream().filter(f -> f.startsWith(appender + " ")).count();
