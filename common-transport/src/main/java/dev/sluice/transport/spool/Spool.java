@@ -13,6 +13,7 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -96,8 +97,12 @@ import java.util.zip.CRC32C;
  * monitor, never after it), so that an acknowledgement never stalls the application's appends. Another, {@code sluice-spool-prealloc}, reserves space ahead of the mapped segment's last record (see
  * below); it shares only {@code allocLock} with appends, taken after the monitor, never before it. Listener
  * methods run on the calling thread ({@link SpoolListener#flushFailed} on these two). An
- * interrupted caller does not break the spool: its interrupt status is set aside for the call and restored after
- * (NIO would otherwise close the shared file channel), and a channel closed by an interrupt is reopened.
+ * interrupted caller does not break the spool: its interrupt status is set aside for the call ({@link #open} and
+ * {@link #close} included) and restored after (NIO would otherwise close the shared file channel), and a channel
+ * closed by an interrupt is reopened. An interrupt that comes during a call still closes the channel under it, and NIO
+ * then reports the call failed even when it was done: so a truncate that memory follows (a drop's, a failed append's
+ * cut-back) is done again on the channel opened again, never left unknown; and the other threads treat a channel
+ * closed under them as closed by someone else's interrupt, not as a disk failure.
  *
  * <h2>Files</h2>
  * <pre>
@@ -417,7 +422,16 @@ public final class Spool implements Closeable {
      * @throws SpoolUnavailableException the directory is in use or unusable; the message says which and why
      */
     public static Spool open(SpoolConfig config) throws IOException {
-        return new Spool(config);
+        // Set aside like in every other call: recovery reads and writes through interruptible channels, which an
+        // interrupted caller would close at the first call ("recovery failed: ClosedByInterruptException").
+        boolean interrupted = Thread.interrupted();
+        try {
+            return new Spool(config);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private Spool(SpoolConfig config) throws IOException {
@@ -1132,13 +1146,43 @@ public final class Spool implements Closeable {
         if (s.map != null) {
             s.allocated = Math.min(s.allocated, pos);
         }
+        boolean interrupted = false;
         try {
-            if (s.channel.size() > pos) {
-                s.channel.truncate(pos);
-            }
+            // The write may have been done whole and still failed: an interrupt that comes during it closes the
+            // channel and throws. Without cutting it away on the channel opened again, a close, a roll (write calls
+            // do not cut a segment back to its end) or a crash kept the record its append said had failed.
+            interrupted = truncateThroughInterrupt(s, pos);
         } catch (IOException e) {
             // The next append writes at pos again, over whatever is there; a crash first leaves a torn tail.
             failure.addSuppressed(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Cuts the file of {@code s} to {@code size} (if longer), done again on the channel opened again if an interrupt
+     * that came during this call closed it. NIO closes the channel and throws when the interrupt comes during the
+     * truncate whether the file was cut or not; cutting it twice is harmless, not knowing is not (memory would keep
+     * records the file no longer has, or the file records memory gave up). The interrupt status is cleared for that:
+     * returns whether it was, for the caller to set it again once its I/O is done.
+     */
+    private boolean truncateThroughInterrupt(Segment s, long size) throws IOException {
+        try {
+            reopenIfClosed(s);
+            if (s.channel.size() > size) {
+                s.channel.truncate(size);
+            }
+            return false;
+        } catch (ClosedByInterruptException e) {
+            boolean interrupted = Thread.interrupted();
+            reopenIfClosed(s);
+            if (s.channel.size() > size) {
+                s.channel.truncate(size);
+            }
+            return interrupted;
         }
     }
 
@@ -1379,7 +1423,16 @@ public final class Spool implements Closeable {
      */
     private void preallocate(Segment s) {
         try {
-            while (true) {
+            for (boolean reopen = false; ; ) {
+                if (reopen) {
+                    synchronized (this) { // the monitor, then allocLock: the lock order
+                        if (closed || s.map == null) {
+                            return; // closing, or not the mapped tail any more
+                        }
+                        reopenIfClosed(s);
+                    }
+                    reopen = false;
+                }
                 allocLock.lock();
                 try {
                     MappedByteBuffer map = s.map;
@@ -1400,8 +1453,16 @@ public final class Spool implements Closeable {
                     }
                     zeros.clear().limit((int) (to - from));
                     FileChannel ch = s.channel;
-                    for (long at = from; zeros.hasRemaining(); ) {
-                        at += ch.write(zeros, at);
+                    try {
+                        for (long at = from; zeros.hasRemaining(); ) {
+                            at += ch.write(zeros, at);
+                        }
+                    } catch (ClosedChannelException e) {
+                        // Not the disk: another thread was interrupted in I/O on this channel (a read of the active
+                        // segment) and NIO closed it for all; this thread is never interrupted. Open it again and go
+                        // on (this used to be reported as a failure to reserve space, and stopped it for a MiB).
+                        reopen = true;
+                        continue;
                     }
                     for (long page = from; page < to; page = (page / PAGE + 1) * PAGE) {
                         map.put((int) page, (byte) 0);
@@ -1764,8 +1825,20 @@ public final class Spool implements Closeable {
      * and channel. See {@link #dropOldestSegmentAfter} for why it is emptied and not deleted.
      */
     private void empty(Segment s) throws IOException {
-        reopenIfClosed(s);
-        s.channel.truncate(SEGMENT_HEADER_BYTES);
+        // An interrupt that came during the truncate used to fail the drop with the file already cut: memory kept the
+        // records, and every read of them ended in an EOF until a reopen. Now cut (again) and set back at the end.
+        boolean interrupted = truncateThroughInterrupt(s, SEGMENT_HEADER_BYTES);
+        try {
+            emptied(s);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The rest of {@link #empty}, once the file of {@code s} is cut back to its header. */
+    private void emptied(Segment s) {
         // The records are out of the file (in the page cache: a kill -9 cannot bring them back); memory follows.
         segmentBytesTotal -= s.end - SEGMENT_HEADER_BYTES;
         s.end = SEGMENT_HEADER_BYTES;
@@ -2086,23 +2159,46 @@ public final class Spool implements Closeable {
      */
     @Override
     public void close() throws IOException {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        // Not shutdownNow(): interrupting a thread in FileChannel I/O closes the channel.
-        flusher.shutdown();
-        preallocator.shutdown();
+        // Set aside like in every other call. An interrupted caller (a container's shutdown) used to skip waiting
+        // for the flush and preallocation threads, which then ran on beside closeFiles, and to fail its own I/O, the
+        // last force and checkpoint included: acknowledged records were delivered again after the restart.
+        boolean interrupted = Thread.interrupted();
         try {
-            flusher.awaitTermination(10, TimeUnit.SECONDS);
-            preallocator.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            // Not shutdownNow(): interrupting a thread in FileChannel I/O closes the channel.
+            flusher.shutdown();
+            preallocator.shutdown();
+            interrupted |= awaitTermination(flusher);
+            interrupted |= awaitTermination(preallocator);
+            synchronized (checkpointLock) {
+                closeFiles();
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        synchronized (checkpointLock) {
-            closeFiles();
+    }
+
+    /**
+     * Waits up to 10 s for one of the spool's threads to finish, through interrupts: closing the files while it is
+     * still at work would pull them from under it. Returns whether this thread was interrupted meanwhile.
+     */
+    private static boolean awaitTermination(ExecutorService executor) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
     }
 

@@ -28,6 +28,19 @@ final class FaultyFileSystem implements SpoolFileSystem {
     volatile boolean failForces;
     /** Every force of a segment file: the forcing thread's name, a space, the file name. */
     final java.util.Queue<String> forces = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /**
+     * When set, a write to (or truncate of) a segment file by this thread is done, and then behaves as if the thread
+     * had been interrupted during it, as NIO reports that: the channel closed, the interrupt status set,
+     * {@link java.nio.channels.ClosedByInterruptException}. An interrupt that comes during the system call gives
+     * exactly that (the call is not undone). Once: each is cleared when it fires.
+     */
+    volatile Thread interruptWritesOf;
+    volatile Thread interruptTruncatesOf;
+    /**
+     * When set, the next write to a segment file from the preallocation thread finds the channel closed, as an
+     * interrupt of another thread in I/O on the same channel leaves it. Once.
+     */
+    volatile boolean closeUnderPreallocation;
     /** When set, forcing the checkpoint throws. */
     volatile boolean failCheckpointForces;
     /** When set, a force of the checkpoint waits until it is open; {@link #heldCheckpointForces} counts them. */
@@ -45,6 +58,10 @@ final class FaultyFileSystem implements SpoolFileSystem {
     public long usableSpace(FileStore store, Path directory) throws IOException {
         long fake = usableSpace;
         return fake >= 0 ? fake : store.getUsableSpace();
+    }
+
+    private interface IoCall<T> {
+        T run() throws IOException;
     }
 
     private final class Channel extends FileChannel {
@@ -83,7 +100,38 @@ final class FaultyFileSystem implements SpoolFileSystem {
             if (failWrites) {
                 throw fault(src, position);
             }
-            return d.write(src, position);
+            if (closeUnderPreallocation && Thread.currentThread().getName().equals("sluice-spool-prealloc")) {
+                closeUnderPreallocation = false;
+                close(); // as another thread's interrupt in I/O on this channel does
+            }
+            int n = closing(() -> d.write(src, position));
+            if (interruptWritesOf == Thread.currentThread()) {
+                interruptWritesOf = null;
+                interruptedDuring();
+            }
+            return n;
+        }
+
+        /**
+         * {@code call} on the real channel; if that closed it (a thread interrupted in it), this one is closed too,
+         * so the spool sees what it would see without the wrapper.
+         */
+        private <T> T closing(IoCall<T> call) throws IOException {
+            try {
+                return call.run();
+            } catch (java.nio.channels.ClosedChannelException e) {
+                if (!d.isOpen()) {
+                    close();
+                }
+                throw e;
+            }
+        }
+
+        /** See {@link #interruptWritesOf}: what NIO does when the interrupt comes during the call. */
+        private void interruptedDuring() throws IOException {
+            close();
+            Thread.currentThread().interrupt();
+            throw new java.nio.channels.ClosedByInterruptException();
         }
 
         @Override
@@ -114,7 +162,7 @@ final class FaultyFileSystem implements SpoolFileSystem {
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {
-            return d.read(dst, position);
+            return closing(() -> d.read(dst, position));
         }
 
         @Override
@@ -130,12 +178,16 @@ final class FaultyFileSystem implements SpoolFileSystem {
 
         @Override
         public long size() throws IOException {
-            return d.size();
+            return closing(d::size);
         }
 
         @Override
         public FileChannel truncate(long size) throws IOException {
-            d.truncate(size);
+            closing(() -> d.truncate(size));
+            if (interruptTruncatesOf == Thread.currentThread()) {
+                interruptTruncatesOf = null;
+                interruptedDuring();
+            }
             return this;
         }
 
@@ -159,7 +211,10 @@ final class FaultyFileSystem implements SpoolFileSystem {
                 }
             }
             forces.add(Thread.currentThread().getName() + " " + name);
-            d.force(metaData);
+            closing(() -> {
+                d.force(metaData);
+                return null;
+            });
         }
 
         @Override
