@@ -278,7 +278,8 @@ public final class EndToEnd {
                 : "";
         String framing = target.startsWith("tcp") || target.startsWith("tls") ? " framing=\"lf\"" : "";
         viaLog4j(scenario, "<RemoteSyslog name=\"out\" target=\"" + target + "\" appName=\"bench\" overflow=\"block\""
-                + framing + attributes + " " + System.getProperty("sluice.e2e.attributes", "") + ">" + tlsElement + "</RemoteSyslog>", received, octets, BODY_PAD);
+                + framing + attributes + " " + System.getProperty("sluice.e2e.attributes", "") + ">" + tlsElement
+                + "</RemoteSyslog>", received, octets, BODY_PAD);
     }
 
     private void viaLog4j(String scenario, String appender, LongSupplier received, LongSupplier octets, String pad)

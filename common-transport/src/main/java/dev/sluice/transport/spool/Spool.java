@@ -94,9 +94,10 @@ import java.util.zip.CRC32C;
  * (outside the monitor, so appends go on meanwhile), and writes the checkpoint when the acknowledged position
  * moved. Checkpoints and the deletion of acknowledged segments are file I/O with a force each (tens of
  * milliseconds on a busy disk): they run outside the monitor too, under {@code checkpointLock} (taken before the
- * monitor, never after it), so that an acknowledgement never stalls the application's appends. Another, {@code sluice-spool-prealloc}, reserves space ahead of the mapped segment's last record (see
- * below); it shares only {@code allocLock} with appends, taken after the monitor, never before it. Listener
- * methods run on the calling thread ({@link SpoolListener#flushFailed} on these two). An
+ * monitor, never after it), so that an acknowledgement never stalls the application's appends. Another,
+ * {@code sluice-spool-prealloc}, reserves space ahead of the mapped segment's last record (see below); it shares
+ * only {@code allocLock} with appends, taken after the monitor, never before it. Listener methods run on the
+ * calling thread ({@link SpoolListener#flushFailed} on these two). An
  * interrupted caller does not break the spool: its interrupt status is set aside for the call ({@link #open} and
  * {@link #close} included) and restored after (NIO would otherwise close the shared file channel), and a channel
  * closed by an interrupt is reopened. An interrupt that comes during a call still closes the channel under it, and NIO
