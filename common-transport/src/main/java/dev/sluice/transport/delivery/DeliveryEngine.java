@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,7 +118,15 @@ public final class DeliveryEngine implements AutoCloseable {
     private final ConcurrentLinkedQueue<Pending> urgent = new ConcurrentLinkedQueue<>();
     // spool mode: application threads number and append one at a time
     private final ReentrantLock spoolOrder = new ReentrantLock();
-    private final Set<Long> urgentDone = ConcurrentHashMap.newKeySet();
+    /**
+     * Spool mode: the urgent events whose record the regular path has not read yet, by sequence id. The record is
+     * in the spool and the event in the urgent lane; whichever path takes it first ({@link Pending#taken}) sends it,
+     * and the regular path, reading the record, either sends it (the lane had not) or waits for the lane's
+     * outcome before the record is acknowledged ({@link InFlight#follower}). Registered before the record is
+     * appended, so the regular path can never read the record without finding its entry; removed when read, or
+     * when the regular path reads past it (a record dropped unread).
+     */
+    private final ConcurrentSkipListMap<Long, Pending> urgentSpooled = new ConcurrentSkipListMap<>();
 
     // drops not yet announced in-band, by DropReason ordinal
     private final AtomicLongArray unannounced = new AtomicLongArray(DropReason.values().length);
@@ -298,15 +307,22 @@ public final class DeliveryEngine implements AutoCloseable {
                 if (!SyslogEncoder.rewriteSequenceId(buffer, guess, seq)) {
                     truncated = encodeInto(message, seq, buffer);
                 }
+                // the urgent lane sends it at once, from a copy (the buffer is the thread's, for its next event);
+                // known to the regular path before the record can be read (see urgentSpooled)
+                p = isUrgent ? new Pending(seq, event.timestamp(), buffer.toByteArray()) : null;
+                if (p != null) {
+                    urgentSpooled.put(seq, p);
+                }
                 if (!spoolAppend(seq, event.timestamp(), buffer.array(), buffer.size())) {
+                    if (p != null) {
+                        urgentSpooled.remove(seq);
+                    }
                     return false;
                 }
                 appended = seq;
             } finally {
                 spoolOrder.unlock();
             }
-            // the urgent lane sends it at once, from a copy (the buffer is the thread's, for its next event)
-            p = isUrgent ? new Pending(seq, event.timestamp(), buffer.toByteArray()) : null;
             if (truncated) {
                 events.truncated(seq, -1, buffer.size());
             }
@@ -601,10 +617,14 @@ public final class DeliveryEngine implements AutoCloseable {
                 return progress;
             }
             urgent.poll();
+            InFlight f = new InFlight(p.seq, null, p.eventTime, true, p.payload.length);
             if (spool == null) {
                 removeFromQueue(p);
+            } else {
+                p.sent = f; // for the regular path, when it reads the record (see urgentSpooled)
+                p.payload = null; // the transport holds it now
             }
-            track(new InFlight(p.seq, null, p.eventTime, true, p.payload.length));
+            track(f);
             progress = true;
         }
         return progress;
@@ -684,10 +704,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     r = readAhead.pollFirst();
                     lastRead = r;
                 }
-                if (urgentDone.remove(r.sequenceId())) {
-                    // delivered through the urgent lane already: done as soon as all before it are
-                    track(new InFlight(r.sequenceId(), r, r.eventTime(), false, r.messageLength()));
-                    outcomes.add(new Outcome(r.sequenceId(), Outcome.Kind.DELIVERED, null));
+                if (!urgentSpooled.isEmpty() && followsUrgentLane(r)) {
                     continue;
                 }
                 Pending p = new Pending(r.sequenceId(), r.eventTime(), r.message(), r);
@@ -704,6 +721,39 @@ public final class DeliveryEngine implements AutoCloseable {
             events.spoolProblem("read failed: " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The regular path read record {@code r}: if the urgent lane has sent it, the record is not sent again but
+     * acknowledged with the lane's outcome (now, if it came already), in its place among the records in flight.
+     * Else the regular path sends it, and the lane will skip it. Also forgets urgent events before {@code r} that
+     * were never read (dropped from the spool). Delivery thread only, like processOutcomes.
+     *
+     * @return true if the urgent lane has it
+     */
+    private boolean followsUrgentLane(SpoolRecord r) {
+        long seq = r.sequenceId();
+        urgentSpooled.headMap(seq).clear();
+        Pending u = urgentSpooled.remove(seq);
+        if (u == null || u.taken.compareAndSet(false, true)) {
+            return false;
+        }
+        InFlight lane = u.sent;
+        if (lane == null) {
+            return false; // cannot happen: the lane sets it when it takes the event (same thread)
+        }
+        InFlight f = new InFlight(seq, r, r.eventTime(), false, r.messageLength());
+        synchronized (inFlight) {
+            inFlight.addLast(f); // not by id: the lane's outcome arrives under the lane's entry
+        }
+        if (lane.done) {
+            f.done = true;
+            f.rejected = lane.rejected;
+            outcomes.add(new Outcome(INTERNAL_ID, Outcome.Kind.DELIVERED, null)); // processOutcomes acknowledges it
+        } else {
+            lane.follower = f;
+        }
+        return true;
     }
 
     /** Puts back a message that could not be offered now. */
@@ -769,8 +819,9 @@ public final class DeliveryEngine implements AutoCloseable {
             }
             f.done = true;
             f.rejected = o.kind == Outcome.Kind.REJECTED;
-            if (f.urgent && spool != null) {
-                urgentDone.add(f.seq);
+            if (f.follower != null) {
+                f.follower.done = true;
+                f.follower.rejected = f.rejected;
             }
         }
         if (!any) {
@@ -898,6 +949,8 @@ public final class DeliveryEngine implements AutoCloseable {
             lastRead = null;
             readAhead.clear();
         }
+        // urgent events the lane sent to the old target are read from the spool again and sent like the rest
+        urgentSpooled.values().removeIf(u -> u.taken.get());
         if (spool == null) {
             queueLock.lock();
             try {
@@ -1169,6 +1222,8 @@ public final class DeliveryEngine implements AutoCloseable {
         byte[] payload;
         /** Sent to a target that failover left before acknowledging it: offering it again is a resend. */
         boolean resend;
+        /** Spool mode, urgent: the lane's entry once the lane sent it. */
+        InFlight sent;
 
         Pending(long seq, EngineEvent event) {
             this.seq = seq;
@@ -1199,6 +1254,8 @@ public final class DeliveryEngine implements AutoCloseable {
         final int size;
         boolean done;
         boolean rejected;
+        /** Urgent, spool mode: the spooled record's entry, done with this one (see followsUrgentLane). */
+        InFlight follower;
 
         InFlight(long seq, SpoolRecord record, Instant eventTime, boolean urgent, int size) {
             this.seq = seq;

@@ -168,6 +168,40 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void urgentEventsInAnOpenWindowAreSentOnceAndLeaveTheSpoolEmpty() {
+        engine = DeliveryEngine.start(settings().spool(SpoolConfig.builder(dir.resolve("spool")).build())
+                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code())).build());
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(engine.append(event(i, i % 3 == 0 ? Severity.ERROR : Severity.INFORMATIONAL))).isTrue();
+        }
+        await().atMost(WAIT).until(() -> eventNumbers(server.messages()).size() == 2_000);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        await().atMost(WAIT).until(() -> engine.health().counters().acknowledged() >= 2_000);
+        // one session, no reconnect: each event once
+        assertThat(server.messages()).hasSize(2_000);
+        assertThat(engine.health().counters().resent()).isZero();
+    }
+
+    @Test
+    void anUrgentEventTheServerRefusesIsMovedAsideFromTheSpoolAndDeliveryGoesOn() throws Exception {
+        Path spool = dir.resolve("spool");
+        engine = DeliveryEngine.start(settings().spool(SpoolConfig.builder(spool).build())
+                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code())).build());
+        assertThat(engine.append(event(0))).isTrue();
+        await().atMost(WAIT).until(() -> engine.health().counters().acknowledged() == 1);
+        server.faults().rejectNext(1 + TransportSettings.DEFAULT_MAX_REJECT_ATTEMPTS); // the first try, every retry
+        assertThat(engine.append(event(1, Severity.ERROR))).isTrue();
+        await().atMost(WAIT).until(() -> engine.health().counters().rejected() == 1);
+        assertThat(engine.append(event(2))).isTrue();
+        await().atMost(WAIT).until(() -> eventNumbers(server.messages()).equals(Set.of(0, 2)));
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        Path aside = spool.resolve("rejected.spool");
+        assertThat(aside).exists();
+        assertThat(new String(java.nio.file.Files.readAllBytes(aside), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("event 1");
+    }
+
+    @Test
     void spooledEventsSurviveARestartAndSequenceIdsContinue() {
         server.stop();
         Path spool = dir.resolve("spool");
