@@ -28,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -59,12 +61,16 @@ import org.apache.logging.log4j.core.LoggerContext;
  * no spool) and so through the delivery engine; "rlp01-*" send pre-formatted lines with Teragrep rlp_01's batch
  * API, 1,024 per {@code commit}, so {@code sluice-relp} against {@code rlp01-relp} compares two clients on the same
  * kind of receiver; {@code sluice-relp-window1024} is {@code sluice-relp} with {@code windowSize="1024"} (the default is
- * 128), as many unacknowledged messages as rlp_01 has per commit (not in {@code all}). The receivers are the RELP test
+ * 128), as many unacknowledged messages as rlp_01 has per commit, and {@code sluice-relp-windowN} any other window
+ * (not in {@code all}). The receivers are the RELP test
  * server with
  * {@code recordMessages(false)}, a plain/TLS LF line counter, or a private rsyslogd (imrelp/imptcp → omfile
  * writing 2 octets per message, counted by file size).
  */
 public final class EndToEnd {
+
+    /** {@code sluice-relp-window256} and the like: {@code sluice-relp} with that {@code windowSize}. */
+    private static final Pattern WINDOWED = Pattern.compile("sluice-relp-window(\\d+)");
 
     private static final String BODY_PAD;
 
@@ -207,8 +213,9 @@ public final class EndToEnd {
 
     private void run(String scenario) throws Exception {
         System.out.printf("== %s%n", scenario);
-        switch (scenario) {
-            case "sluice-relp", "sluice-relp-tls", "sluice-relp-window1024" -> {
+        Matcher windowed = WINDOWED.matcher(scenario);
+        switch (windowed.matches() ? "sluice-relp-windowN" : scenario) {
+            case "sluice-relp", "sluice-relp-tls", "sluice-relp-windowN" -> {
                 boolean tls = scenario.endsWith("tls");
                 RelpServer.Builder b = RelpServer.builder().recordMessages(false);
                 if (tls) {
@@ -219,7 +226,7 @@ public final class EndToEnd {
                 try (RelpServer server = b.build().start()) {
                     viaSluice(scenario, (tls ? "relp+tls" : "relp") + "://localhost:" + server.port(), tls,
                             server::messageCount, () -> 0,
-                            scenario.endsWith("window1024") ? " windowSize=\"1024\"" : "");
+                            windowed.matches() ? " windowSize=\"" + windowed.group(1) + "\"" : "");
                 }
             }
             case "sluice-tcp", "sluice-tls" -> {
