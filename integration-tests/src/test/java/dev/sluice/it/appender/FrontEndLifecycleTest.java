@@ -34,8 +34,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Configurations that clash, run against both front-ends: two appenders on one spool directory, two logging
- * contexts with appenders of one name (JMX). Options come from system properties ({@code lifecycle-*.xml}).
+ * What an application does to a configured appender besides logging through it, run against both front-ends:
+ * reconfigure the logging context (Log4j2 builds and starts the new configuration before it stops the old one;
+ * Logback resets the context, stopping the old appenders, and runs Joran again), and configure two appenders or
+ * two contexts that clash (one spool directory, one JMX name). Options come from system properties
+ * ({@code lifecycle-*.xml}), so that a reconfiguration can change them.
  */
 class FrontEndLifecycleTest {
 
@@ -65,6 +68,66 @@ class FrontEndLifecycleTest {
         System.setProperty("sluice.lc.target", target);
         System.setProperty("sluice.lc.app", "billing");
         System.setProperty("sluice.lc.format", format);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void aReconfigurationToAnotherTargetDeliversThereWhatTheSpoolHeldAndWhatFollows(String frontEnd) {
+        Context context = centralWithSpool(frontEnd);
+        context.info("before the reconfiguration");
+        assertThat(first.awaitMessages(1, WAIT).get(0).message()).isEqualTo("before the reconfiguration");
+        first.stop();
+        context.info("while the first server is down");
+
+        System.setProperty("sluice.lc.target", second.target());
+        context.reconfigure();
+        context.info("after the reconfiguration");
+
+        assertThat(second.awaitMessages(2, WAIT)).extracting(ReceivedMessage::message)
+                .containsExactly("while the first server is down", "after the reconfiguration");
+        assertThat(context.errors()).isEmpty();
+        assertThat(context.isStarted("central")).isTrue();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void aReconfigurationWithOtherOptionsAppliesThem(String frontEnd) {
+        Context context = centralWithSpool(frontEnd);
+        context.info("in RFC 5424");
+        assertThat(first.awaitMessages(1, WAIT).get(0).format()).hasToString("RFC5424");
+
+        System.setProperty("sluice.lc.format", "RFC3164");
+        context.reconfigure();
+        context.info("in RFC 3164");
+
+        List<ReceivedMessage> received = first.awaitMessages(2, WAIT);
+        assertThat(received.get(1).format()).as(received.get(1).text()).hasToString("RFC3164");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void aReconfigurationWithTheSameOptionsDeliversOnWithOneDeliveryThread(String frontEnd) {
+        Context context = centralWithSpool(frontEnd);
+        context.info("one");
+        context.reconfigure();
+        context.info("two");
+
+        assertThat(first.awaitMessages(2, WAIT)).extracting(ReceivedMessage::message).containsExactly("one", "two");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
+    }
+
+    /** Appender {@code central} to the first server, RFC 5424, with a spool. */
+    private Context centralWithSpool(String frontEnd) {
+        options("central", first.target(), "RFC5424");
+        System.setProperty("sluice.lc.spool", spool.toString());
+        return open(frontEnd, "lifecycle-spool");
+    }
+
+    private static long deliveryThreads(String appender) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("sluice-delivery-" + appender) && t.isAlive()).count();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -118,6 +181,9 @@ class FrontEndLifecycleTest {
     private interface Context {
         void info(String message);
 
+        /** Reads the same file again, as a change of it (or Spring Boot's initialisation) would. */
+        void reconfigure();
+
         boolean isStarted(String appender);
 
         /** The warnings and errors reported through the framework's status channel. */
@@ -168,6 +234,11 @@ class FrontEndLifecycleTest {
         }
 
         @Override
+        public void reconfigure() {
+            context.reconfigure();
+        }
+
+        @Override
         public boolean isStarted(String appender) {
             Appender a = context.getConfiguration().getAppender(appender);
             return a != null && a.isStarted();
@@ -199,6 +270,10 @@ class FrontEndLifecycleTest {
             url = url(resource);
             context.setName("sluice-lifecycle-" + CONTEXTS.incrementAndGet());
             context.setMDCAdapter(new LogbackMDCAdapter());
+            configure();
+        }
+
+        private void configure() {
             JoranConfigurator joran = new JoranConfigurator();
             joran.setContext(context);
             try {
@@ -211,6 +286,13 @@ class FrontEndLifecycleTest {
         @Override
         public void info(String message) {
             context.getLogger("com.acme.Billing").info(message);
+        }
+
+        @Override
+        public void reconfigure() {
+            // what Logback's own scan (ReconfigureOnChangeTask) and Spring Boot do
+            context.reset();
+            configure();
         }
 
         @Override
