@@ -153,6 +153,9 @@ public final class AppenderConfig {
                 v -> Durations.parse("shutdownTimeout", v));
         String sdId = p.parse("", mdcId, EventMapper.DEFAULT_MDC_ID, AppenderConfig::mdcId);
 
+        if (targets != null) {
+            warnUnused(p, targets);
+        }
         TlsSettings tlsSettings = resolveTls(p, targets);
         SpoolConfig spoolConfig = resolveSpool(p);
         Windows windows = resolveWindows(p, host, app);
@@ -179,6 +182,25 @@ public final class AppenderConfig {
         });
         EventMapper mapper = EventMapper.builder().facility(fac).hostname(host).appName(app).mdcId(sdId).build();
         return new ResolvedConfig(settings, mapper, p.errors, p.warnings);
+    }
+
+    /** Options that only some schemes use, given where no target has one: said, not silently ignored. */
+    private void warnUnused(Problems p, List<Target> targets) {
+        boolean stream = targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.TCP
+                || t.scheme() == Target.Scheme.TLS);
+        boolean relp = targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.RELP
+                || t.scheme() == Target.Scheme.RELP_TLS);
+        if (isSet(framing) && !stream) {
+            p.warnings.add("framing: '" + framing + "' ignored, as no target is tcp:// or tls:// (RELP and UDP frame"
+                    + " each message themselves)");
+        }
+        if (!relp) {
+            for (String[] option : new String[][] {{"windowSize", windowSize}, {"ackTimeout", ackTimeout}}) {
+                if (isSet(option[1])) {
+                    p.warnings.add(option[0] + ": '" + option[1] + "' ignored, as no target is relp:// or relp+tls://");
+                }
+            }
+        }
     }
 
     /**
