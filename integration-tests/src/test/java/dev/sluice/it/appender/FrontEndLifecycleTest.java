@@ -118,6 +118,23 @@ class FrontEndLifecycleTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void whatTheServerDidNotTakeBeforeStopIsDeliveredByTheNextStartFromTheSpool(String frontEnd) {
+        first.stop();
+        Context context = centralWithSpool(frontEnd);
+        context.info("one");
+        context.info("two");
+        context.close(); // drains for at most shutdownTimeout (2s), then leaves the rest in the spool
+        opened.remove(context);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isZero());
+
+        first.start();
+        open(frontEnd, "lifecycle-spool");
+
+        assertThat(first.awaitMessages(2, WAIT)).extracting(ReceivedMessage::message).containsExactly("one", "two");
+    }
+
     /** Appender {@code central} to the first server, RFC 5424, with a spool. */
     private Context centralWithSpool(String frontEnd) {
         options("central", first.target(), "RFC5424");
