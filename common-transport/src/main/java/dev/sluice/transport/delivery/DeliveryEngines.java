@@ -27,7 +27,8 @@ import java.util.function.Function;
  * its {@code shutdownTimeout}, the rest staying in the spool), and an engine with the new settings starts on the
  * same spool and delivers what is in it first. Events appended while one engine stops and the next starts wait in
  * the lease, in memory (up to the new {@code queueCapacity}; beyond it they are dropped and reported). Appenders of
- * other names with the same key share the engine of the first, with its settings, until every one has stopped.
+ * other names with the same key share the engine of the first, with its settings, until every one has stopped
+ * (reported as a warning when their options differ).
  * Logback stops the old appender before it starts the new one, so the engine simply stops and starts again.
  *
  * <p>Thread-safe. {@link #acquire} and {@link Lease#close()} may take as long as starting or stopping an engine
@@ -88,6 +89,13 @@ public final class DeliveryEngines {
             holder.successors.add(lease);
         } else {
             holder.leases.add(lease);
+            if (!holder.settings.name().equals(settings.name()) && settings.options() != null
+                    && !settings.options().equals(holder.settings.options())) {
+                settings.diagnostics().warn("RemoteSyslog[" + settings.name() + "]: shares the delivery engine of"
+                        + " appender " + holder.settings.name() + " (same target " + key.targetText()
+                        + " and spool), which runs with that appender's options; other options of this one take"
+                        + " effect only when every appender using it has stopped", null);
+            }
         }
         return lease;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.transport.health.Diagnostics;
 import dev.sluice.transport.net.Target;
 import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.syslog.SyslogMessage;
@@ -11,6 +12,8 @@ import dev.sluice.transport.syslog.SyslogMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -101,6 +104,33 @@ class DeliveryEnginesTest {
         assertThat(next.engine().counters().snapshot().accepted()).isEqualTo(1);
         next.close();
         assertThat(registry.runningCount()).isZero();
+    }
+
+    @Test
+    void anotherAppenderWithOtherOptionsSharesTheEngineAndIsToldSo() {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Diagnostics diagnostics = new Diagnostics() {
+            @Override
+            public void warn(String message, Throwable cause) {
+                warnings.add(message);
+            }
+
+            @Override
+            public void error(String message, Throwable cause) {
+                warnings.add(message);
+            }
+        };
+        DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+        try (DeliveryEngines.Lease first = registry.acquire(settings("first", "udp://127.0.0.1:9", "a", null));
+             DeliveryEngines.Lease same = registry.acquire(EngineSettings.builder("same")
+                     .targets(Target.parseList("udp://127.0.0.1:9")).options("a").diagnostics(diagnostics).build());
+             DeliveryEngines.Lease other = registry.acquire(EngineSettings.builder("other")
+                     .targets(Target.parseList("udp://127.0.0.1:9")).options("b").diagnostics(diagnostics).build())) {
+            assertThat(other.engine()).isSameAs(first.engine()).isSameAs(same.engine());
+            assertThat(warnings).containsExactly("RemoteSyslog[other]: shares the delivery engine of appender first"
+                    + " (same target udp://127.0.0.1:9 and spool), which runs with that appender's options; other"
+                    + " options of this one take effect only when every appender using it has stopped");
+        }
     }
 
     @Test
