@@ -90,12 +90,18 @@ public final class RemoteSyslogAppender extends AbstractAppender {
         return config.mapper();
     }
 
+    /**
+     * Starts delivery; when the engine cannot start (its spool directory is used by another appender with other
+     * targets, say), reports it and stays stopped, as the Logback appender does, instead of looking started while
+     * it discards every event.
+     */
     @Override
     public void start() {
         try {
             sink = RemoteSyslogSink.open(config.engineSettings(), config.mapper());
         } catch (RuntimeException e) {
             LOGGER.error("RemoteSyslog {}: {}", getName(), e.getMessage(), e);
+            return;
         }
         super.start();
     }
@@ -116,7 +122,10 @@ public final class RemoteSyslogAppender extends AbstractAppender {
     public void append(LogEvent event) {
         RemoteSyslogSink s = sink;
         if (s == null) {
-            return; // the engine failed to start; reported once by start()
+            // Not started. Log4j2 calls a non-started appender anyway when it ignores exceptions (the default), and
+            // says nothing: report it, as Logback does, through the error handler (rate-limited).
+            error("RemoteSyslog " + getName() + ": not started; event discarded");
+            return;
         }
         try {
             s.append(new Log4jEventView(event, getLayout()));

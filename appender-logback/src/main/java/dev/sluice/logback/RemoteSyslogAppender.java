@@ -16,6 +16,9 @@ import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.event.EventMapper;
 import dev.sluice.transport.health.Diagnostics;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Ships events to a syslog server over UDP, TCP, TLS or RELP.
  *
@@ -34,6 +37,9 @@ import dev.sluice.transport.health.Diagnostics;
  * message and the stack trace as MSG.
  */
 public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+    /** Context object: the started appenders of this class in the context, by name. */
+    private static final String STARTED_KEY = RemoteSyslogAppender.class.getName() + ".started";
 
     private final AppenderConfig config = new AppenderConfig();
     private Layout<ILoggingEvent> layout;
@@ -70,6 +76,7 @@ public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILogg
         if (!r.isValid() || (encoder != null && msgLayout == null)) {
             return;
         }
+        replaceStartedTwin();
         try {
             sink = RemoteSyslogSink.open(r.engineSettings(), r.mapper());
         } catch (RuntimeException e) {
@@ -79,6 +86,35 @@ public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILogg
         resolved = r;
         layout = msgLayout;
         super.start();
+    }
+
+    /**
+     * Logback starts every {@code <appender>} it reads but attaches, by name, only the last of a name; an earlier
+     * one of the same name would be lost still running (its delivery thread, connection and spool lock kept until
+     * the JVM ends, as no reset stops it). So this appender stops it first, and says so.
+     */
+    private void replaceStartedTwin() {
+        if (getContext() == null || getName() == null) {
+            return;
+        }
+        RemoteSyslogAppender twin = startedInContext().put(getName(), this);
+        if (twin != null && twin != this && twin.isStarted()) {
+            addWarn("another appender named " + getName() + " was started before this one in this configuration;"
+                    + " Logback uses the last of a name, so that one is stopped");
+            twin.stop();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, RemoteSyslogAppender> startedInContext() {
+        synchronized (RemoteSyslogAppender.class) {
+            Object started = getContext().getObject(STARTED_KEY);
+            if (started == null) {
+                started = new ConcurrentHashMap<String, RemoteSyslogAppender>();
+                getContext().putObject(STARTED_KEY, started);
+            }
+            return (Map<String, RemoteSyslogAppender>) started;
+        }
     }
 
     private Layout<ILoggingEvent> messageLayout() {
@@ -99,6 +135,9 @@ public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILogg
             return;
         }
         super.stop();
+        if (getContext() != null && getName() != null) {
+            startedInContext().remove(getName(), this);
+        }
         RemoteSyslogSink s = sink;
         sink = null;
         if (s != null) {

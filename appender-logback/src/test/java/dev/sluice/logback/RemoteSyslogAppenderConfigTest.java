@@ -1,6 +1,7 @@
 package dev.sluice.logback;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -105,6 +106,24 @@ class RemoteSyslogAppenderConfigTest {
             System.setErr(err);
         }
         assertThat(printed.toString()).isEmpty();
+    }
+
+    @Test
+    void aSecondAppenderOfTheSameNameReplacesTheFirstAndNoEngineOutlivesTheContext() throws Exception {
+        LoggerContext context = load("logback-duplicate-name.xml");
+        try {
+            RemoteSyslogAppender attached = (RemoteSyslogAppender) context.getLogger(Logger.ROOT_LOGGER_NAME)
+                    .getAppender("TWICE");
+            assertThat(attached.isStarted()).isTrue();
+            assertThat(attached.engineSettings().targets()).hasToString("[udp://127.0.0.1:10]");
+            assertThat(context.getStatusManager().getCopyOfStatusList()).filteredOn(s -> s.getLevel() == Status.WARN)
+                    .extracting(Status::getMessage).anySatisfy(m -> assertThat(m)
+                            .startsWith("another appender named TWICE was started before this one"));
+        } finally {
+            context.stop();
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.isAlive() && t.getName().equals("sluice-delivery-TWICE")));
     }
 
     @ParameterizedTest(name = "{0}")

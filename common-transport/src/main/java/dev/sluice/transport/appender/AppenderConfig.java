@@ -29,9 +29,12 @@ import dev.sluice.transport.syslog.SyslogFormat;
 import dev.sluice.transport.tls.TlsContexts;
 import dev.sluice.transport.tls.TlsSettings;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -39,6 +42,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -149,6 +153,9 @@ public final class AppenderConfig {
                 v -> Durations.parse("shutdownTimeout", v));
         String sdId = p.parse("", mdcId, EventMapper.DEFAULT_MDC_ID, AppenderConfig::mdcId);
 
+        if (targets != null) {
+            warnUnused(p, targets);
+        }
         TlsSettings tlsSettings = resolveTls(p, targets);
         SpoolConfig spoolConfig = resolveSpool(p);
         Windows windows = resolveWindows(p, host, app);
@@ -171,10 +178,65 @@ public final class AppenderConfig {
                     .encoder(encoder).sequenceIds(seq).queueCapacity(queue).overflow(ovf).spool(spoolConfig)
                     .schedule(windows.schedule).urgency(windows.urgency).maxBytesPerSecond(bps).heartbeat(hb)
                     .shutdownTimeout(shutdown).failover(fail).primaryRetry(retry).connectionTtl(ttl)
-                    .diagnostics(diagnostics).build();
+                    .diagnostics(diagnostics).options(fingerprint()).build();
         });
         EventMapper mapper = EventMapper.builder().facility(fac).hostname(host).appName(app).mdcId(sdId).build();
         return new ResolvedConfig(settings, mapper, p.errors, p.warnings);
+    }
+
+    /** Options that only some schemes use, given where no target has one: said, not silently ignored. */
+    private void warnUnused(Problems p, List<Target> targets) {
+        boolean stream = targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.TCP
+                || t.scheme() == Target.Scheme.TLS);
+        boolean relp = targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.RELP
+                || t.scheme() == Target.Scheme.RELP_TLS);
+        if (isSet(framing) && !stream) {
+            p.warnings.add("framing: '" + framing + "' ignored, as no target is tcp:// or tls:// (RELP and UDP frame"
+                    + " each message themselves)");
+        }
+        if (!relp) {
+            for (String[] option : new String[][] {{"windowSize", windowSize}, {"ackTimeout", ackTimeout}}) {
+                if (isSet(option[1])) {
+                    p.warnings.add(option[0] + ": '" + option[1] + "' ignored, as no target is relp:// or relp+tls://");
+                }
+            }
+        }
+    }
+
+    /**
+     * A digest of every option as written, for {@link EngineSettings#options()}: a reconfiguration that changes
+     * any of them restarts the engine with them. A digest, so that no password is kept in clear text once more.
+     */
+    private String fingerprint() {
+        List<String> all = new ArrayList<>(Arrays.asList(target, format, framing, appName, hostname, facility,
+                sequenceIds, heartbeat, queueCapacity, overflow, maxBytesPerSecond, windowSize, connectTimeout,
+                ackTimeout, reconnectDelay, failover, primaryRetry, rebindInterval, connectionTtl, maxMessageSize,
+                shutdownTimeout, mdcId));
+        if (tls != null) {
+            all.addAll(Arrays.asList("Tls", tls.getCaFile(), tls.getCertFile(), tls.getKeyFile(),
+                    tls.getKeyPassword(), tls.getKeyStore(), tls.getKeyStorePassword(), tls.getTrustStore(),
+                    tls.getTrustStorePassword(), tls.getAuthMode(), tls.getPermittedPeers(), tls.getProtocols()));
+        }
+        if (spool != null) {
+            all.addAll(Arrays.asList("Spool", spool.getDirectory(), spool.getMaxSize(), spool.getFsync(),
+                    spool.getFsyncInterval()));
+        }
+        for (DeliveryWindowOptions w : deliveryWindows) {
+            all.addAll(Arrays.asList("DeliveryWindow", w.getBegin(), w.getEnd(), w.getDays(), w.getZone(),
+                    w.getStagger(), w.getUrgentLevel()));
+        }
+        StringBuilder text = new StringBuilder();
+        for (String value : all) {
+            // length-prefixed, so that no two lists of values give one text
+            String v = isSet(value) ? value.strip() : "";
+            text.append(v.length()).append(':').append(v).append(';');
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private TlsSettings resolveTls(Problems p, List<Target> targets) {

@@ -49,7 +49,7 @@ public final class RemoteSyslogSink implements AutoCloseable {
             return false;
         }
         try {
-            return lease.engine().append(mapper.capture(event));
+            return lease.append(mapper.capture(event));
         } finally {
             guard.exit(inside);
         }
@@ -59,6 +59,7 @@ public final class RemoteSyslogSink implements AutoCloseable {
         return mapper;
     }
 
+    /** The engine events go to; {@code null} for the moment a reconfiguration replaces it. */
     public DeliveryEngine engine() {
         return lease.engine();
     }

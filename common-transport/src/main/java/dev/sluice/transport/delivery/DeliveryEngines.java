@@ -3,6 +3,8 @@ package dev.sluice.transport.delivery;
 import dev.sluice.transport.net.Target;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +17,19 @@ import java.util.function.Function;
  * over instead of opening a second spool on the same directory.
  *
  * <p><b>Key.</b> An engine is shared by every appender with the same target list (in order) and the same spool
- * directory (or none). The first appender's {@link EngineSettings} are the engine's for as long as it runs: an
- * appender that joins a running engine with other options (format, windows, timeouts) gets the running ones, until
- * every appender using it has stopped. One spool directory serves one target list: asking for a directory that a
- * running engine uses with other targets is refused.
+ * directory (or none). One spool directory serves one target list: asking for a directory that a running engine
+ * uses with other targets is refused, unless it is the same appender (by name) configured again.
+ *
+ * <p><b>Reconfiguration.</b> Log4j2 starts the new configuration's appender before it stops the old one. When the
+ * new appender has the old one's name and other options ({@link EngineSettings#options()}: another target, window,
+ * format, …), its lease is the running engine's <em>successor</em>: its events go to the running engine (with a
+ * spool, into the same directory) until the old appender lets go; then the old engine stops (draining for at most
+ * its {@code shutdownTimeout}, the rest staying in the spool), and an engine with the new settings starts on the
+ * same spool and delivers what is in it first. Events appended while one engine stops and the next starts wait in
+ * the lease, in memory (up to the new {@code queueCapacity}; beyond it they are dropped and reported). Appenders of
+ * other names with the same key share the engine of the first, with its settings, until every one has stopped
+ * (reported as a warning when their options differ).
+ * Logback stops the old appender before it starts the new one, so the engine simply stops and starts again.
  *
  * <p>Thread-safe. {@link #acquire} and {@link Lease#close()} may take as long as starting or stopping an engine
  * (bounded by {@code shutdownTimeout}); they are called from the frameworks' start and stop, never per event.
@@ -43,22 +54,25 @@ public final class DeliveryEngines {
     /**
      * A lease on the engine for these settings' targets and spool, started now if none is running.
      *
-     * @throws IllegalStateException if the spool directory is in use with other targets, or the engine fails to
-     *                               start; the message names the problem for the status channel
+     * @throws IllegalStateException if the spool directory is in use with other targets by another appender, or
+     *                               the engine fails to start; the message names the problem for the status channel
      */
     public synchronized Lease acquire(EngineSettings settings) {
         Key key = Key.of(settings);
         Holder holder = running.get(key);
-        if (holder == null) {
-            if (key.spool != null) {
-                for (Map.Entry<Key, Holder> e : running.entrySet()) {
-                    if (key.spool.equals(e.getKey().spool)) {
+        if (holder == null && key.spool != null) {
+            for (Map.Entry<Key, Holder> e : running.entrySet()) {
+                if (key.spool.equals(e.getKey().spool)) {
+                    if (!e.getValue().settings.name().equals(settings.name())) {
                         throw new IllegalStateException("Spool.directory: " + key.spool + " is in use by appender "
-                                + e.getValue().engine.settings().name() + " with target " + e.getKey().targetText()
+                                + e.getValue().settings.name() + " with target " + e.getKey().targetText()
                                 + " (expected one spool directory per target list)");
                     }
+                    holder = e.getValue(); // the same appender, configured again with other targets
                 }
             }
+        }
+        if (holder == null) {
             DeliveryEngine engine;
             try {
                 engine = starter.apply(settings);
@@ -66,64 +80,216 @@ public final class DeliveryEngines {
                 throw new IllegalStateException(settings.name() + ": cannot start delivery to " + key.targetText()
                         + ": " + e.getMessage(), e);
             }
-            holder = new Holder(engine);
+            holder = new Holder(key, settings, engine);
             running.put(key, holder);
         }
-        holder.leases++;
-        return new Lease(key, holder);
+        Lease lease = new Lease(settings, holder.engine);
+        lease.holder = holder;
+        if (isSuccessor(holder.settings, settings)) {
+            holder.successors.add(lease);
+        } else {
+            holder.leases.add(lease);
+            if (!holder.settings.name().equals(settings.name()) && settings.options() != null
+                    && !settings.options().equals(holder.settings.options())) {
+                settings.diagnostics().warn("RemoteSyslog[" + settings.name() + "]: shares the delivery engine of"
+                        + " appender " + holder.settings.name() + " (same target " + key.targetText()
+                        + " and spool), which runs with that appender's options; other options of this one take"
+                        + " effect only when every appender using it has stopped", null);
+            }
+        }
+        return lease;
     }
 
-    /** How many engines are running; for tests and diagnostics. */
+    /** Whether {@code next} is a new configuration of the appender that runs with {@code current}. */
+    private static boolean isSuccessor(EngineSettings current, EngineSettings next) {
+        return current.name().equals(next.name()) && next.options() != null
+                && !next.options().equals(current.options());
+    }
+
+    /** How many engines are running (or starting); for tests and diagnostics. */
     public synchronized int runningCount() {
         return running.size();
     }
 
-    private void release(Key key, Holder holder) {
-        DeliveryEngine toClose = null;
+    private void release(Lease lease) {
+        Holder old;
+        Holder next = null;
         synchronized (this) {
-            holder.leases--;
-            if (holder.leases == 0) {
-                running.remove(key, holder);
-                toClose = holder.engine;
+            old = lease.holder;
+            old.successors.remove(lease);
+            if (!old.leases.remove(lease) || !old.leases.isEmpty()) {
+                return;
+            }
+            running.remove(old.key, old);
+            if (!old.successors.isEmpty()) {
+                // The appender was configured again: its newest configuration's settings take over.
+                EngineSettings settings = old.successors.get(old.successors.size() - 1).settings;
+                next = new Holder(Key.of(settings), settings, null);
+                for (Lease l : old.successors) {
+                    l.holder = next;
+                    l.waitForEngine();
+                    (isSuccessor(settings, l.settings) ? next.successors : next.leases).add(l);
+                }
+                running.put(next.key, next);
             }
         }
-        if (toClose != null) {
-            toClose.close(); // outside the lock: draining may take up to shutdownTimeout
+        if (old.engine != null) {
+            old.engine.close(); // outside the lock: draining may take up to shutdownTimeout
+        }
+        if (next != null) {
+            start(next);
         }
     }
 
-    /** One appender's use of a shared engine. Closing it is idempotent; the last close stops the engine. */
+    /** Starts the engine of a holder made by a reconfiguration, once the one before it has stopped. */
+    private void start(Holder holder) {
+        DeliveryEngine engine = null;
+        try {
+            engine = starter.apply(holder.settings);
+        } catch (RuntimeException e) {
+            holder.settings.diagnostics().error("RemoteSyslog[" + holder.settings.name() + "]: cannot start delivery"
+                    + " to " + holder.key.targetText() + " after a reconfiguration: " + e.getMessage(), e);
+        }
+        List<Lease> attach;
+        boolean unused;
+        synchronized (this) {
+            holder.engine = engine;
+            if (engine == null) {
+                running.remove(holder.key, holder);
+            }
+            attach = new ArrayList<>(holder.leases);
+            attach.addAll(holder.successors);
+            unused = engine != null && holder.leases.isEmpty() && holder.successors.isEmpty();
+            if (unused) {
+                running.remove(holder.key, holder);
+            }
+        }
+        for (Lease l : attach) {
+            l.attach(engine);
+        }
+        if (unused) {
+            engine.close(); // every appender that wanted it stopped while it started
+        }
+    }
+
+    /**
+     * One appender's use of a shared engine. Closing it is idempotent; the last close stops the engine. Its events
+     * go through {@link #append}, which holds them for a moment when a reconfiguration replaces the engine.
+     */
     public final class Lease implements AutoCloseable {
-        private final Key key;
-        private final Holder holder;
+        private final EngineSettings settings;
+        /** The holder this lease is counted in; guarded by the registry. */
+        private Holder holder;
+        /** Where events go; {@code null} while a reconfiguration replaces the engine. */
+        private volatile DeliveryEngine engine;
+        /** Guarded by this: events appended while {@code engine} is {@code null}, and how many did not fit. */
+        private final ArrayDeque<EngineEvent> waiting = new ArrayDeque<>();
+        private long lostWhileWaiting;
+        private boolean failed;
         private boolean closed;
 
-        private Lease(Key key, Holder holder) {
-            this.key = key;
-            this.holder = holder;
+        private Lease(EngineSettings settings, DeliveryEngine engine) {
+            this.settings = settings;
+            this.engine = engine;
         }
 
+        /**
+         * The engine events go to; {@code null} for the moment a reconfiguration replaces it, or after the
+         * replacement failed to start.
+         */
         public DeliveryEngine engine() {
-            return holder.engine;
+            return engine;
+        }
+
+        /**
+         * Hands the event to the engine ({@link DeliveryEngine#append(EngineEvent)}), or holds it while a
+         * reconfiguration replaces the engine.
+         *
+         * @return {@code true} if accepted (or held)
+         */
+        public boolean append(EngineEvent event) {
+            DeliveryEngine e = engine;
+            if (e == null) {
+                synchronized (this) {
+                    e = engine;
+                    if (e == null) {
+                        if (failed || closed) {
+                            return false;
+                        }
+                        if (waiting.size() < settings.queueCapacity()) {
+                            waiting.addLast(event);
+                            return true;
+                        }
+                        lostWhileWaiting++;
+                        return false;
+                    }
+                }
+            }
+            return e.append(event);
+        }
+
+        private synchronized void waitForEngine() {
+            engine = null;
+        }
+
+        /** The replacing engine started (or failed to, {@code null}): events held meanwhile go to it, in order. */
+        private void attach(DeliveryEngine next) {
+            long lost;
+            int held;
+            synchronized (this) {
+                held = waiting.size();
+                if (next != null) {
+                    for (EngineEvent event : waiting) {
+                        next.append(event);
+                    }
+                } else {
+                    failed = true;
+                    lostWhileWaiting += held;
+                }
+                waiting.clear();
+                lost = lostWhileWaiting;
+                lostWhileWaiting = 0;
+                engine = next;
+            }
+            if (lost > 0) {
+                settings.diagnostics().warn("RemoteSyslog[" + settings.name() + "]: " + lost + " event(s) dropped"
+                        + " while the engine was replaced after a reconfiguration (queueCapacity "
+                        + settings.queueCapacity() + " held " + (next == null ? 0 : held) + ")", null);
+            }
         }
 
         @Override
         public void close() {
+            long lost;
             synchronized (this) {
                 if (closed) {
                     return;
                 }
                 closed = true;
+                lost = engine == null && !failed ? waiting.size() : 0;
             }
-            release(key, holder);
+            if (lost > 0) {
+                settings.diagnostics().warn("RemoteSyslog[" + settings.name() + "]: " + lost + " event(s) dropped:"
+                        + " the appender stopped while its engine was replaced after a reconfiguration", null);
+            }
+            release(this);
         }
     }
 
     private static final class Holder {
-        final DeliveryEngine engine;
-        int leases;
+        final Key key;
+        /** The settings the engine runs with. */
+        final EngineSettings settings;
+        /** {@code null} while it starts after a reconfiguration; guarded by the registry. */
+        DeliveryEngine engine;
+        /** Leases that use the engine as it is. */
+        final List<Lease> leases = new ArrayList<>();
+        /** Leases of a new configuration of the same appender, waiting for {@link #leases} to go. */
+        final List<Lease> successors = new ArrayList<>();
 
-        Holder(DeliveryEngine engine) {
+        Holder(Key key, EngineSettings settings, DeliveryEngine engine) {
+            this.key = key;
+            this.settings = settings;
             this.engine = engine;
         }
     }
@@ -131,7 +297,7 @@ public final class DeliveryEngines {
     private record Key(List<Target> targets, Path spool) {
         static Key of(EngineSettings settings) {
             return new Key(settings.targets(), settings.spool() == null ? null
-                    : settings.spool().directory().normalize());
+                    : settings.spool().directory().toAbsolutePath().normalize());
         }
 
         String targetText() {

@@ -51,6 +51,7 @@ public final class EngineSettings {
     private final LongSupplier ticker;
     private final AppenderListener listener;
     private final Diagnostics diagnostics;
+    private final String options;
 
     private EngineSettings(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -77,6 +78,7 @@ public final class EngineSettings {
         this.ticker = b.ticker;
         this.listener = b.listener;
         this.diagnostics = b.diagnostics;
+        this.options = b.options;
     }
 
     public static Builder builder(String name) {
@@ -169,6 +171,15 @@ public final class EngineSettings {
         return listener;
     }
 
+    /**
+     * A digest of the options these settings were made from, as written in the configuration file, or {@code null}
+     * when they were built in code. Two settings of one appender name with other options are two configurations
+     * of it: see {@link DeliveryEngines}.
+     */
+    public String options() {
+        return options;
+    }
+
     public Diagnostics diagnostics() {
         return diagnostics;
     }
@@ -195,6 +206,7 @@ public final class EngineSettings {
         private LongSupplier ticker = System::nanoTime;
         private AppenderListener listener = new AppenderListener() { };
         private Diagnostics diagnostics = Diagnostics.NONE;
+        private String options;
 
         private Builder(String name) {
             this.name = name;
@@ -298,6 +310,12 @@ public final class EngineSettings {
 
         public Builder diagnostics(Diagnostics diagnostics) {
             this.diagnostics = Objects.requireNonNull(diagnostics, "diagnostics");
+            return this;
+        }
+
+        /** @see EngineSettings#options() */
+        public Builder options(String options) {
+            this.options = options;
             return this;
         }
 

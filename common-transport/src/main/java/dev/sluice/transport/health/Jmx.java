@@ -6,10 +6,12 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /** Registers an appender's {@link RemoteSyslogMXBean} with the platform MBean server. */
@@ -18,7 +20,12 @@ public final class Jmx {
     /** The JMX domain. */
     public static final String DOMAIN = "dev.sluice";
 
-    private static final ConcurrentHashMap<ObjectName, RemoteSyslogMXBean> OWNERS = new ConcurrentHashMap<>();
+    /**
+     * The beans registered under each name, the one in JMX last. Several at once when two appenders of one name run
+     * at the same time: in two logging contexts, or across a Log4j2 reconfiguration, which starts the new appender
+     * before it stops the old one. The newest is shown; when it goes, the one before it is shown again.
+     */
+    private static final Map<ObjectName, Deque<RemoteSyslogMXBean>> OWNERS = new HashMap<>();
 
     private Jmx() {
     }
@@ -34,8 +41,9 @@ public final class Jmx {
     }
 
     /**
-     * Registers the MBean of {@code appenderName}, replacing one left by an earlier configuration of the same
-     * name. Failures go to {@code diagnostics}; JMX is never a reason for the appender not to start.
+     * Registers the MBean of {@code appenderName}, in place of one left by an earlier configuration of the same
+     * name, or of another running appender of that name, which is shown again when this one is closed. Failures go
+     * to {@code diagnostics}; JMX is never a reason for the appender not to start.
      *
      * @return closing it unregisters the MBean
      */
@@ -43,29 +51,47 @@ public final class Jmx {
         ObjectName name = objectName(appenderName);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         RemoteSyslogMXBean bean = new View(health);
-        try {
+        synchronized (OWNERS) {
             try {
-                server.registerMBean(bean, name);
-            } catch (InstanceAlreadyExistsException e) {
-                server.unregisterMBean(name);
-                server.registerMBean(bean, name);
+                show(server, name, bean);
+            } catch (JMException | RuntimeException e) {
+                diagnostics.warn("RemoteSyslog[" + appenderName + "]: JMX registration of " + name + " failed", e);
+                return () -> { };
             }
-        } catch (JMException | RuntimeException e) {
-            diagnostics.warn("RemoteSyslog[" + appenderName + "]: JMX registration of " + name + " failed", e);
-            return () -> { };
+            OWNERS.computeIfAbsent(name, n -> new ArrayDeque<>()).addLast(bean);
         }
-        OWNERS.put(name, bean);
         return () -> {
-            // A reconfiguration starts the new appender before it stops the old one: the old one must not
-            // unregister the bean that replaced its own.
-            if (OWNERS.remove(name, bean)) {
+            synchronized (OWNERS) {
+                Deque<RemoteSyslogMXBean> beans = OWNERS.get(name);
+                if (beans == null || !beans.contains(bean)) {
+                    return;
+                }
+                boolean shown = beans.peekLast() == bean;
+                beans.remove(bean);
+                if (!shown) {
+                    return; // a newer appender of this name is shown; it stays
+                }
                 try {
-                    server.unregisterMBean(name);
-                } catch (JMException e) {
-                    // already gone
+                    if (beans.isEmpty()) {
+                        OWNERS.remove(name);
+                        server.unregisterMBean(name);
+                    } else {
+                        show(server, name, beans.peekLast());
+                    }
+                } catch (JMException | RuntimeException e) {
+                    // best effort: already gone, or the MBean server refuses
                 }
             }
         };
+    }
+
+    private static void show(MBeanServer server, ObjectName name, RemoteSyslogMXBean bean) throws JMException {
+        try {
+            server.registerMBean(bean, name);
+        } catch (InstanceAlreadyExistsException e) {
+            server.unregisterMBean(name);
+            server.registerMBean(bean, name);
+        }
     }
 
     private static final class View implements RemoteSyslogMXBean {

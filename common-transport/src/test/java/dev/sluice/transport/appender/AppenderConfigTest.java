@@ -269,6 +269,24 @@ class AppenderConfigTest {
     }
 
     @Test
+    void optionsThatNoTargetUsesAreWarnings() {
+        AppenderConfig relp = config("relp://logs:2514");
+        relp.setFraming("lf");
+        ResolvedConfig r = resolve(relp);
+        assertThat(r.isValid()).isTrue();
+        assertThat(r.warnings()).containsExactly(
+                "framing: 'lf' ignored, as no target is tcp:// or tls:// (RELP and UDP frame each message themselves)");
+
+        AppenderConfig tcp = config("tcp://logs:1514,udp://logs");
+        tcp.setWindowSize("16");
+        tcp.setAckTimeout("10s");
+        tcp.setFraming("lf");
+        assertThat(resolve(tcp).warnings()).containsExactly(
+                "windowSize: '16' ignored, as no target is relp:// or relp+tls://",
+                "ackTimeout: '10s' ignored, as no target is relp:// or relp+tls://");
+    }
+
+    @Test
     void badDeliveryWindowsAreNamedByPosition() {
         AppenderConfig c = config("relp://logs:2514");
         DeliveryWindowOptions first = new DeliveryWindowOptions();

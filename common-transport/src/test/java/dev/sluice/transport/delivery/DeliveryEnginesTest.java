@@ -1,0 +1,146 @@
+package dev.sluice.transport.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.transport.health.Diagnostics;
+import dev.sluice.transport.net.Target;
+import dev.sluice.transport.spool.SpoolConfig;
+import dev.sluice.transport.syslog.SyslogMessage;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry of running engines as a Log4j2 reconfiguration uses it: the new appender acquires before the old one
+ * lets go. Engines deliver over UDP to the discard port; nothing here waits on a network.
+ */
+class DeliveryEnginesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path spool;
+
+    private static EngineSettings settings(String name, String target, String options, Path spool) {
+        EngineSettings.Builder b = EngineSettings.builder(name).targets(Target.parseList(target)).options(options)
+                .shutdownTimeout(Duration.ofMillis(200));
+        if (spool != null) {
+            b.spool(SpoolConfig.builder(spool).build());
+        }
+        return b.build();
+    }
+
+    private static EngineEvent event(String text) {
+        return EngineEvent.of(SyslogMessage.builder().timestamp(Instant.parse("2026-01-01T00:00:00Z"))
+                .hostname("h").appName("a").message(text).build());
+    }
+
+    @Test
+    void theSameOptionsShareTheRunningEngine() {
+        DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+        try (DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", spool));
+             DeliveryEngines.Lease next = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", spool))) {
+            assertThat(next.engine()).isSameAs(old.engine());
+            old.close();
+            assertThat(next.engine().settings().options()).isEqualTo("a");
+            assertThat(registry.runningCount()).isEqualTo(1);
+        }
+        assertThat(registry.runningCount()).isZero();
+    }
+
+    @Test
+    void aNewConfigurationOfTheAppenderTakesOverTheSpoolWhenTheOldOneLetsGo() {
+        DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+        DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", spool));
+        DeliveryEngine first = old.engine();
+        try (DeliveryEngines.Lease next = registry.acquire(settings("central", "udp://127.0.0.1:10", "b", spool))) {
+            assertThat(next.engine()).as("until the old appender lets go").isSameAs(first);
+            assertThat(next.append(event("into the running engine's spool"))).isTrue();
+
+            old.close();
+
+            assertThat(next.engine()).isNotSameAs(first);
+            assertThat(next.engine().settings().options()).isEqualTo("b");
+            assertThat(next.engine().settings().targets()).hasToString("[udp://127.0.0.1:10]");
+            assertThat(registry.runningCount()).isEqualTo(1);
+        }
+        assertThat(registry.runningCount()).isZero();
+    }
+
+    @Test
+    void eventsAppendedWhileTheEngineIsReplacedGoToTheNewOne() throws Exception {
+        CountDownLatch startNext = new CountDownLatch(1);
+        DeliveryEngines registry = new DeliveryEngines(s -> {
+            if (s.options().equals("b")) {
+                try {
+                    assertThat(startNext.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return DeliveryEngine.start(s);
+        });
+        DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", null));
+        DeliveryEngines.Lease next = registry.acquire(settings("central", "udp://127.0.0.1:9", "b", null));
+        Thread reconfiguration = new Thread(old::close, "reconfiguration");
+        reconfiguration.start();
+        await().atMost(WAIT).until(() -> next.engine() == null);
+
+        assertThat(next.append(event("held"))).isTrue();
+        startNext.countDown();
+        reconfiguration.join(WAIT.toMillis());
+
+        assertThat(next.engine().settings().options()).isEqualTo("b");
+        assertThat(next.engine().counters().snapshot().accepted()).isEqualTo(1);
+        next.close();
+        assertThat(registry.runningCount()).isZero();
+    }
+
+    @Test
+    void anotherAppenderWithOtherOptionsSharesTheEngineAndIsToldSo() {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Diagnostics diagnostics = new Diagnostics() {
+            @Override
+            public void warn(String message, Throwable cause) {
+                warnings.add(message);
+            }
+
+            @Override
+            public void error(String message, Throwable cause) {
+                warnings.add(message);
+            }
+        };
+        DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+        try (DeliveryEngines.Lease first = registry.acquire(settings("first", "udp://127.0.0.1:9", "a", null));
+             DeliveryEngines.Lease same = registry.acquire(EngineSettings.builder("same")
+                     .targets(Target.parseList("udp://127.0.0.1:9")).options("a").diagnostics(diagnostics).build());
+             DeliveryEngines.Lease other = registry.acquire(EngineSettings.builder("other")
+                     .targets(Target.parseList("udp://127.0.0.1:9")).options("b").diagnostics(diagnostics).build())) {
+            assertThat(other.engine()).isSameAs(first.engine()).isSameAs(same.engine());
+            assertThat(warnings).containsExactly("RemoteSyslog[other]: shares the delivery engine of appender first"
+                    + " (same target udp://127.0.0.1:9 and spool), which runs with that appender's options; other"
+                    + " options of this one take effect only when every appender using it has stopped");
+        }
+    }
+
+    @Test
+    void anotherAppenderOnTheSpoolWithOtherTargetsIsRefused() {
+        DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+        try (DeliveryEngines.Lease lease = registry.acquire(settings("first", "udp://127.0.0.1:9", "a", spool))) {
+            assertThatThrownBy(() -> registry.acquire(settings("second", "udp://127.0.0.1:10", "a",
+                    spool.resolve("x").resolve(".."))))
+                    .hasMessageStartingWith("Spool.directory: " + spool + " is in use by appender first");
+            assertThat(lease.engine()).isNotNull();
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package dev.sluice.it.appender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.status.Status;
+
+import dev.sluice.relp.server.ReceivedMessage;
+import dev.sluice.relp.server.RelpTestServer;
+
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.status.StatusData;
+import org.apache.logging.log4j.status.StatusListener;
+import org.apache.logging.log4j.status.StatusLogger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What an application does to a configured appender besides logging through it, run against both front-ends:
+ * reconfigure the logging context (Log4j2 builds and starts the new configuration before it stops the old one;
+ * Logback resets the context, stopping the old appenders, and runs Joran again), and configure two appenders or
+ * two contexts that clash (one spool directory, one JMX name). Options come from system properties
+ * ({@code lifecycle-*.xml}), so that a reconfiguration can change them.
+ */
+class FrontEndLifecycleTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final RelpTestServer first = RelpTestServer.builder().build();
+
+    @RegisterExtension
+    static final RelpTestServer second = RelpTestServer.builder().build();
+
+    @TempDir
+    Path spool;
+
+    private final List<Context> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeContexts() {
+        opened.forEach(Context::close);
+        for (String p : new String[] {"name", "target", "target2", "app", "format", "spool"}) {
+            System.clearProperty("sluice.lc." + p);
+        }
+    }
+
+    private static void options(String name, String target, String format) {
+        System.setProperty("sluice.lc.name", name);
+        System.setProperty("sluice.lc.target", target);
+        System.setProperty("sluice.lc.app", "billing");
+        System.setProperty("sluice.lc.format", format);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void aReconfigurationToAnotherTargetDeliversThereWhatTheSpoolHeldAndWhatFollows(String frontEnd) {
+        Context context = centralWithSpool(frontEnd);
+        context.info("before the reconfiguration");
+        assertThat(first.awaitMessages(1, WAIT).get(0).message()).isEqualTo("before the reconfiguration");
+        first.stop();
+        context.info("while the first server is down");
+
+        System.setProperty("sluice.lc.target", second.target());
+        context.reconfigure();
+        context.info("after the reconfiguration");
+
+        assertThat(second.awaitMessages(2, WAIT)).extracting(ReceivedMessage::message)
+                .containsExactly("while the first server is down", "after the reconfiguration");
+        assertThat(context.errors()).isEmpty();
+        assertThat(context.isStarted("central")).isTrue();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void aReconfigurationWithOtherOptionsAppliesThem(String frontEnd) {
+        Context context = centralWithSpool(frontEnd);
+        context.info("in RFC 5424");
+        assertThat(first.awaitMessages(1, WAIT).get(0).format()).hasToString("RFC5424");
+
+        System.setProperty("sluice.lc.format", "RFC3164");
+        context.reconfigure();
+        context.info("in RFC 3164");
+
+        List<ReceivedMessage> received = first.awaitMessages(2, WAIT);
+        assertThat(received.get(1).format()).as(received.get(1).text()).hasToString("RFC3164");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void aReconfigurationWithTheSameOptionsDeliversOnWithOneDeliveryThread(String frontEnd) {
+        Context context = centralWithSpool(frontEnd);
+        context.info("one");
+        context.reconfigure();
+        context.info("two");
+
+        assertThat(first.awaitMessages(2, WAIT)).extracting(ReceivedMessage::message).containsExactly("one", "two");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void whatTheServerDidNotTakeBeforeStopIsDeliveredByTheNextStartFromTheSpool(String frontEnd) {
+        first.stop();
+        Context context = centralWithSpool(frontEnd);
+        context.info("one");
+        context.info("two");
+        context.close(); // drains for at most shutdownTimeout (2s), then leaves the rest in the spool
+        opened.remove(context);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isZero());
+
+        first.start();
+        open(frontEnd, "lifecycle-spool");
+
+        assertThat(first.awaitMessages(2, WAIT)).extracting(ReceivedMessage::message).containsExactly("one", "two");
+    }
+
+    /** Appender {@code central} to the first server, RFC 5424, with a spool. */
+    private Context centralWithSpool(String frontEnd) {
+        options("central", first.target(), "RFC5424");
+        System.setProperty("sluice.lc.spool", spool.toString());
+        return open(frontEnd, "lifecycle-spool");
+    }
+
+    private static long deliveryThreads(String appender) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("sluice-delivery-" + appender) && t.isAlive()).count();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void aSecondAppenderOnTheSameSpoolDirectoryIsReportedAndNotStarted(String frontEnd) {
+        System.setProperty("sluice.lc.target", first.target());
+        System.setProperty("sluice.lc.target2", second.target());
+        System.setProperty("sluice.lc.spool", spool.toString());
+        Context context = open(frontEnd, "lifecycle-shared-spool");
+
+        assertThat(context.errors()).anySatisfy(e -> assertThat(e).contains("Spool.directory: " + spool)
+                .contains("is in use by appender first"));
+        assertThat(context.isStarted("first")).isTrue();
+        assertThat(context.isStarted("second")).isFalse();
+        context.info("to the first only");
+        assertThat(first.awaitMessages(1, WAIT).get(0).message()).isEqualTo("to the first only");
+        // and the event the second could not take is reported, not discarded in silence
+        assertThat(context.reports()).anySatisfy(e -> assertThat(e).contains("second").contains("started"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void twoContextsWithAnAppenderOfTheSameNameLeaveTheRemainingOneInJmx(String frontEnd) {
+        options("twin", first.target(), "RFC5424");
+        Context one = open(frontEnd, "lifecycle");
+        System.setProperty("sluice.lc.target", second.target());
+        Context two = open(frontEnd, "lifecycle");
+        two.info("from the second context");
+        second.awaitMessages(1, WAIT);
+
+        two.close();
+        opened.remove(two);
+        one.info("from the first context");
+        first.awaitMessages(1, WAIT);
+
+        Health health = new Health("twin");
+        assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(
+                dev.sluice.transport.health.Jmx.objectName("twin"))).as("MBean of the running appender").isTrue();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(health.number("Acknowledged")).isEqualTo(1));
+    }
+
+    // ---- the two front-ends, configured from a file as an application does --------------------------------------
+
+    private Context open(String frontEnd, String resource) {
+        Context c = frontEnd.equals("log4j2") ? new Log4j2Context("/" + resource + "-log4j2.xml")
+                : new LogbackContext("/" + resource + "-logback.xml");
+        opened.add(c);
+        return c;
+    }
+
+    private interface Context {
+        void info(String message);
+
+        /** Reads the same file again, as a change of it (or Spring Boot's initialisation) would. */
+        void reconfigure();
+
+        boolean isStarted(String appender);
+
+        /** The warnings and errors reported through the framework's status channel. */
+        List<String> reports();
+
+        /** The errors reported through the framework's status channel. */
+        List<String> errors();
+
+        void close();
+    }
+
+    private static final AtomicInteger CONTEXTS = new AtomicInteger();
+
+    private static final class Log4j2Context implements Context {
+        private final org.apache.logging.log4j.core.LoggerContext context;
+        private final List<StatusData> reports = new CopyOnWriteArrayList<>();
+        private final StatusListener status = new StatusListener() {
+            @Override
+            public void log(StatusData data) {
+                reports.add(data);
+            }
+
+            @Override
+            public Level getStatusLevel() {
+                return Level.WARN;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        Log4j2Context(String resource) {
+            StatusLogger.getLogger().registerListener(status);
+            try {
+                // a context of its own, not the class loader's: two of them may be open at once
+                context = new org.apache.logging.log4j.core.LoggerContext("sluice-lifecycle-"
+                        + CONTEXTS.incrementAndGet(), null, url(resource).toURI());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(e);
+            }
+            context.start();
+        }
+
+        @Override
+        public void info(String message) {
+            context.getLogger("com.acme.Billing").info(message);
+        }
+
+        @Override
+        public void reconfigure() {
+            context.reconfigure();
+        }
+
+        @Override
+        public boolean isStarted(String appender) {
+            Appender a = context.getConfiguration().getAppender(appender);
+            return a != null && a.isStarted();
+        }
+
+        @Override
+        public List<String> reports() {
+            return reports.stream().map(d -> d.getMessage().getFormattedMessage()).toList();
+        }
+
+        @Override
+        public List<String> errors() {
+            return reports.stream().filter(d -> d.getLevel().isMoreSpecificThan(Level.ERROR))
+                    .map(d -> d.getMessage().getFormattedMessage()).toList();
+        }
+
+        @Override
+        public void close() {
+            context.stop();
+            StatusLogger.getLogger().removeListener(status);
+        }
+    }
+
+    private static final class LogbackContext implements Context {
+        private final ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+        private final URL url;
+
+        LogbackContext(String resource) {
+            url = url(resource);
+            context.setName("sluice-lifecycle-" + CONTEXTS.incrementAndGet());
+            context.setMDCAdapter(new LogbackMDCAdapter());
+            configure();
+        }
+
+        private void configure() {
+            JoranConfigurator joran = new JoranConfigurator();
+            joran.setContext(context);
+            try {
+                joran.doConfigure(url);
+            } catch (JoranException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void info(String message) {
+            context.getLogger("com.acme.Billing").info(message);
+        }
+
+        @Override
+        public void reconfigure() {
+            // what Logback's own scan (ReconfigureOnChangeTask) and Spring Boot do
+            context.reset();
+            configure();
+        }
+
+        @Override
+        public boolean isStarted(String appender) {
+            ch.qos.logback.core.Appender<?> a = context.getLogger("ROOT").getAppender(appender);
+            return a != null && a.isStarted();
+        }
+
+        @Override
+        public List<String> reports() {
+            return context.getStatusManager().getCopyOfStatusList().stream()
+                    .filter(s -> s.getLevel() >= Status.WARN).map(Status::getMessage).toList();
+        }
+
+        @Override
+        public List<String> errors() {
+            return context.getStatusManager().getCopyOfStatusList().stream()
+                    .filter(s -> s.getLevel() >= Status.ERROR).map(Status::getMessage).toList();
+        }
+
+        @Override
+        public void close() {
+            context.stop();
+        }
+    }
+
+    private static URL url(String resource) {
+        return Objects.requireNonNull(FrontEndLifecycleTest.class.getResource(resource), resource);
+    }
+}
