@@ -32,12 +32,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
@@ -115,7 +117,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Condition notFull = queueLock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long queuedBytes;
-    private final ConcurrentLinkedQueue<Pending> urgent = new ConcurrentLinkedQueue<>();
+    /** Urgent events not sent yet, oldest first; a failover switch puts back at the head what it took from a target. */
+    private final ConcurrentLinkedDeque<Pending> urgent = new ConcurrentLinkedDeque<>();
     // spool mode: application threads number and append one at a time
     private final ReentrantLock spoolOrder = new ReentrantLock();
     /**
@@ -617,6 +620,9 @@ public final class DeliveryEngine implements AutoCloseable {
                 return progress;
             }
             urgent.poll();
+            if (p.resend) {
+                events.resent(p.seq); // taken from a target failover left (see maybeSwitchTarget)
+            }
             InFlight f = new InFlight(p.seq, null, p.eventTime, true, p.payload.length);
             if (spool == null) {
                 removeFromQueue(p);
@@ -940,17 +946,25 @@ public final class DeliveryEngine implements AutoCloseable {
         // What the old transport still held is offered again, in order, on the new one. What it had sent is then
         // resent (counted when offered): the server may have taken it. What it never wrote is not.
         Map<Long, Instant> eventTimes = new HashMap<>();
+        // urgent events the lane had given the old target and not seen acknowledged: they go back to the lane, so
+        // that they are sent again at once, not when the window opens (outside it, that was hours later)
+        Set<Long> laneUnfinished = new HashSet<>();
         synchronized (inFlight) {
             for (InFlight f : inFlight) {
                 inFlightById.remove(f.seq);
                 eventTimes.put(f.seq, f.eventTime);
+                if (f.urgent && !f.done) {
+                    laneUnfinished.add(f.seq);
+                }
             }
             inFlight.clear();
             lastRead = null;
             readAhead.clear();
         }
-        // urgent events the lane sent to the old target are read from the spool again and sent like the rest
-        urgentSpooled.values().removeIf(u -> u.taken.get());
+        List<Pending> backToLane = new ArrayList<>();
+        // the spool is read again from its head: an urgent event the lane sent and the old target acknowledged stays
+        // known (its record is acknowledged with that outcome when read), the others are sent again
+        urgentSpooled.values().removeIf(u -> u.taken.get() && (u.sent == null || !u.sent.done));
         if (spool == null) {
             queueLock.lock();
             try {
@@ -963,6 +977,9 @@ public final class DeliveryEngine implements AutoCloseable {
                         p.resend = sent.contains(o.id());
                         queue.addFirst(p);
                         queuedBytes += p.size;
+                        if (laneUnfinished.contains(o.id())) {
+                            backToLane.add(p); // in the queue too: whichever path takes it first sends it
+                        }
                     }
                 }
             } finally {
@@ -983,6 +1000,20 @@ public final class DeliveryEngine implements AutoCloseable {
                     resendUpTo = Math.max(resendUpTo, seq);
                 }
             }
+            for (int i = undelivered.size() - 1; i >= 0; i--) {
+                Outbound o = undelivered.get(i);
+                if (o.id() != INTERNAL_ID && laneUnfinished.contains(o.id())) {
+                    // known to the regular path again before it can read the record (see urgentSpooled)
+                    Pending p = new Pending(o.id(), eventTimes.get(o.id()), o.payload());
+                    p.resend = sent.contains(o.id());
+                    urgentSpooled.put(p.seq, p);
+                    backToLane.add(p);
+                }
+            }
+        }
+        // newest first at the head, so the lane sends them in their order, before the urgent events still waiting
+        for (Pending p : backToLane) {
+            urgent.addFirst(p);
         }
     }
 

@@ -1,0 +1,115 @@
+package dev.sluice.it.engine;
+
+import static dev.sluice.it.engine.NumberedEvents.distinctNumbers;
+import static dev.sluice.it.engine.NumberedEvents.quickTransport;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.relp.server.RelpTestServer;
+import dev.sluice.transport.delivery.DeliveryEngine;
+import dev.sluice.transport.delivery.DeliverySchedule;
+import dev.sluice.transport.delivery.EngineSettings;
+import dev.sluice.transport.delivery.FailoverPolicy;
+import dev.sluice.transport.delivery.UrgencyPolicy;
+import dev.sluice.transport.net.Target;
+import dev.sluice.transport.spool.SpoolConfig;
+import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code urgentLevel} together with the other features: a delivery window that is closed, failover, the overflow
+ * policy. An urgent event goes at once whatever the window, and only once it was accepted.
+ */
+class EngineUrgentCombinationsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final RelpTestServer primary = RelpTestServer.builder().build();
+    @RegisterExtension
+    final RelpTestServer secondary = RelpTestServer.builder().build();
+
+    @TempDir
+    Path dir;
+
+    private DeliveryEngine engine;
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static SyslogMessage urgent(long n) {
+        return SyslogMessage.builder().timestamp(NumberedEvents.EVENT_TIME).severity(Severity.ERROR).hostname("h")
+                .appName("app").message(NumberedEvents.PREFIX + n).build();
+    }
+
+    /** A window opened and closed by the test, closed at first. */
+    private static final class Switch implements DeliverySchedule {
+        final AtomicBoolean open = new AtomicBoolean();
+
+        @Override
+        public boolean isOpen(Instant now) {
+            return open.get();
+        }
+
+        @Override
+        public Instant nextOpening(Instant now) {
+            return open.get() ? now : now.plusSeconds(3600);
+        }
+
+        @Override
+        public Instant currentWindowEnd(Instant now) {
+            return open.get() ? Instant.MAX : now;
+        }
+    }
+
+    /**
+     * The primary takes an urgent event without acknowledging it and goes away, outside the window: failover must
+     * send it again on the secondary at once, not leave it for the window's opening (hours later), while the regular
+     * events keep waiting for the window.
+     */
+    @ParameterizedTest(name = "spool: {0}")
+    @ValueSource(booleans = {false, true})
+    void anUrgentEventAFailedTargetLeftUnacknowledgedGoesToTheNextTargetAtOnceOutsideTheWindow(boolean spooled) {
+        Switch window = new Switch();
+        primary.faults().withholdAcks();
+        EngineSettings.Builder b = EngineSettings.builder("urgent-failover")
+                .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
+                .transport(quickTransport().toBuilder().ackTimeout(Duration.ofMinutes(5)).build())
+                .failover(FailoverPolicy.PREFER_PRIMARY).primaryRetry(Duration.ofMinutes(5))
+                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .shutdownTimeout(Duration.ofSeconds(2));
+        if (spooled) {
+            b.spool(SpoolConfig.builder(dir.resolve("spool")).build());
+        }
+        engine = DeliveryEngine.start(b.build());
+        for (long i = 0; i < 5; i++) {
+            assertThat(engine.append(NumberedEvents.event(i))).isTrue();
+        }
+        assertThat(engine.append(urgent(5))).isTrue();
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains(5L));
+
+        primary.stop();
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).contains(5L));
+        assertThat(distinctNumbers(secondary.messages())).containsExactly(5L);
+        assertThat(engine.counters().snapshot().resent()).isEqualTo(1);
+
+        window.open.set(true);
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == 6);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0 && engine.health().queuedRecords() == 0);
+        assertThat(secondary.messages()).hasSize(6);
+    }
+}
