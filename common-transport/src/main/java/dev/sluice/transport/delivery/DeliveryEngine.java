@@ -413,7 +413,11 @@ public final class DeliveryEngine implements AutoCloseable {
                     case DROP_OLDEST -> {
                         Pending oldest = queue.pollFirst();
                         queuedBytes -= oldest.size;
-                        drop(DropReason.QUEUE_FULL);
+                        // taken, so that the urgent lane, which may hold it too, does not send a dropped event;
+                        // if the lane has it already, it is being sent: out of the queue, but no drop
+                        if (oldest.taken.compareAndSet(false, true)) {
+                            drop(DropReason.QUEUE_FULL);
+                        }
                     }
                     case BLOCK -> {
                         if (!accepting.get()) {
@@ -547,6 +551,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 // Messages stay with the engine (queue or spool, visible in health) until a session is up; so
                 // after an outage the first message out is the notice of what was dropped meanwhile.
                 boolean connected = transport.state() == TransportState.CONNECTED;
+                forgetTakenUrgent();
                 boolean progress = connected && offerUrgent();
                 Instant now = settings.clock().instant();
                 long waitNanos = MAX_PARK_NANOS;
@@ -603,6 +608,18 @@ public final class DeliveryEngine implements AutoCloseable {
             return queue.isEmpty();
         } finally {
             queueLock.unlock();
+        }
+    }
+
+    /**
+     * Lets go of the urgent events at the head of the lane that another path took (sent, or dropped by
+     * {@code overflow=dropOldest}), also while there is no session, so that the lane holds no more than the queue
+     * or the spool it mirrors.
+     */
+    private void forgetTakenUrgent() {
+        Pending p;
+        while ((p = urgent.peek()) != null && p.taken.get()) {
+            urgent.poll();
         }
     }
 

@@ -10,7 +10,9 @@ import dev.sluice.transport.delivery.DeliveryEngine;
 import dev.sluice.transport.delivery.DeliverySchedule;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.FailoverPolicy;
+import dev.sluice.transport.delivery.OverflowPolicy;
 import dev.sluice.transport.delivery.UrgencyPolicy;
+import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.net.Target;
 import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.syslog.Severity;
@@ -20,7 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,5 +115,31 @@ class EngineUrgentCombinationsTest {
         await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == 6);
         await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0 && engine.health().queuedRecords() == 0);
         assertThat(secondary.messages()).hasSize(6);
+    }
+
+    /**
+     * {@code overflow=dropOldest} without a spool: urgent events pushed out of the full queue are counted and
+     * announced as dropped, so they must not be delivered all the same by the urgent lane (which also kept every one
+     * of them in memory, past {@code queueCapacity}, for as long as the receiver was down).
+     */
+    @Test
+    void urgentEventsThatDropOldestPushedOutOfTheQueueAreNotSentAnyway() {
+        primary.stop();
+        engine = DeliveryEngine.start(EngineSettings.builder("urgent-drop-oldest")
+                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
+                .queueCapacity(10).overflow(OverflowPolicy.DROP_OLDEST)
+                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code())).shutdownTimeout(Duration.ofSeconds(2))
+                .build());
+        for (long i = 0; i < 100; i++) {
+            assertThat(engine.append(urgent(i))).isTrue();
+        }
+        assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(90);
+        primary.start();
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains(99L));
+        await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() >= 10);
+        assertThat(distinctNumbers(primary.messages()))
+                .containsExactlyElementsOf(LongStream.range(90, 100).boxed().toList());
+        assertThat(primary.messages().get(0).message())
+                .isEqualTo("90 message(s) dropped by Sluice before this one: 90 queue full");
     }
 }
