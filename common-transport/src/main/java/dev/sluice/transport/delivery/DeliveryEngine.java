@@ -71,6 +71,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Urgent events ({@code urgentLevel}) also go to a small in-memory lane that is delivered at once, whatever
  * the window; with a spool they are spooled as well, and skipped when the spool replay reaches them if their
  * delivery was confirmed in the meantime (after a restart they may be delivered twice; the sequence id tells).
+ * The urgent records a previous run left in the spool are found again (by the PRI of the record) and given to the
+ * lane while the window is closed.
  *
  * <h2>Delivering (one thread per engine)</h2>
  * The thread {@code sluice-delivery-<name>} offers messages to the transport while the schedule is open and the
@@ -162,6 +164,15 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     private final Set<Long> resendFromSpool = new HashSet<>();
     private long resendUpTo;
+    /**
+     * Spool mode with {@code urgentLevel}: the records a previous run left in the spool are looked through for urgent
+     * ones while the window is closed (see scanReplayForUrgent), up to this id, the highest at start; 0 when there is
+     * nothing (more) to look at. Delivery thread only, like {@code replayScanAt}, the last record looked at, and
+     * {@code replayScanSeq}, its id.
+     */
+    private long replayScanUpTo;
+    private SpoolRecord replayScanAt;
+    private long replayScanSeq;
     private long lastActivityNanos;
 
     // for health
@@ -199,6 +210,8 @@ public final class DeliveryEngine implements AutoCloseable {
         this.events = fanOut(listeners);
         this.spool = openSpool(settings);
         this.sequence = new AtomicLong(spool == null ? 0 : spool.highestSequenceId());
+        this.replayScanUpTo = spool != null && !spool.isEmpty() && anyUrgent(settings.urgency())
+                ? spool.highestSequenceId() : 0;
         this.rateLimiter = settings.maxBytesPerSecond() == 0 ? RateLimiter.unlimited()
                 : RateLimiter.of(settings.maxBytesPerSecond(), settings.ticker());
         this.failover = new Failover(settings.targets(), settings.failover(), settings.primaryRetry(),
@@ -563,6 +576,9 @@ public final class DeliveryEngine implements AutoCloseable {
                         waitNanos = Math.min(waitNanos, limited);
                     }
                 } else if (connected) {
+                    if (replayScanUpTo > 0) {
+                        progress |= scanReplayForUrgent();
+                    }
                     // outside the window: sleep until it opens (re-reading the clock at least once a second)
                     waitNanos = Math.min(waitNanos, settings.schedule().sleepBeforeRecheck(now,
                             DeliverySchedule.DEFAULT_MAX_SLEEP).toNanos());
@@ -777,6 +793,81 @@ public final class DeliveryEngine implements AutoCloseable {
             lane.follower = f;
         }
         return true;
+    }
+
+    /**
+     * Outside the window, looks through the next batch of the records a previous run left in the spool, and gives
+     * the urgent ones to the urgent lane, as their append did in that run: else an urgent event spooled before a
+     * restart waited for the window with the rest. Only records the regular path has not read are registered (in
+     * {@link #urgentSpooled}, so that the regular path acknowledges them with the lane's outcome). The severity is
+     * read back from the record's PRI. Delivery thread only.
+     *
+     * @return true if it looked at records (there may be more)
+     */
+    private boolean scanReplayForUrgent() {
+        List<SpoolRecord> batch;
+        try {
+            batch = replayScanAt == null ? spool.peek(SPOOL_READ_BATCH)
+                    : spool.peekAfter(replayScanAt, SPOOL_READ_BATCH);
+        } catch (IOException | RuntimeException e) {
+            events.spoolProblem("read failed: " + e.getMessage());
+            replayScanUpTo = 0; // the regular path sends them in the window all the same
+            return false;
+        }
+        if (batch.isEmpty()) {
+            replayScanUpTo = 0;
+            return false;
+        }
+        SpoolRecord read = lastRead;
+        for (SpoolRecord r : batch) {
+            long seq = r.sequenceId();
+            if (seq > replayScanUpTo) {
+                replayScanUpTo = 0; // appended in this run: its append gave it to the lane already
+                break;
+            }
+            replayScanAt = r;
+            if (seq <= replayScanSeq) {
+                continue; // looked at before (read again from the head after the head moved past the last one)
+            }
+            replayScanSeq = seq;
+            int severity = severityOf(r.message());
+            if ((read == null || seq > read.sequenceId()) && severity >= 0 && settings.urgency().isUrgent(severity)
+                    && !urgentSpooled.containsKey(seq)) {
+                Pending p = new Pending(seq, r.eventTime(), r.message());
+                urgentSpooled.put(seq, p);
+                urgent.add(p);
+            }
+        }
+        return true;
+    }
+
+    /** Whether the policy makes any severity urgent. */
+    private static boolean anyUrgent(UrgencyPolicy policy) {
+        for (int severity = 0; severity <= 7; severity++) {
+            if (policy.isUrgent(severity)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The syslog severity of a formatted message, PRI mod 8 (RFC 5424 and RFC 3164 alike); -1 without a PRI. */
+    static int severityOf(byte[] message) {
+        if (message.length < 3 || message[0] != '<') {
+            return -1;
+        }
+        int pri = 0;
+        for (int i = 1; i < Math.min(message.length, 5); i++) {
+            byte c = message[i];
+            if (c == '>') {
+                return i == 1 ? -1 : pri % 8;
+            }
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            pri = pri * 10 + (c - '0');
+        }
+        return -1;
     }
 
     /** Puts back a message that could not be offered now. */

@@ -142,4 +142,42 @@ class EngineUrgentCombinationsTest {
         assertThat(primary.messages().get(0).message())
                 .isEqualTo("90 message(s) dropped by Sluice before this one: 90 queue full");
     }
+
+    /**
+     * An urgent event spooled while the receiver was down, then the application restarted, outside the window: the
+     * new run must send it as soon as the receiver is there, as the first run would have, not leave it with the
+     * regular records for the window's opening; and once the window opens, everything arrives once and the spool
+     * empties.
+     */
+    @Test
+    void anUrgentEventSpooledBeforeARestartIsSentAtOnceOutsideTheWindow() {
+        Switch window = new Switch();
+        EngineSettings.Builder b = EngineSettings.builder("urgent-restart")
+                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
+                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).shutdownTimeout(Duration.ofMillis(500));
+        primary.stop();
+        engine = DeliveryEngine.start(b.build());
+        for (long i = 0; i < 3; i++) {
+            assertThat(engine.append(NumberedEvents.event(i))).isTrue();
+        }
+        assertThat(engine.append(urgent(3))).isTrue();
+        assertThat(engine.append(NumberedEvents.event(4))).isTrue();
+        engine.close();
+
+        primary.start();
+        engine = DeliveryEngine.start(b.build());
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains(3L));
+        assertThat(distinctNumbers(primary.messages())).containsExactly(3L);
+        assertThat(engine.append(urgent(5))).isTrue();
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains(5L));
+        assertThat(distinctNumbers(primary.messages())).containsExactly(3L, 5L);
+
+        window.open.set(true);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == 6);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        assertThat(primary.messages()).hasSize(6);
+        assertThat(primary.messages().stream().filter(m -> m.message().equals("event 3")).findFirst().orElseThrow()
+                .sdParam("meta", "sequenceId")).contains("4");
+    }
 }
