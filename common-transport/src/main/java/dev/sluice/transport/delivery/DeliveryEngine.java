@@ -132,6 +132,12 @@ public final class DeliveryEngine implements AutoCloseable {
      * when the regular path reads past it (a record dropped unread).
      */
     private final ConcurrentSkipListMap<Long, Pending> urgentSpooled = new ConcurrentSkipListMap<>();
+    /**
+     * Spool mode, {@code overflow=dropOldest}: of the records the last drop took out of the spool, how many were
+     * urgent events the lane had taken already (sent, or being sent): not lost, so not counted as dropped. Written
+     * and read by the application thread that drops, under {@code spoolOrder}.
+     */
+    private long droppedButSent;
 
     // drops not yet announced in-band, by DropReason ordinal
     private final AtomicLongArray unannounced = new AtomicLongArray(DropReason.values().length);
@@ -265,6 +271,11 @@ public final class DeliveryEngine implements AutoCloseable {
                 @Override
                 public void flushFailed(IOException error) {
                     events.spoolProblem("flush failed: " + error.getMessage());
+                }
+
+                @Override
+                public void segmentDropped(long firstSequenceId, long lastSequenceId, long records) {
+                    forgetDroppedUrgent(firstSequenceId, lastSequenceId);
                 }
             };
             // The engine's own listener reports spool problems; a listener set on the SpoolConfig is not used.
@@ -480,6 +491,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     return false;
                 }
                 case DROP_OLDEST -> {
+                    droppedButSent = 0;
                     long dropped = dropOldestSpooled();
                     if (dropped == 0) {
                         // what the delivery thread has not taken is all in the segment it reads or the active
@@ -487,7 +499,9 @@ public final class DeliveryEngine implements AutoCloseable {
                         drop(reason);
                         return false;
                     }
-                    drop(reason, dropped);
+                    if (dropped > droppedButSent) {
+                        drop(reason, dropped - droppedButSent);
+                    }
                 }
                 case BLOCK -> {
                     if (!accepting.get()) {
@@ -537,6 +551,21 @@ public final class DeliveryEngine implements AutoCloseable {
             events.spoolProblem("dropping the oldest records failed: " + e.getMessage());
             return 0;
         }
+    }
+
+    /**
+     * The spool dropped the records with ids in {@code [first, last]} (under {@link #dropOldestSpooled}): their
+     * urgent events, which the lane holds too, are dropped from the lane as well (taken, so the lane skips them),
+     * unless the lane has taken them already, in which case they are not lost ({@link #droppedButSent}).
+     */
+    private void forgetDroppedUrgent(long first, long last) {
+        Map<Long, Pending> gone = urgentSpooled.subMap(first, true, last, true);
+        for (Pending u : gone.values()) {
+            if (!u.taken.compareAndSet(false, true)) {
+                droppedButSent++;
+            }
+        }
+        gone.clear();
     }
 
     private void drop(DropReason reason) {

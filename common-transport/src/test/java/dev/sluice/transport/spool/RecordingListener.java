@@ -9,6 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingListener implements SpoolListener {
 
     final List<String> events = new CopyOnWriteArrayList<>();
+    /** {@link #segmentDropped} reports, "first..last records" (kept apart: a drop is no problem to report). */
+    final List<String> dropped = new CopyOnWriteArrayList<>();
 
     List<String> of(String kind) {
         return events.stream().filter(e -> e.startsWith(kind + ":")).toList();
@@ -33,6 +35,11 @@ final class RecordingListener implements SpoolListener {
     @Override
     public void segmentsMissing(long first, long last) {
         events.add("missing: " + first + ".." + last);
+    }
+
+    @Override
+    public void segmentDropped(long firstSequenceId, long lastSequenceId, long records) {
+        dropped.add(firstSequenceId + ".." + lastSequenceId + " " + records);
     }
 
     @Override

@@ -180,4 +180,35 @@ class EngineUrgentCombinationsTest {
         assertThat(primary.messages().stream().filter(m -> m.message().equals("event 3")).findFirst().orElseThrow()
                 .sdParam("meta", "sequenceId")).contains("4");
     }
+
+    /**
+     * {@code overflow=dropOldest} with a spool: the segments it drops hold urgent events that the urgent lane also
+     * has (the receiver is down, so it has not sent them). They are counted and announced as dropped, so the lane
+     * must not deliver them all the same: what arrives is what the spool kept, no more.
+     */
+    @Test
+    void urgentEventsInSpoolSegmentsThatDropOldestDroppedAreNotSentAnyway() {
+        primary.stop();
+        engine = DeliveryEngine.start(EngineSettings.builder("urgent-spool-drop-oldest")
+                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
+                .overflow(OverflowPolicy.DROP_OLDEST).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).maxSize(64 * 1024).segmentSize(16 * 1024)
+                        .minFreeDiskSpace(0).build())
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        int events = 3_000;
+        for (long i = 0; i < events; i++) {
+            assertThat(engine.append(urgent(i))).isTrue();
+        }
+        long dropped = engine.counters().dropped(DropReason.SPOOL_FULL);
+        long kept = engine.health().spoolRecords();
+        assertThat(dropped).isPositive().isEqualTo(events - kept);
+
+        primary.start();
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains(events - 1L));
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        assertThat(distinctNumbers(primary.messages())).hasSize((int) kept)
+                .containsAll(LongStream.range(events - 100, events).boxed().toList());
+        assertThat(primary.messages().get(0).message())
+                .isEqualTo(dropped + " message(s) dropped by Sluice before this one: " + dropped + " spool full");
+    }
 }
