@@ -141,6 +141,12 @@ public final class DeliveryEngine implements AutoCloseable {
 
     // drops not yet announced in-band, by DropReason ordinal
     private final AtomicLongArray unannounced = new AtomicLongArray(DropReason.values().length);
+    /**
+     * Drop notices given to the transport and not yet acknowledged or refused, with the counts each announces: a
+     * failover switch announces those the old target did not acknowledge again (see maybeSwitchTarget). Added by the
+     * delivery thread, removed by the I/O thread.
+     */
+    private final Map<Outbound, long[]> noticesOut = new ConcurrentHashMap<>();
 
     // outcomes from the transport's I/O thread
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -1029,10 +1035,17 @@ public final class DeliveryEngine implements AutoCloseable {
             return;
         }
         String message = total + " message(s) dropped by Sluice before this one: " + text;
-        if (!transport.offer(new Outbound(INTERNAL_ID, internalMessage(Severity.WARNING, "DROPPED", message)))) {
-            for (int i = 0; i < counts.length; i++) {
-                unannounced.addAndGet(i, counts[i]); // no room now: announce with the next message
-            }
+        Outbound notice = new Outbound(INTERNAL_ID, internalMessage(Severity.WARNING, "DROPPED", message));
+        noticesOut.put(notice, counts);
+        if (!transport.offer(notice)) {
+            noticesOut.remove(notice);
+            reannounce(counts); // no room now: announce with the next message
+        }
+    }
+
+    private void reannounce(long[] counts) {
+        for (int i = 0; i < counts.length; i++) {
+            unannounced.addAndGet(i, counts[i]);
         }
     }
 
@@ -1080,6 +1093,13 @@ public final class DeliveryEngine implements AutoCloseable {
         Set<Long> sent = transportEvents.handedBackSent;
         List<Outbound> undelivered = transport.close(Duration.ZERO);
         transport = newTransport(next);
+        // a drop notice the old target did not acknowledge: announced again, ahead of the next message out
+        for (Outbound o : undelivered) {
+            long[] counts = o.id() == INTERNAL_ID ? noticesOut.remove(o) : null;
+            if (counts != null) {
+                reannounce(counts);
+            }
+        }
         // What the old transport still held is offered again, in order, on the new one. What it had sent is then
         // resent (counted when offered): the server may have taken it. What it never wrote is not.
         Map<Long, Instant> eventTimes = new HashMap<>();
@@ -1173,6 +1193,9 @@ public final class DeliveryEngine implements AutoCloseable {
                     events.acknowledged(message.id());
                 }
             }
+            if (message.id() == INTERNAL_ID) {
+                noticesOut.remove(message);
+            }
             outcomes.add(new Outcome(message.id(), Outcome.Kind.DELIVERED, null));
             wakeForOutcome();
         }
@@ -1181,6 +1204,8 @@ public final class DeliveryEngine implements AutoCloseable {
         public void rejected(Outbound message, String reason) {
             if (message.id() != INTERNAL_ID) {
                 events.rejected(message.id(), reason);
+            } else {
+                noticesOut.remove(message);
             }
             outcomes.add(new Outcome(message.id(), Outcome.Kind.REJECTED, reason));
             wakeForOutcome();

@@ -211,4 +211,38 @@ class EngineUrgentCombinationsTest {
         assertThat(primary.messages().get(0).message())
                 .isEqualTo(dropped + " message(s) dropped by Sluice before this one: " + dropped + " spool full");
     }
+
+    /**
+     * Drops outside the window are announced ahead of the next message out, an urgent one: if the target that took
+     * the notice goes away before acknowledging it, failover must announce the drops again on the next target, or
+     * the central server never learns of the hole.
+     */
+    @Test
+    void aDropNoticeAFailedTargetLeftUnacknowledgedIsAnnouncedOnTheNextTarget() {
+        Switch window = new Switch();
+        primary.faults().withholdAcks();
+        engine = DeliveryEngine.start(EngineSettings.builder("notice-failover")
+                .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
+                .transport(quickTransport().toBuilder().ackTimeout(Duration.ofMinutes(5)).build())
+                .failover(FailoverPolicy.PREFER_PRIMARY).primaryRetry(Duration.ofMinutes(5))
+                .queueCapacity(10).overflow(OverflowPolicy.DROP_OLDEST)
+                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        for (long i = 0; i < 20; i++) {
+            assertThat(engine.append(NumberedEvents.event(i))).isTrue();
+        }
+        assertThat(engine.append(urgent(20))).isTrue();
+        assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(11);
+        String notice = "11 message(s) dropped by Sluice before this one: 11 queue full";
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains(20L));
+        assertThat(primary.messages().get(0).message()).isEqualTo(notice);
+
+        primary.stop();
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).contains(20L));
+        window.open.set(true);
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == 10);
+        assertThat(secondary.messages()).filteredOn(m -> "DROPPED".equals(m.msgId())).singleElement()
+                .satisfies(m -> assertThat(m.message()).isEqualTo(notice));
+        assertThat(secondary.messages().get(0).message()).isEqualTo(notice);
+    }
 }
