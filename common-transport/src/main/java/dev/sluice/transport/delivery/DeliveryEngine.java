@@ -592,14 +592,15 @@ public final class DeliveryEngine implements AutoCloseable {
                 long seenUrgent = urgentAppended;
                 drained = false;
                 processOutcomes();
-                if (stopping && (nothingLeft() || settings.ticker().getAsLong() - stopDeadline >= 0)) {
+                forgetTakenUrgent();
+                if (stopping && (nothingLeft() || nothingToSendBeforeTheWindow()
+                        || settings.ticker().getAsLong() - stopDeadline >= 0)) {
                     break;
                 }
                 maybeSwitchTarget();
                 // Messages stay with the engine (queue or spool, visible in health) until a session is up; so
                 // after an outage the first message out is the notice of what was dropped meanwhile.
                 boolean connected = transport.state() == TransportState.CONNECTED;
-                forgetTakenUrgent();
                 boolean progress = connected && offerUrgent();
                 Instant now = settings.clock().instant();
                 long waitNanos = MAX_PARK_NANOS;
@@ -672,6 +673,16 @@ public final class DeliveryEngine implements AutoCloseable {
         while ((p = urgent.peek()) != null && p.taken.get()) {
             urgent.poll();
         }
+    }
+
+    /**
+     * Stopping with a spool outside the window: nothing in flight and no urgent event waiting, so nothing may be
+     * sent before the window opens and the rest stays in the spool; waiting out {@code shutdownTimeout} would only
+     * hold up the application's stop.
+     */
+    private boolean nothingToSendBeforeTheWindow() {
+        return spool != null && inFlight.isEmpty() && urgent.isEmpty()
+                && !settings.schedule().isOpen(settings.clock().instant());
     }
 
     private boolean offerUrgent() {

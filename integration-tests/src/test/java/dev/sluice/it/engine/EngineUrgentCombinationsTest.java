@@ -245,4 +245,37 @@ class EngineUrgentCombinationsTest {
                 .satisfies(m -> assertThat(m.message()).isEqualTo(notice));
         assertThat(secondary.messages().get(0).message()).isEqualTo(notice);
     }
+
+    /**
+     * A stop outside the window with a spool: nothing spooled may be sent before the window opens, so there is
+     * nothing to drain and {@code close()} must not wait out {@code shutdownTimeout} (5 s by default, on every stop
+     * of the application in business hours; here 10 minutes, so waiting it out cannot pass). What is in flight, an
+     * urgent event, is still waited for, and the rest stays in the spool for the next run.
+     */
+    @Test
+    void aStopOutsideTheWindowWithASpoolDoesNotWaitOutTheShutdownTimeout() throws Exception {
+        Switch window = new Switch();
+        EngineSettings.Builder b = EngineSettings.builder("closed-stop")
+                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
+                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).shutdownTimeout(Duration.ofMinutes(10));
+        engine = DeliveryEngine.start(b.build());
+        for (long i = 0; i < 10; i++) {
+            assertThat(engine.append(NumberedEvents.event(i))).isTrue();
+        }
+        assertThat(engine.append(urgent(10))).isTrue();
+        await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() == 1);
+
+        DeliveryEngine stopping = engine;
+        Thread closer = new Thread(stopping::close, "closer");
+        closer.setDaemon(true);
+        closer.start();
+        await().atMost(WAIT).until(() -> !closer.isAlive());
+        assertThat(distinctNumbers(primary.messages())).containsExactly(10L);
+
+        window.open.set(true);
+        engine = DeliveryEngine.start(b.build());
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == 11);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+    }
 }
