@@ -278,4 +278,40 @@ class EngineUrgentCombinationsTest {
         await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == 11);
         await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
     }
+
+    /**
+     * Failover in an open window while urgent and regular events are in flight on the primary, which withholds its
+     * acks: the secondary gets every event exactly once, each frame the primary took is counted as resent once, and
+     * the spool empties.
+     */
+    @ParameterizedTest(name = "spool: {0}")
+    @ValueSource(booleans = {false, true})
+    void aSwitchWithUrgentEventsInFlightDeliversEachOnceOnTheSecondaryAndEmptiesTheSpool(boolean spooled) {
+        int window = 16;
+        int events = 100;
+        primary.faults().withholdAcks();
+        EngineSettings.Builder b = EngineSettings.builder("urgent-switch-open")
+                .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
+                .transport(quickTransport().toBuilder().windowSize(window).ackTimeout(Duration.ofMinutes(5)).build())
+                .failover(FailoverPolicy.PREFER_PRIMARY).primaryRetry(Duration.ofMinutes(5))
+                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code())).shutdownTimeout(Duration.ofSeconds(2));
+        if (spooled) {
+            b.spool(SpoolConfig.builder(dir.resolve("spool")).build());
+        }
+        engine = DeliveryEngine.start(b.build());
+        for (long i = 0; i < events; i++) {
+            assertThat(engine.append(i % 3 == 0 ? urgent(i) : NumberedEvents.event(i))).isTrue();
+        }
+        await().atMost(WAIT).until(() -> primary.messages().size() == window);
+
+        primary.stop();
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == events);
+        await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() >= events);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0 && engine.health().queuedRecords() == 0);
+        assertThat(distinctNumbers(secondary.messages()))
+                .containsExactlyElementsOf(LongStream.range(0, events).boxed().toList());
+        assertThat(secondary.messages()).hasSize(events);
+        assertThat(engine.counters().snapshot().resent()).isEqualTo(window);
+        assertThat(engine.counters().snapshot().acknowledged()).isEqualTo(events);
+    }
 }
