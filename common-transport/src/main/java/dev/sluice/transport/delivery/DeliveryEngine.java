@@ -32,12 +32,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Urgent events ({@code urgentLevel}) also go to a small in-memory lane that is delivered at once, whatever
  * the window; with a spool they are spooled as well, and skipped when the spool replay reaches them if their
  * delivery was confirmed in the meantime (after a restart they may be delivered twice; the sequence id tells).
+ * The urgent records a previous run left in the spool are found again (by the PRI of the record) and given to the
+ * lane while the window is closed.
  *
  * <h2>Delivering (one thread per engine)</h2>
  * The thread {@code sluice-delivery-<name>} offers messages to the transport while the schedule is open and the
@@ -115,7 +119,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Condition notFull = queueLock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long queuedBytes;
-    private final ConcurrentLinkedQueue<Pending> urgent = new ConcurrentLinkedQueue<>();
+    /** Urgent events not sent yet, oldest first; a failover switch puts back at the head what it took from a target. */
+    private final ConcurrentLinkedDeque<Pending> urgent = new ConcurrentLinkedDeque<>();
     // spool mode: application threads number and append one at a time
     private final ReentrantLock spoolOrder = new ReentrantLock();
     /**
@@ -127,9 +132,21 @@ public final class DeliveryEngine implements AutoCloseable {
      * when the regular path reads past it (a record dropped unread).
      */
     private final ConcurrentSkipListMap<Long, Pending> urgentSpooled = new ConcurrentSkipListMap<>();
+    /**
+     * Spool mode, {@code overflow=dropOldest}: of the records the last drop took out of the spool, how many were
+     * urgent events the lane had taken already (sent, or being sent): not lost, so not counted as dropped. Written
+     * and read by the application thread that drops, under {@code spoolOrder}.
+     */
+    private long droppedButSent;
 
     // drops not yet announced in-band, by DropReason ordinal
     private final AtomicLongArray unannounced = new AtomicLongArray(DropReason.values().length);
+    /**
+     * Drop notices given to the transport and not yet acknowledged or refused, with the counts each announces: a
+     * failover switch announces those the old target did not acknowledge again (see maybeSwitchTarget). Added by the
+     * delivery thread, removed by the I/O thread.
+     */
+    private final Map<Outbound, long[]> noticesOut = new ConcurrentHashMap<>();
 
     // outcomes from the transport's I/O thread
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -159,6 +176,15 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     private final Set<Long> resendFromSpool = new HashSet<>();
     private long resendUpTo;
+    /**
+     * Spool mode with {@code urgentLevel}: the records a previous run left in the spool are looked through for urgent
+     * ones while the window is closed (see scanReplayForUrgent), up to this id, the highest at start; 0 when there is
+     * nothing (more) to look at. Delivery thread only, like {@code replayScanAt}, the last record looked at, and
+     * {@code replayScanSeq}, its id.
+     */
+    private long replayScanUpTo;
+    private SpoolRecord replayScanAt;
+    private long replayScanSeq;
     private long lastActivityNanos;
 
     // for health
@@ -196,6 +222,8 @@ public final class DeliveryEngine implements AutoCloseable {
         this.events = fanOut(listeners);
         this.spool = openSpool(settings);
         this.sequence = new AtomicLong(spool == null ? 0 : spool.highestSequenceId());
+        this.replayScanUpTo = spool != null && !spool.isEmpty() && anyUrgent(settings.urgency())
+                ? spool.highestSequenceId() : 0;
         this.rateLimiter = settings.maxBytesPerSecond() == 0 ? RateLimiter.unlimited()
                 : RateLimiter.of(settings.maxBytesPerSecond(), settings.ticker());
         this.failover = new Failover(settings.targets(), settings.failover(), settings.primaryRetry(),
@@ -249,6 +277,11 @@ public final class DeliveryEngine implements AutoCloseable {
                 @Override
                 public void flushFailed(IOException error) {
                     events.spoolProblem("flush failed: " + error.getMessage());
+                }
+
+                @Override
+                public void segmentDropped(long firstSequenceId, long lastSequenceId, long records) {
+                    forgetDroppedUrgent(firstSequenceId, lastSequenceId);
                 }
             };
             // The engine's own listener reports spool problems; a listener set on the SpoolConfig is not used.
@@ -410,7 +443,11 @@ public final class DeliveryEngine implements AutoCloseable {
                     case DROP_OLDEST -> {
                         Pending oldest = queue.pollFirst();
                         queuedBytes -= oldest.size;
-                        drop(DropReason.QUEUE_FULL);
+                        // taken, so that the urgent lane, which may hold it too, does not send a dropped event;
+                        // if the lane has it already, it is being sent: out of the queue, but no drop
+                        if (oldest.taken.compareAndSet(false, true)) {
+                            drop(DropReason.QUEUE_FULL);
+                        }
                     }
                     case BLOCK -> {
                         if (!accepting.get()) {
@@ -460,6 +497,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     return false;
                 }
                 case DROP_OLDEST -> {
+                    droppedButSent = 0;
                     long dropped = dropOldestSpooled();
                     if (dropped == 0) {
                         // what the delivery thread has not taken is all in the segment it reads or the active
@@ -467,7 +505,9 @@ public final class DeliveryEngine implements AutoCloseable {
                         drop(reason);
                         return false;
                     }
-                    drop(reason, dropped);
+                    if (dropped > droppedButSent) {
+                        drop(reason, dropped - droppedButSent);
+                    }
                 }
                 case BLOCK -> {
                     if (!accepting.get()) {
@@ -519,6 +559,21 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The spool dropped the records with ids in {@code [first, last]} (under {@link #dropOldestSpooled}): their
+     * urgent events, which the lane holds too, are dropped from the lane as well (taken, so the lane skips them),
+     * unless the lane has taken them already, in which case they are not lost ({@link #droppedButSent}).
+     */
+    private void forgetDroppedUrgent(long first, long last) {
+        Map<Long, Pending> gone = urgentSpooled.subMap(first, true, last, true);
+        for (Pending u : gone.values()) {
+            if (!u.taken.compareAndSet(false, true)) {
+                droppedButSent++;
+            }
+        }
+        gone.clear();
+    }
+
     private void drop(DropReason reason) {
         drop(reason, 1);
     }
@@ -537,7 +592,9 @@ public final class DeliveryEngine implements AutoCloseable {
                 long seenUrgent = urgentAppended;
                 drained = false;
                 processOutcomes();
-                if (stopping && (nothingLeft() || settings.ticker().getAsLong() - stopDeadline >= 0)) {
+                forgetTakenUrgent();
+                if (stopping && (nothingLeft() || nothingToSendBeforeTheWindow()
+                        || settings.ticker().getAsLong() - stopDeadline >= 0)) {
                     break;
                 }
                 maybeSwitchTarget();
@@ -555,6 +612,9 @@ public final class DeliveryEngine implements AutoCloseable {
                         waitNanos = Math.min(waitNanos, limited);
                     }
                 } else if (connected) {
+                    if (replayScanUpTo > 0) {
+                        progress |= scanReplayForUrgent();
+                    }
                     // outside the window: sleep until it opens (re-reading the clock at least once a second)
                     waitNanos = Math.min(waitNanos, settings.schedule().sleepBeforeRecheck(now,
                             DeliverySchedule.DEFAULT_MAX_SLEEP).toNanos());
@@ -603,6 +663,28 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets go of the urgent events at the head of the lane that another path took (sent, or dropped by
+     * {@code overflow=dropOldest}), also while there is no session, so that the lane holds no more than the queue
+     * or the spool it mirrors.
+     */
+    private void forgetTakenUrgent() {
+        Pending p;
+        while ((p = urgent.peek()) != null && p.taken.get()) {
+            urgent.poll();
+        }
+    }
+
+    /**
+     * Stopping with a spool outside the window: nothing in flight and no urgent event waiting, so nothing may be
+     * sent before the window opens and the rest stays in the spool; waiting out {@code shutdownTimeout} would only
+     * hold up the application's stop.
+     */
+    private boolean nothingToSendBeforeTheWindow() {
+        return spool != null && inFlight.isEmpty() && urgent.isEmpty()
+                && !settings.schedule().isOpen(settings.clock().instant());
+    }
+
     private boolean offerUrgent() {
         boolean progress = false;
         Pending p;
@@ -617,6 +699,9 @@ public final class DeliveryEngine implements AutoCloseable {
                 return progress;
             }
             urgent.poll();
+            if (p.resend) {
+                events.resent(p.seq); // taken from a target failover left (see maybeSwitchTarget)
+            }
             InFlight f = new InFlight(p.seq, null, p.eventTime, true, p.payload.length);
             if (spool == null) {
                 removeFromQueue(p);
@@ -756,6 +841,81 @@ public final class DeliveryEngine implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Outside the window, looks through the next batch of the records a previous run left in the spool, and gives
+     * the urgent ones to the urgent lane, as their append did in that run: else an urgent event spooled before a
+     * restart waited for the window with the rest. Only records the regular path has not read are registered (in
+     * {@link #urgentSpooled}, so that the regular path acknowledges them with the lane's outcome). The severity is
+     * read back from the record's PRI. Delivery thread only.
+     *
+     * @return true if it looked at records (there may be more)
+     */
+    private boolean scanReplayForUrgent() {
+        List<SpoolRecord> batch;
+        try {
+            batch = replayScanAt == null ? spool.peek(SPOOL_READ_BATCH)
+                    : spool.peekAfter(replayScanAt, SPOOL_READ_BATCH);
+        } catch (IOException | RuntimeException e) {
+            events.spoolProblem("read failed: " + e.getMessage());
+            replayScanUpTo = 0; // the regular path sends them in the window all the same
+            return false;
+        }
+        if (batch.isEmpty()) {
+            replayScanUpTo = 0;
+            return false;
+        }
+        SpoolRecord read = lastRead;
+        for (SpoolRecord r : batch) {
+            long seq = r.sequenceId();
+            if (seq > replayScanUpTo) {
+                replayScanUpTo = 0; // appended in this run: its append gave it to the lane already
+                break;
+            }
+            replayScanAt = r;
+            if (seq <= replayScanSeq) {
+                continue; // looked at before (read again from the head after the head moved past the last one)
+            }
+            replayScanSeq = seq;
+            int severity = severityOf(r.message());
+            if ((read == null || seq > read.sequenceId()) && severity >= 0 && settings.urgency().isUrgent(severity)
+                    && !urgentSpooled.containsKey(seq)) {
+                Pending p = new Pending(seq, r.eventTime(), r.message());
+                urgentSpooled.put(seq, p);
+                urgent.add(p);
+            }
+        }
+        return true;
+    }
+
+    /** Whether the policy makes any severity urgent. */
+    private static boolean anyUrgent(UrgencyPolicy policy) {
+        for (int severity = 0; severity <= 7; severity++) {
+            if (policy.isUrgent(severity)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The syslog severity of a formatted message, PRI mod 8 (RFC 5424 and RFC 3164 alike); -1 without a PRI. */
+    static int severityOf(byte[] message) {
+        if (message.length < 3 || message[0] != '<') {
+            return -1;
+        }
+        int pri = 0;
+        for (int i = 1; i < Math.min(message.length, 5); i++) {
+            byte c = message[i];
+            if (c == '>') {
+                return i == 1 ? -1 : pri % 8;
+            }
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            pri = pri * 10 + (c - '0');
+        }
+        return -1;
+    }
+
     /** Puts back a message that could not be offered now. */
     private void unread(Pending p) {
         if (spool == null) {
@@ -886,10 +1046,17 @@ public final class DeliveryEngine implements AutoCloseable {
             return;
         }
         String message = total + " message(s) dropped by Sluice before this one: " + text;
-        if (!transport.offer(new Outbound(INTERNAL_ID, internalMessage(Severity.WARNING, "DROPPED", message)))) {
-            for (int i = 0; i < counts.length; i++) {
-                unannounced.addAndGet(i, counts[i]); // no room now: announce with the next message
-            }
+        Outbound notice = new Outbound(INTERNAL_ID, internalMessage(Severity.WARNING, "DROPPED", message));
+        noticesOut.put(notice, counts);
+        if (!transport.offer(notice)) {
+            noticesOut.remove(notice);
+            reannounce(counts); // no room now: announce with the next message
+        }
+    }
+
+    private void reannounce(long[] counts) {
+        for (int i = 0; i < counts.length; i++) {
+            unannounced.addAndGet(i, counts[i]);
         }
     }
 
@@ -937,20 +1104,35 @@ public final class DeliveryEngine implements AutoCloseable {
         Set<Long> sent = transportEvents.handedBackSent;
         List<Outbound> undelivered = transport.close(Duration.ZERO);
         transport = newTransport(next);
+        // a drop notice the old target did not acknowledge: announced again, ahead of the next message out
+        for (Outbound o : undelivered) {
+            long[] counts = o.id() == INTERNAL_ID ? noticesOut.remove(o) : null;
+            if (counts != null) {
+                reannounce(counts);
+            }
+        }
         // What the old transport still held is offered again, in order, on the new one. What it had sent is then
         // resent (counted when offered): the server may have taken it. What it never wrote is not.
         Map<Long, Instant> eventTimes = new HashMap<>();
+        // urgent events the lane had given the old target and not seen acknowledged: they go back to the lane, so
+        // that they are sent again at once, not when the window opens (outside it, that was hours later)
+        Set<Long> laneUnfinished = new HashSet<>();
         synchronized (inFlight) {
             for (InFlight f : inFlight) {
                 inFlightById.remove(f.seq);
                 eventTimes.put(f.seq, f.eventTime);
+                if (f.urgent && !f.done) {
+                    laneUnfinished.add(f.seq);
+                }
             }
             inFlight.clear();
             lastRead = null;
             readAhead.clear();
         }
-        // urgent events the lane sent to the old target are read from the spool again and sent like the rest
-        urgentSpooled.values().removeIf(u -> u.taken.get());
+        List<Pending> backToLane = new ArrayList<>();
+        // the spool is read again from its head: an urgent event the lane sent and the old target acknowledged stays
+        // known (its record is acknowledged with that outcome when read), the others are sent again
+        urgentSpooled.values().removeIf(u -> u.taken.get() && (u.sent == null || !u.sent.done));
         if (spool == null) {
             queueLock.lock();
             try {
@@ -963,6 +1145,9 @@ public final class DeliveryEngine implements AutoCloseable {
                         p.resend = sent.contains(o.id());
                         queue.addFirst(p);
                         queuedBytes += p.size;
+                        if (laneUnfinished.contains(o.id())) {
+                            backToLane.add(p); // in the queue too: whichever path takes it first sends it
+                        }
                     }
                 }
             } finally {
@@ -983,6 +1168,20 @@ public final class DeliveryEngine implements AutoCloseable {
                     resendUpTo = Math.max(resendUpTo, seq);
                 }
             }
+            for (int i = undelivered.size() - 1; i >= 0; i--) {
+                Outbound o = undelivered.get(i);
+                if (o.id() != INTERNAL_ID && laneUnfinished.contains(o.id())) {
+                    // known to the regular path again before it can read the record (see urgentSpooled)
+                    Pending p = new Pending(o.id(), eventTimes.get(o.id()), o.payload());
+                    p.resend = sent.contains(o.id());
+                    urgentSpooled.put(p.seq, p);
+                    backToLane.add(p);
+                }
+            }
+        }
+        // newest first at the head, so the lane sends them in their order, before the urgent events still waiting
+        for (Pending p : backToLane) {
+            urgent.addFirst(p);
         }
     }
 
@@ -1005,6 +1204,9 @@ public final class DeliveryEngine implements AutoCloseable {
                     events.acknowledged(message.id());
                 }
             }
+            if (message.id() == INTERNAL_ID) {
+                noticesOut.remove(message);
+            }
             outcomes.add(new Outcome(message.id(), Outcome.Kind.DELIVERED, null));
             wakeForOutcome();
         }
@@ -1013,6 +1215,8 @@ public final class DeliveryEngine implements AutoCloseable {
         public void rejected(Outbound message, String reason) {
             if (message.id() != INTERNAL_ID) {
                 events.rejected(message.id(), reason);
+            } else {
+                noticesOut.remove(message);
             }
             outcomes.add(new Outcome(message.id(), Outcome.Kind.REJECTED, reason));
             wakeForOutcome();

@@ -405,6 +405,12 @@ public final class Spool implements Closeable {
          */
         long records;
         /**
+         * Sequence ids of the first and last of {@code records} (from the head offset in the head segment, as counted
+         * on open); -1 while it has none. Only for {@link SpoolListener#segmentDropped}.
+         */
+        long firstSeq = -1;
+        long lastSeq = -1;
+        /**
          * Emptied by {@link #dropOldestSegmentAfter}: only its header is left, its channel is closed, and it waits
          * for the head to pass it to be deleted.
          */
@@ -696,9 +702,14 @@ public final class Spool implements Closeable {
         while (pos < limit) {
             int r = SpoolFormat.recordLength(data, pos, limit, crc);
             if (r > 0) {
+                long id = SpoolFormat.getLong(data, pos + 8);
                 if (pending) {
-                    highestSeqId = Math.max(highestSeqId, SpoolFormat.getLong(data, pos + 8));
+                    highestSeqId = Math.max(highestSeqId, id);
                 }
+                if (count == 0) {
+                    s.firstSeq = id;
+                }
+                s.lastSeq = id;
                 count++;
                 pos += r;
                 continue;
@@ -1039,6 +1050,10 @@ public final class Spool implements Closeable {
         }
         segmentBytesTotal += total;
         bytesSinceSpaceCheck += growth;
+        if (active.records == 0) {
+            active.firstSeq = seqId;
+        }
+        active.lastSeq = seqId;
         active.records++;
         tailOrdinal++;
         highestSeqId = seqId;
@@ -1799,8 +1814,13 @@ public final class Spool implements Closeable {
                 continue; // nothing left in it (emptied before, or the head is at its end)
             }
             long records = isHead ? headRecords(idx) : s.records;
+            long firstSeq = s.firstSeq;
+            long lastSeq = s.lastSeq;
             empty(s);
             dropped += records;
+            if (records > 0) {
+                listener.segmentDropped(firstSeq, lastSeq, records);
+            }
             tailOrdinal = Math.max(headOrdinal, tailOrdinal - records);
             if (isHead) {
                 normalizeHead();
@@ -1845,6 +1865,8 @@ public final class Spool implements Closeable {
         s.end = SEGMENT_HEADER_BYTES;
         s.skips.clear();
         s.records = 0;
+        s.firstSeq = -1;
+        s.lastSeq = -1;
         s.dropped = true;
         if (cacheSegment == s.number) {
             cacheSegment = -1;

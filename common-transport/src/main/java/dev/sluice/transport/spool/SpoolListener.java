@@ -36,6 +36,14 @@ public interface SpoolListener {
     default void segmentsMissing(long first, long last) {
     }
 
+    /**
+     * {@link Spool#dropOldestSegmentAfter} dropped {@code records} records, all with sequence ids between
+     * {@code firstSequenceId} and {@code lastSequenceId} (inclusive; ids there that were acknowledged before were not
+     * among them). Called under the spool's monitor: never call back into the spool.
+     */
+    default void segmentDropped(long firstSequenceId, long lastSequenceId, long records) {
+    }
+
     /** {@code record} was refused by the server and copied to the rejected file. */
     default void movedAside(SpoolRecord record) {
     }

@@ -2,6 +2,8 @@ package dev.sluice.transport.spool;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -9,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingListener implements SpoolListener {
 
     final List<String> events = new CopyOnWriteArrayList<>();
+    /** {@link #segmentDropped} reports, "first..last records" (kept apart: a drop is no problem to report). */
+    final List<String> dropped = Collections.synchronizedList(new ArrayList<>());
 
     List<String> of(String kind) {
         return events.stream().filter(e -> e.startsWith(kind + ":")).toList();
@@ -33,6 +37,11 @@ final class RecordingListener implements SpoolListener {
     @Override
     public void segmentsMissing(long first, long last) {
         events.add("missing: " + first + ".." + last);
+    }
+
+    @Override
+    public void segmentDropped(long firstSequenceId, long lastSequenceId, long records) {
+        dropped.add(firstSequenceId + ".." + lastSequenceId + " " + records);
     }
 
     @Override

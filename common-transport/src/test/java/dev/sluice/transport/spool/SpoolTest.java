@@ -570,6 +570,20 @@ class SpoolTest {
         assertThat(listener.events).isEmpty();
     }
 
+    /** The engine drops the urgent events of the dropped records from its urgent lane by these ids. */
+    @Test
+    void aDropReportsTheSequenceIdsOfTheRecordsItTookAlsoAfterAReopen() throws Exception {
+        sixSegments();
+        spool.dropOldestSegmentAfter(spool.peek(10).get(9));
+        assertThat(listener.dropped).containsExactly("36..70 35");
+        reopen(); // the ids come from the scan on open now, not from the appends
+        spool.dropOldestSegmentAfter(null); // the head segment
+        spool.dropOldestSegmentAfter(null); // the next with records: the emptied one is stepped over
+        assertThat(listener.dropped).containsExactly("36..70 35", "1..35 35", "71..105 35");
+        assertThat(Records.readAll(spool)).isEqualTo(concat(segment(4), segment(5), segment(6)));
+        assertThat(listener.events).isEmpty();
+    }
+
     @Test
     void theActiveSegmentIsNeverDroppedAndWhenNothingCanGoTheDropIsZero() throws Exception {
         smallSegmentsOn(FsyncPolicy.INTERVAL);
