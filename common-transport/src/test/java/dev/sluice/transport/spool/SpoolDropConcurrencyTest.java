@@ -114,9 +114,16 @@ class SpoolDropConcurrencyTest {
             Spool spool = Spool.open(config);
             assertThat(spool.highestSequenceId()).isEqualTo(from - 1);
             Traffic traffic = new Traffic(spool, ledger, from, Long.MAX_VALUE);
+            // The reader waits until the dropper has dropped in this round: a reader that keeps up leaves nothing
+            // to drop, and a round without drops would test less than it says.
+            traffic.readerHeld = true;
+            long droppedBefore = ledger.dropped.get();
             traffic.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ledger.dropped.get() > droppedBefore
+                    || !ledger.problems.isEmpty());
+            traffic.readerHeld = false;
             // Close somewhere in the middle of it all: appends, reads, acknowledgements and drops still going.
-            long until = from + perRound;
+            long until = ledger.lastAppended.get() + perRound;
             await().atMost(Duration.ofSeconds(60)).until(() -> ledger.lastAppended.get() >= until
                     || !ledger.problems.isEmpty());
             spool.close();
@@ -193,6 +200,8 @@ class SpoolDropConcurrencyTest {
         private SpoolRecord lastRead;
         private volatile boolean dropping = true;
         private volatile boolean running = true;
+        /** While set, the reader does not read: segments pile up, so the dropper has whole ones to drop. */
+        volatile boolean readerHeld;
         final Thread appender;
         final Thread reader;
         final Thread dropper;
@@ -252,6 +261,10 @@ class SpoolDropConcurrencyTest {
             long previous = ledger.acknowledged.get();
             try {
                 while (running && ledger.problems.isEmpty()) {
+                    if (readerHeld) {
+                        Thread.yield();
+                        continue;
+                    }
                     List<SpoolRecord> batch;
                     synchronized (inFlight) {
                         batch = spool.peekAfter(lastRead, 64);
