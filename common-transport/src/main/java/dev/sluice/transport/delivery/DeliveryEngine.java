@@ -1274,7 +1274,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
         @Override
         public void warning(String message) {
-            settings.diagnostics().warn("RemoteSyslog[" + settings.name() + "]: " + target + ": " + message, null);
+            events.warning(target, message); // rate-limited by the StatusReporter: failover repeats them
         }
 
         private boolean isRelp() {
@@ -1510,6 +1510,13 @@ public final class DeliveryEngine implements AutoCloseable {
             public void dropped(DropReason reason, long count) {
                 for (AppenderListener l : all) {
                     l.dropped(reason, count);
+                }
+            }
+
+            @Override
+            public void warning(String target, String message) {
+                for (AppenderListener l : all) {
+                    l.warning(target, message);
                 }
             }
 

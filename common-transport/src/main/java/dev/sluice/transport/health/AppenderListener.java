@@ -53,6 +53,14 @@ public interface AppenderListener {
     default void tlsFailure(String target, String reason) {
     }
 
+    /**
+     * The connection to {@code target} works but deserves a warning: {@code authMode anon}, the own certificate
+     * expired or not yet valid, and the like. Given again each time a connection is set up (after a failover
+     * switch, for example); the status channel reports each one once per rate-limit interval.
+     */
+    default void warning(String target, String message) {
+    }
+
     /** The delivery state changed. */
     default void stateChanged(DeliveryState from, DeliveryState to) {
     }

@@ -68,6 +68,12 @@ public final class StatusReporter implements AppenderListener {
     }
 
     @Override
+    public void warning(String target, String message) {
+        report("warning:" + target + ":" + message, suppressed -> diagnostics.warn(prefix() + target + ": " + message
+                + suppressedText(suppressed, "time"), null));
+    }
+
+    @Override
     public void connected(String target, boolean reconnect) {
         Gate gate = gates.get("disconnected:" + target);
         if (reconnect && gate != null) {

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.relp.server.RelpTestServer;
 import dev.sluice.transport.delivery.DeliveryEngine;
+import dev.sluice.transport.delivery.FailoverPolicy;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.OverflowPolicy;
 import dev.sluice.transport.health.AppenderListener;
@@ -15,6 +16,8 @@ import dev.sluice.transport.health.DeliveryState;
 import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.net.Target;
 import dev.sluice.transport.spool.SpoolConfig;
+import dev.sluice.transport.tls.AuthMode;
+import dev.sluice.transport.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -111,6 +114,30 @@ class EngineUnresolvableHostTest {
         // nowhere to keep them without a spool: counted, not lost silently
         assertThat(engine.counters().dropped(DropReason.SHUTDOWN)).isEqualTo(CAPACITY);
         engine = null;
+    }
+
+    @Test
+    void aTransportWarningRepeatedByEveryFailoverSwitchIsReportedOncePerTarget() {
+        String other = "other-" + HOST;
+        engine = DeliveryEngine.start(EngineSettings.builder("unresolvable")
+                .targets(List.of(Target.parse("relp+tls://" + HOST + ":6514"),
+                        Target.parse("relp+tls://" + other + ":6514")))
+                .failover(FailoverPolicy.ROUND_ROBIN)
+                .transport(quickTransport().toBuilder().tls(TlsSettings.builder().authMode(AuthMode.ANON).build())
+                        .build())
+                .shutdownTimeout(SHUTDOWN_TIMEOUT).diagnostics(diagnostics)
+                .listener(new AppenderListener() {
+                    @Override
+                    public void disconnected(String target, String reason) {
+                        disconnects.add(target);
+                    }
+                }).build());
+        // every switch makes a new transport, which warns about anon again
+        await().atMost(WAIT).until(() -> disconnects.stream().filter(t -> t.contains(other)).count() >= 3
+                && disconnects.stream().filter(t -> !t.contains(other)).count() >= 3);
+        assertThat(diagnostics.messages).filteredOn(m -> m.contains("authMode anon")).hasSize(2)
+                .anySatisfy(m -> assertThat(m).contains("relp+tls://" + HOST))
+                .anySatisfy(m -> assertThat(m).contains(other));
     }
 
     @Test
