@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
@@ -132,6 +133,14 @@ public final class DeliveryEngine implements AutoCloseable {
      * when the regular path reads past it (a record dropped unread).
      */
     private final ConcurrentSkipListMap<Long, Pending> urgentSpooled = new ConcurrentSkipListMap<>();
+    /**
+     * Most urgent events the lane holds with a spool ({@link #urgentSpooled}, where they stay until the regular path
+     * reads their records, in the window): about 3 MiB of ~200-octet messages. Beyond it (an error storm outside
+     * the window, or while the receiver is down) they wait in the spool only, for the window.
+     */
+    public static final int MAX_URGENT_HELD = 10_000;
+    /** Entries of {@link #urgentSpooled}: changed only with it (registerUrgent, unregisterUrgent). */
+    private final AtomicInteger urgentSpooledCount = new AtomicInteger();
     /**
      * Spool mode, {@code overflow=dropOldest}: of the records the last drop took out of the spool, how many were
      * urgent events the lane had taken already (sent, or being sent): not lost, so not counted as dropped. Written
@@ -341,14 +350,22 @@ public final class DeliveryEngine implements AutoCloseable {
                     truncated = encodeInto(message, seq, buffer);
                 }
                 // the urgent lane sends it at once, from a copy (the buffer is the thread's, for its next event);
-                // known to the regular path before the record can be read (see urgentSpooled)
+                // known to the regular path before the record can be read (see urgentSpooled). The lane holds at
+                // most MAX_URGENT_HELD: in an error storm while the receiver is down, the rest wait in the spool
+                // only (memory stays bounded) and go with the regular path.
+                if (isUrgent && urgentSpooledCount.get() >= MAX_URGENT_HELD) {
+                    isUrgent = false;
+                    events.warning("urgentLevel", MAX_URGENT_HELD + " urgent events are held in memory (sent or"
+                            + " to be sent at once, until the delivery window); the next ones wait in the spool for"
+                            + " the window like the rest");
+                }
                 p = isUrgent ? new Pending(seq, event.timestamp(), buffer.toByteArray()) : null;
                 if (p != null) {
-                    urgentSpooled.put(seq, p);
+                    registerUrgent(p);
                 }
                 if (!spoolAppend(seq, event.timestamp(), buffer.array(), buffer.size())) {
                     if (p != null) {
-                        urgentSpooled.remove(seq);
+                        unregisterUrgent(seq);
                     }
                     return false;
                 }
@@ -565,13 +582,12 @@ public final class DeliveryEngine implements AutoCloseable {
      * unless the lane has taken them already, in which case they are not lost ({@link #droppedButSent}).
      */
     private void forgetDroppedUrgent(long first, long last) {
-        Map<Long, Pending> gone = urgentSpooled.subMap(first, true, last, true);
-        for (Pending u : gone.values()) {
-            if (!u.taken.compareAndSet(false, true)) {
+        for (Long seq : urgentSpooled.subMap(first, true, last, true).keySet()) {
+            Pending u = unregisterUrgent(seq);
+            if (u != null && !u.taken.compareAndSet(false, true)) {
                 droppedButSent++;
             }
         }
-        gone.clear();
     }
 
     private void drop(DropReason reason) {
@@ -808,6 +824,22 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
+    /** Adds an urgent event to {@link #urgentSpooled}, counted. */
+    private void registerUrgent(Pending p) {
+        if (urgentSpooled.put(p.seq, p) == null) {
+            urgentSpooledCount.incrementAndGet();
+        }
+    }
+
+    /** Removes an urgent event from {@link #urgentSpooled}, counted; {@code null} if it was not there. */
+    private Pending unregisterUrgent(long seq) {
+        Pending p = urgentSpooled.remove(seq);
+        if (p != null) {
+            urgentSpooledCount.decrementAndGet();
+        }
+        return p;
+    }
+
     /**
      * The regular path read record {@code r}: if the urgent lane has sent it, the record is not sent again but
      * acknowledged with the lane's outcome (now, if it came already), in its place among the records in flight.
@@ -818,8 +850,11 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     private boolean followsUrgentLane(SpoolRecord r) {
         long seq = r.sequenceId();
-        urgentSpooled.headMap(seq).clear();
-        Pending u = urgentSpooled.remove(seq);
+        Long older;
+        while ((older = urgentSpooled.isEmpty() ? null : urgentSpooled.firstKey()) != null && older < seq) {
+            unregisterUrgent(older);
+        }
+        Pending u = unregisterUrgent(seq);
         if (u == null || u.taken.compareAndSet(false, true)) {
             return false;
         }
@@ -865,24 +900,29 @@ public final class DeliveryEngine implements AutoCloseable {
             return false;
         }
         SpoolRecord read = lastRead;
+        boolean looked = false;
         for (SpoolRecord r : batch) {
             long seq = r.sequenceId();
             if (seq > replayScanUpTo) {
-                replayScanUpTo = 0; // appended in this run: its append gave it to the lane already
+                replayScanUpTo = 0; // appended since: its append gave it to the lane already
                 break;
             }
+            // seq <= replayScanSeq: looked at before (read again from the head after the head moved past it)
+            if (seq > replayScanSeq) {
+                int severity = severityOf(r.message());
+                if ((read == null || seq > read.sequenceId()) && severity >= 0
+                        && settings.urgency().isUrgent(severity) && !urgentSpooled.containsKey(seq)) {
+                    if (urgentSpooledCount.get() >= MAX_URGENT_HELD) {
+                        return looked; // the lane is full: this one is looked at again once it has room
+                    }
+                    Pending p = new Pending(seq, r.eventTime(), r.message());
+                    registerUrgent(p);
+                    urgent.add(p);
+                }
+                replayScanSeq = seq;
+            }
             replayScanAt = r;
-            if (seq <= replayScanSeq) {
-                continue; // looked at before (read again from the head after the head moved past the last one)
-            }
-            replayScanSeq = seq;
-            int severity = severityOf(r.message());
-            if ((read == null || seq > read.sequenceId()) && severity >= 0 && settings.urgency().isUrgent(severity)
-                    && !urgentSpooled.containsKey(seq)) {
-                Pending p = new Pending(seq, r.eventTime(), r.message());
-                urgentSpooled.put(seq, p);
-                urgent.add(p);
-            }
+            looked = true;
         }
         return true;
     }
@@ -1132,7 +1172,12 @@ public final class DeliveryEngine implements AutoCloseable {
         List<Pending> backToLane = new ArrayList<>();
         // the spool is read again from its head: an urgent event the lane sent and the old target acknowledged stays
         // known (its record is acknowledged with that outcome when read), the others are sent again
-        urgentSpooled.values().removeIf(u -> u.taken.get() && (u.sent == null || !u.sent.done));
+        for (Map.Entry<Long, Pending> e : urgentSpooled.entrySet()) {
+            Pending u = e.getValue();
+            if (u.taken.get() && (u.sent == null || !u.sent.done)) {
+                unregisterUrgent(e.getKey());
+            }
+        }
         if (spool == null) {
             queueLock.lock();
             try {
@@ -1174,7 +1219,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     // known to the regular path again before it can read the record (see urgentSpooled)
                     Pending p = new Pending(o.id(), eventTimes.get(o.id()), o.payload());
                     p.resend = sent.contains(o.id());
-                    urgentSpooled.put(p.seq, p);
+                    registerUrgent(p);
                     backToLane.add(p);
                 }
             }

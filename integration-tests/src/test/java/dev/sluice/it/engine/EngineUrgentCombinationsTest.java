@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,36 @@ class EngineUrgentCombinationsTest {
         public Instant currentWindowEnd(Instant now) {
             return open.get() ? Instant.MAX : now;
         }
+    }
+
+    /**
+     * An error storm outside the window, with a spool: the lane holds at most {@link DeliveryEngine#MAX_URGENT_HELD}
+     * urgent events in memory (sent at once), says so once, and leaves the rest to the spool and the window; when
+     * the window opens, everything arrives once and the spool empties.
+     */
+    @Test
+    void anErrorStormOutsideTheWindowHoldsABoundedNumberOfUrgentEventsInMemory() {
+        Switch window = new Switch();
+        RecordingDiagnostics diagnostics = new RecordingDiagnostics();
+        engine = DeliveryEngine.start(EngineSettings.builder("urgent-storm")
+                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
+                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).diagnostics(diagnostics)
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        int events = DeliveryEngine.MAX_URGENT_HELD + 500;
+        for (long i = 0; i < events; i++) {
+            assertThat(engine.append(urgent(i))).isTrue();
+        }
+        await().atMost(WAIT).until(() -> primary.messages().size() >= DeliveryEngine.MAX_URGENT_HELD);
+        await().atMost(WAIT).until(() -> engine.health().counters().acknowledged() >= DeliveryEngine.MAX_URGENT_HELD);
+        assertThat(distinctNumbers(primary.messages()))
+                .isEqualTo(LongStream.range(0, DeliveryEngine.MAX_URGENT_HELD).boxed().collect(Collectors.toSet()));
+        assertThat(diagnostics.messages).filteredOn(m -> m.contains("urgentLevel")).hasSize(1);
+
+        window.open.set(true);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == events);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        assertThat(primary.messages()).filteredOn(m -> NumberedEvents.number(m.message()) >= 0).hasSize(events);
     }
 
     /**
