@@ -590,6 +590,18 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts {@code count} events that were dropped before they reached this engine (held by the appender while a
+     * reconfiguration replaced the engine, see {@link DeliveryEngines}): counted, reported and announced in-band
+     * ahead of the next message, like the engine's own drops.
+     */
+    public void countDropped(DropReason reason, long count) {
+        if (count > 0) {
+            drop(reason, count);
+            wakeDeliveryThread(false);
+        }
+    }
+
     private void drop(DropReason reason) {
         drop(reason, 1);
     }

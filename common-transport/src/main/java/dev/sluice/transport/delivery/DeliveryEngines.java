@@ -1,5 +1,7 @@
 package dev.sluice.transport.delivery;
 
+import dev.sluice.transport.health.DropReason;
+import dev.sluice.transport.health.StatusReporter;
 import dev.sluice.transport.net.Target;
 
 import java.nio.file.Path;
@@ -50,6 +52,9 @@ public final class DeliveryEngines {
     public static DeliveryEngines shared() {
         return SHARED;
     }
+
+    private static final String NO_ENGINE = "event(s) dropped: no delivery engine since a reconfiguration (it"
+            + " failed to start; see the error reported then)";
 
     /**
      * A lease on the engine for these settings' targets and spool, started now if none is running.
@@ -186,10 +191,14 @@ public final class DeliveryEngines {
         private final ArrayDeque<EngineEvent> waiting = new ArrayDeque<>();
         private long lostWhileWaiting;
         private boolean failed;
+        /** Reports, rate-limited, the events dropped because the replacing engine failed to start. */
+        private final StatusReporter failedReporter;
         private boolean closed;
 
         private Lease(EngineSettings settings, DeliveryEngine engine) {
             this.settings = settings;
+            this.failedReporter = new StatusReporter(settings.name(), settings.diagnostics(), settings.clock(),
+                    StatusReporter.DEFAULT_INTERVAL);
             this.engine = engine;
         }
 
@@ -213,7 +222,12 @@ public final class DeliveryEngines {
                 synchronized (this) {
                     e = engine;
                     if (e == null) {
-                        if (failed || closed) {
+                        if (failed) {
+                            // counted and reported (rate-limited), not silent: see attach
+                            failedReporter.warning(settings.targets().toString(), NO_ENGINE);
+                            return false;
+                        }
+                        if (closed) {
                             return false;
                         }
                         if (waiting.size() < settings.queueCapacity()) {
@@ -251,10 +265,13 @@ public final class DeliveryEngines {
                 lostWhileWaiting = 0;
                 engine = next;
             }
-            if (lost > 0) {
-                settings.diagnostics().warn("RemoteSyslog[" + settings.name() + "]: " + lost + " event(s) dropped"
-                        + " while the engine was replaced after a reconfiguration (queueCapacity "
-                        + settings.queueCapacity() + " held " + (next == null ? 0 : held) + ")", null);
+            if (next != null) {
+                // beyond queueCapacity while it was replaced: counted and announced by the new engine
+                next.countDropped(DropReason.QUEUE_FULL, lost);
+            } else {
+                for (long i = 0; i < lost; i++) {
+                    failedReporter.warning(settings.targets().toString(), NO_ENGINE);
+                }
             }
         }
 

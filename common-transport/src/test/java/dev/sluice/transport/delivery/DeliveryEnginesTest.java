@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.transport.health.Diagnostics;
+import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.net.Target;
 import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.syslog.SyslogMessage;
@@ -102,6 +103,75 @@ class DeliveryEnginesTest {
 
         assertThat(next.engine().settings().options()).isEqualTo("b");
         assertThat(next.engine().counters().snapshot().accepted()).isEqualTo(1);
+        next.close();
+        assertThat(registry.runningCount()).isZero();
+    }
+
+    @Test
+    void eventsBeyondQueueCapacityWhileTheEngineIsReplacedAreCountedAsDroppedByTheNewOne() throws Exception {
+        CountDownLatch startNext = new CountDownLatch(1);
+        DeliveryEngines registry = new DeliveryEngines(s -> {
+            if (s.options().equals("b")) {
+                try {
+                    assertThat(startNext.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return DeliveryEngine.start(s);
+        });
+        DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", null));
+        DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
+                .targets(Target.parseList("udp://127.0.0.1:9")).options("b").queueCapacity(10)
+                .shutdownTimeout(Duration.ofMillis(200)).build());
+        Thread reconfiguration = new Thread(old::close, "reconfiguration");
+        reconfiguration.start();
+        await().atMost(WAIT).until(() -> next.engine() == null);
+
+        long taken = 0;
+        for (int i = 0; i < 15; i++) {
+            taken += next.append(event("held " + i)) ? 1 : 0;
+        }
+        assertThat(taken).isEqualTo(10);
+        startNext.countDown();
+        reconfiguration.join(WAIT.toMillis());
+
+        assertThat(next.engine().counters().snapshot().accepted()).isEqualTo(10);
+        assertThat(next.engine().counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(5);
+        next.close();
+    }
+
+    @Test
+    void afterTheNewEngineFailedToStartEveryEventIsReportedNotDroppedSilently() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Diagnostics diagnostics = new Diagnostics() {
+            @Override
+            public void warn(String message, Throwable cause) {
+                warnings.add(message);
+            }
+
+            @Override
+            public void error(String message, Throwable cause) {
+                warnings.add(message);
+            }
+        };
+        DeliveryEngines registry = new DeliveryEngines(s -> {
+            if (s.options().equals("b")) {
+                throw new IllegalStateException("cannot open the spool (test)");
+            }
+            return DeliveryEngine.start(s);
+        });
+        DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", null));
+        DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
+                .targets(Target.parseList("udp://127.0.0.1:9")).options("b").diagnostics(diagnostics)
+                .shutdownTimeout(Duration.ofMillis(200)).build());
+        old.close();
+
+        assertThat(next.engine()).isNull();
+        assertThat(next.append(event("nowhere to go"))).isFalse();
+        assertThat(next.append(event("nowhere to go either"))).isFalse();
+        assertThat(warnings).anyMatch(m -> m.contains("cannot open the spool (test)"))
+                .filteredOn(m -> m.contains("no delivery engine since a reconfiguration")).hasSize(1);
         next.close();
         assertThat(registry.runningCount()).isZero();
     }
