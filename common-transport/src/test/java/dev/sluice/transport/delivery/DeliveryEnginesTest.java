@@ -41,6 +41,35 @@ class DeliveryEnginesTest {
         return b.build();
     }
 
+    /** A registry whose engines with options "b" start only once {@code startNext} is counted down. */
+    private static DeliveryEngines holdingBackOptionsB(CountDownLatch startNext) {
+        return new DeliveryEngines(s -> {
+            if (s.options().equals("b")) {
+                try {
+                    assertThat(startNext.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return DeliveryEngine.start(s);
+        });
+    }
+
+    /** Diagnostics that add every warning and error to {@code messages}. */
+    private static Diagnostics recording(List<String> messages) {
+        return new Diagnostics() {
+            @Override
+            public void warn(String message, Throwable cause) {
+                messages.add(message);
+            }
+
+            @Override
+            public void error(String message, Throwable cause) {
+                messages.add(message);
+            }
+        };
+    }
+
     private static EngineEvent event(String text) {
         return EngineEvent.of(SyslogMessage.builder().timestamp(Instant.parse("2026-01-01T00:00:00Z"))
                 .hostname("h").appName("a").message(text).build());
@@ -81,16 +110,7 @@ class DeliveryEnginesTest {
     @Test
     void eventsAppendedWhileTheEngineIsReplacedGoToTheNewOne() throws Exception {
         CountDownLatch startNext = new CountDownLatch(1);
-        DeliveryEngines registry = new DeliveryEngines(s -> {
-            if (s.options().equals("b")) {
-                try {
-                    assertThat(startNext.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return DeliveryEngine.start(s);
-        });
+        DeliveryEngines registry = holdingBackOptionsB(startNext);
         DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", null));
         DeliveryEngines.Lease next = registry.acquire(settings("central", "udp://127.0.0.1:9", "b", null));
         Thread reconfiguration = new Thread(old::close, "reconfiguration");
@@ -110,16 +130,7 @@ class DeliveryEnginesTest {
     @Test
     void eventsBeyondQueueCapacityWhileTheEngineIsReplacedAreCountedAsDroppedByTheNewOne() throws Exception {
         CountDownLatch startNext = new CountDownLatch(1);
-        DeliveryEngines registry = new DeliveryEngines(s -> {
-            if (s.options().equals("b")) {
-                try {
-                    assertThat(startNext.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return DeliveryEngine.start(s);
-        });
+        DeliveryEngines registry = holdingBackOptionsB(startNext);
         DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", null));
         DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
                 .targets(Target.parseList("udp://127.0.0.1:9")).options("b").queueCapacity(10)
@@ -144,17 +155,7 @@ class DeliveryEnginesTest {
     @Test
     void afterTheNewEngineFailedToStartEveryEventIsReportedNotDroppedSilently() throws Exception {
         List<String> warnings = new CopyOnWriteArrayList<>();
-        Diagnostics diagnostics = new Diagnostics() {
-            @Override
-            public void warn(String message, Throwable cause) {
-                warnings.add(message);
-            }
-
-            @Override
-            public void error(String message, Throwable cause) {
-                warnings.add(message);
-            }
-        };
+        Diagnostics diagnostics = recording(warnings);
         DeliveryEngines registry = new DeliveryEngines(s -> {
             if (s.options().equals("b")) {
                 throw new IllegalStateException("cannot open the spool (test)");
@@ -179,17 +180,7 @@ class DeliveryEnginesTest {
     @Test
     void anotherAppenderWithOtherOptionsSharesTheEngineAndIsToldSo() {
         List<String> warnings = new CopyOnWriteArrayList<>();
-        Diagnostics diagnostics = new Diagnostics() {
-            @Override
-            public void warn(String message, Throwable cause) {
-                warnings.add(message);
-            }
-
-            @Override
-            public void error(String message, Throwable cause) {
-                warnings.add(message);
-            }
-        };
+        Diagnostics diagnostics = recording(warnings);
         DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
         try (DeliveryEngines.Lease first = registry.acquire(settings("first", "udp://127.0.0.1:9", "a", null));
              DeliveryEngines.Lease same = registry.acquire(EngineSettings.builder("same")
