@@ -3,7 +3,6 @@ package dev.sluice.it.engine;
 import dev.sluice.relp.server.ReceivedMessage;
 import dev.sluice.relp.server.RelpTestServer;
 import dev.sluice.transport.delivery.DeliveryEngine;
-import dev.sluice.transport.delivery.DeliverySchedule;
 import dev.sluice.transport.delivery.EngineEvent;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.OverflowPolicy;
@@ -29,7 +28,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -133,23 +131,7 @@ class DeliveryEngineTest {
 
     @Test
     void keepsEventsOutsideTheWindowAndSendsUrgentOnesAtOnce() {
-        AtomicBoolean open = new AtomicBoolean(false);
-        DeliverySchedule schedule = new DeliverySchedule() {
-            @Override
-            public boolean isOpen(Instant now) {
-                return open.get();
-            }
-
-            @Override
-            public Instant nextOpening(Instant now) {
-                return open.get() ? now : now.plusSeconds(3600);
-            }
-
-            @Override
-            public Instant currentWindowEnd(Instant now) {
-                return open.get() ? Instant.MAX : now;
-            }
-        };
+        SwitchedWindow schedule = new SwitchedWindow();
         engine = DeliveryEngine.start(settings().spool(SpoolConfig.builder(dir.resolve("spool")).build())
                 .schedule(schedule).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code())).build());
         for (int i = 0; i < 100; i++) {
@@ -162,7 +144,7 @@ class DeliveryEngineTest {
         assertThat(engine.health().spoolRecords()).isGreaterThanOrEqualTo(100);
         assertThat(server.messages()).hasSize(1);
 
-        open.set(true);
+        schedule.open.set(true);
         await().atMost(WAIT).until(() -> eventNumbers(server.messages()).size() == 101);
         await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
     }

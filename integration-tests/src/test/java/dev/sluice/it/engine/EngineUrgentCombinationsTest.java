@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.relp.server.RelpTestServer;
 import dev.sluice.transport.delivery.DeliveryEngine;
-import dev.sluice.transport.delivery.DeliverySchedule;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.FailoverPolicy;
 import dev.sluice.transport.delivery.OverflowPolicy;
@@ -19,9 +18,7 @@ import dev.sluice.transport.syslog.Severity;
 import dev.sluice.transport.syslog.SyslogMessage;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -61,26 +58,6 @@ class EngineUrgentCombinationsTest {
                 .appName("app").message(NumberedEvents.PREFIX + n).build();
     }
 
-    /** A window opened and closed by the test, closed at first. */
-    private static final class Switch implements DeliverySchedule {
-        final AtomicBoolean open = new AtomicBoolean();
-
-        @Override
-        public boolean isOpen(Instant now) {
-            return open.get();
-        }
-
-        @Override
-        public Instant nextOpening(Instant now) {
-            return open.get() ? now : now.plusSeconds(3600);
-        }
-
-        @Override
-        public Instant currentWindowEnd(Instant now) {
-            return open.get() ? Instant.MAX : now;
-        }
-    }
-
     /**
      * An error storm outside the window, with a spool: the lane holds at most {@link DeliveryEngine#MAX_URGENT_HELD}
      * urgent events in memory (sent at once), says so once, and leaves the rest to the spool and the window; when
@@ -88,7 +65,7 @@ class EngineUrgentCombinationsTest {
      */
     @Test
     void anErrorStormOutsideTheWindowHoldsABoundedNumberOfUrgentEventsInMemory() {
-        Switch window = new Switch();
+        SwitchedWindow window = new SwitchedWindow();
         RecordingDiagnostics diagnostics = new RecordingDiagnostics();
         engine = DeliveryEngine.start(EngineSettings.builder("urgent-storm")
                 .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
@@ -119,7 +96,7 @@ class EngineUrgentCombinationsTest {
     @ParameterizedTest(name = "spool: {0}")
     @ValueSource(booleans = {false, true})
     void anUrgentEventAFailedTargetLeftUnacknowledgedGoesToTheNextTargetAtOnceOutsideTheWindow(boolean spooled) {
-        Switch window = new Switch();
+        SwitchedWindow window = new SwitchedWindow();
         primary.faults().withholdAcks();
         EngineSettings.Builder b = EngineSettings.builder("urgent-failover")
                 .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
@@ -182,7 +159,7 @@ class EngineUrgentCombinationsTest {
      */
     @Test
     void anUrgentEventSpooledBeforeARestartIsSentAtOnceOutsideTheWindow() {
-        Switch window = new Switch();
+        SwitchedWindow window = new SwitchedWindow();
         EngineSettings.Builder b = EngineSettings.builder("urgent-restart")
                 .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
                 .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
@@ -250,7 +227,7 @@ class EngineUrgentCombinationsTest {
      */
     @Test
     void aDropNoticeAFailedTargetLeftUnacknowledgedIsAnnouncedOnTheNextTarget() {
-        Switch window = new Switch();
+        SwitchedWindow window = new SwitchedWindow();
         primary.faults().withholdAcks();
         engine = DeliveryEngine.start(EngineSettings.builder("notice-failover")
                 .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
@@ -285,7 +262,7 @@ class EngineUrgentCombinationsTest {
      */
     @Test
     void aStopOutsideTheWindowWithASpoolDoesNotWaitOutTheShutdownTimeout() throws Exception {
-        Switch window = new Switch();
+        SwitchedWindow window = new SwitchedWindow();
         EngineSettings.Builder b = EngineSettings.builder("closed-stop")
                 .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
                 .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
