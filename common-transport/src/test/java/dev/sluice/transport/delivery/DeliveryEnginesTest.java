@@ -55,6 +55,17 @@ class DeliveryEnginesTest {
         });
     }
 
+    /**
+     * Lets go of {@code old} on a thread of its own, as Log4j2 stops the old configuration, and waits until
+     * {@code next} holds its events for the engine that replaces the old one.
+     */
+    private static Thread releaseInBackground(DeliveryEngines.Lease old, DeliveryEngines.Lease next) {
+        Thread reconfiguration = new Thread(old::close, "reconfiguration");
+        reconfiguration.start();
+        await().atMost(WAIT).until(() -> next.engine() == null);
+        return reconfiguration;
+    }
+
     /** Diagnostics that add every warning and error to {@code messages}. */
     private static Diagnostics recording(List<String> messages) {
         return new Diagnostics() {
@@ -113,9 +124,7 @@ class DeliveryEnginesTest {
         DeliveryEngines registry = holdingBackOptionsB(startNext);
         DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", null));
         DeliveryEngines.Lease next = registry.acquire(settings("central", "udp://127.0.0.1:9", "b", null));
-        Thread reconfiguration = new Thread(old::close, "reconfiguration");
-        reconfiguration.start();
-        await().atMost(WAIT).until(() -> next.engine() == null);
+        Thread reconfiguration = releaseInBackground(old, next);
 
         assertThat(next.append(event("held"))).isTrue();
         startNext.countDown();
@@ -135,9 +144,7 @@ class DeliveryEnginesTest {
         DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
                 .targets(Target.parseList("udp://127.0.0.1:9")).options("b").queueCapacity(10)
                 .shutdownTimeout(Duration.ofMillis(200)).build());
-        Thread reconfiguration = new Thread(old::close, "reconfiguration");
-        reconfiguration.start();
-        await().atMost(WAIT).until(() -> next.engine() == null);
+        Thread reconfiguration = releaseInBackground(old, next);
 
         long taken = 0;
         for (int i = 0; i < 15; i++) {

@@ -110,11 +110,8 @@ abstract class FrontEnd implements AutoCloseable {
         };
     }
 
-    static FrontEnd logback(String resource, String loggerName) {
-        URL url = Objects.requireNonNull(FrontEnd.class.getResource(resource), resource);
-        LoggerContext context = new LoggerContext();
-        context.setName("sluice-it-" + CONTEXTS.incrementAndGet());
-        context.setMDCAdapter(new LogbackMDCAdapter());
+    /** Runs Logback's Joran configurator on {@code context} with the file at {@code url}. */
+    static void configureLogback(LoggerContext context, URL url) {
         JoranConfigurator joran = new JoranConfigurator();
         joran.setContext(context);
         try {
@@ -122,6 +119,14 @@ abstract class FrontEnd implements AutoCloseable {
         } catch (JoranException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static FrontEnd logback(String resource, String loggerName) {
+        URL url = Objects.requireNonNull(FrontEnd.class.getResource(resource), resource);
+        LoggerContext context = new LoggerContext();
+        context.setName("sluice-it-" + CONTEXTS.incrementAndGet());
+        context.setMDCAdapter(new LogbackMDCAdapter());
+        configureLogback(context, url);
         List<Status> errors = context.getStatusManager().getCopyOfStatusList().stream()
                 .filter(s -> s.getLevel() >= Status.WARN).collect(Collectors.toList());
         if (!errors.isEmpty()) {

@@ -3,9 +3,7 @@ package dev.sluice.it.appender;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
-import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.status.Status;
 
 import dev.sluice.relp.server.ReceivedMessage;
@@ -291,13 +289,7 @@ class FrontEndLifecycleTest {
         }
 
         private void configure() {
-            JoranConfigurator joran = new JoranConfigurator();
-            joran.setContext(context);
-            try {
-                joran.doConfigure(url);
-            } catch (JoranException e) {
-                throw new IllegalStateException(e);
-            }
+            FrontEnd.configureLogback(context, url);
         }
 
         @Override
