@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * companion of {@code CallerCostBenchmark}, whose JMH loop logs as fast as it can and so measures each appender at
  * its saturation point (queue full, the disk or the delivery thread the bottleneck). Here each of {@code --threads}
  * threads logs its share of {@code --rate} events per second in a burst every millisecond, as an application serving
- * requests does, and times every call with {@link System#nanoTime()} (about 25 ns of the figures, the same for every
+ * requests does (the threads' bursts spread over the millisecond), and times every call with {@link System#nanoTime()} (about 25 ns of the figures, the same for every
  * appender). After {@code --warmup} seconds, {@code --seconds} seconds are recorded; the table gives mean, p50, p99,
  * p99.9 and max of every call, and each figure as a multiple of Log4j2 {@code Async} → {@code Null} when that
  * appender was run too.
@@ -130,6 +130,8 @@ public final class CallerLatency {
             for (int t = 0; t < threads; t++) {
                 int id = t;
                 samples[t] = new long[capacity];
+                // the threads' bursts are spread over the millisecond, not all at its start
+                long phase = start + TICK_NANOS * t / threads;
                 Thread th = new Thread(() -> {
                     long[] s = samples[id];
                     int n = 0;
@@ -153,7 +155,7 @@ public final class CallerLatency {
                         if (due > MAX_BURST) {
                             logged += due - MAX_BURST; // skipped, not made up
                         }
-                        long next = now + TICK_NANOS - (now - start) % TICK_NANOS;
+                        long next = now + TICK_NANOS - (now - phase) % TICK_NANOS;
                         LockSupport.parkNanos(next - System.nanoTime());
                     }
                     counts[id] = n;
