@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,6 +85,40 @@ class HealthReportingTest {
         reporter.dropped(DropReason.QUEUE_FULL, 4);
         assertThat(d.warnings).last().isEqualTo(
                 "RemoteSyslog[central]: 4 event(s) dropped: queue full (2 more drop reports since the last report)");
+    }
+
+    @Test
+    void dropsReportedFromManyThreadsAtOnceAreLetThroughOnceAndEverySuppressedOneIsCounted() throws Exception {
+        FakeClock clock = FakeClock.at("2026-11-27T12:00:00Z");
+        RecordingDiagnostics d = new RecordingDiagnostics();
+        StatusReporter reporter = new StatusReporter("central", d, clock, Duration.ofSeconds(30));
+        int threads = 4;
+        int each = 20_000;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < each; i++) {
+                    reporter.dropped(DropReason.QUEUE_FULL, 1);
+                }
+            });
+            th.start();
+            running.add(th);
+        }
+        for (Thread th : running) {
+            th.join();
+        }
+        assertThat(d.warnings).containsExactly("RemoteSyslog[central]: 1 event(s) dropped: queue full");
+
+        clock.advance(Duration.ofSeconds(31));
+        reporter.dropped(DropReason.QUEUE_FULL, 1);
+        assertThat(d.warnings).last().isEqualTo("RemoteSyslog[central]: 1 event(s) dropped: queue full ("
+                + (threads * each - 1) + " more drop reports since the last report)");
     }
 
     @Test
