@@ -378,7 +378,7 @@ public final class DeliveryEngine implements AutoCloseable {
             }
         } else {
             p = new Pending(sequence.incrementAndGet(), event);
-            if (!enqueue(p)) {
+            if (!enqueue(p, isUrgent)) {
                 return false;
             }
             seq = p.seq;
@@ -446,12 +446,21 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private boolean enqueue(Pending p) {
+    /**
+     * Queues {@code p} (no spool). When the queue is full the overflow policy applies, except that under
+     * {@code dropNewest} and {@code block} an urgent event may go beyond it by up to {@link #MAX_URGENT_HELD} events
+     * and {@link #MAX_QUEUE_BYTES} octets: the lane sends it at once, while regular events may fill the queue for
+     * hours waiting for the window (it used to be dropped, or to block the application's thread until the window
+     * opened). Memory stays bounded. {@code dropOldest} makes room as for any event.
+     */
+    private boolean enqueue(Pending p, boolean isUrgent) {
         boolean interrupted = false;
+        boolean beyond = isUrgent && settings.overflow() != OverflowPolicy.DROP_OLDEST;
+        int capacity = beyond ? settings.queueCapacity() + MAX_URGENT_HELD : settings.queueCapacity();
+        long maxBytes = beyond ? 2 * MAX_QUEUE_BYTES : MAX_QUEUE_BYTES;
         queueLock.lock();
         try {
-            while (queue.size() >= settings.queueCapacity()
-                    || !queue.isEmpty() && queuedBytes + p.size > MAX_QUEUE_BYTES) {
+            while (queue.size() >= capacity || !queue.isEmpty() && queuedBytes + p.size > maxBytes) {
                 switch (settings.overflow()) {
                     case DROP_NEWEST -> {
                         drop(DropReason.QUEUE_FULL);

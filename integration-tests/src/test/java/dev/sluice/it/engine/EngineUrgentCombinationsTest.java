@@ -19,6 +19,7 @@ import dev.sluice.transport.syslog.SyslogMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -123,6 +125,43 @@ class EngineUrgentCombinationsTest {
         await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == 6);
         await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0 && engine.health().queuedRecords() == 0);
         assertThat(secondary.messages()).hasSize(6);
+    }
+
+    /**
+     * Without a spool, outside the window, with the queue full of regular events that wait for the window: an urgent
+     * event is still sent at once. It used to be dropped ({@code dropNewest}) or to block the application's thread
+     * until the window opened, hours later ({@code block}).
+     */
+    @ParameterizedTest(name = "overflow: {0}")
+    @EnumSource(value = OverflowPolicy.class, names = {"DROP_NEWEST", "BLOCK"})
+    void anUrgentEventIsSentAtOnceWhenRegularEventsFillTheQueueOutsideTheWindow(OverflowPolicy overflow) {
+        SwitchedWindow window = new SwitchedWindow();
+        engine = DeliveryEngine.start(EngineSettings.builder("urgent-full-queue")
+                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
+                .queueCapacity(10).overflow(overflow).schedule(window)
+                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code())).shutdownTimeout(Duration.ofSeconds(2))
+                .build());
+        for (long i = 0; i < 10; i++) {
+            assertThat(engine.append(NumberedEvents.event(i))).isTrue();
+        }
+        if (overflow == OverflowPolicy.DROP_NEWEST) {
+            assertThat(engine.append(NumberedEvents.event(10))).isFalse(); // a regular event: the queue is full
+        }
+        CompletableFuture<Boolean> accepted = CompletableFuture.supplyAsync(() -> engine.append(urgent(11)));
+        await().atMost(WAIT).until(accepted::isDone);
+        assertThat(accepted.join()).isTrue();
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains(11L));
+        assertThat(distinctNumbers(primary.messages())).containsExactly(11L);
+        assertThat(engine.counters().dropped(DropReason.QUEUE_FULL))
+                .isEqualTo(overflow == OverflowPolicy.DROP_NEWEST ? 1 : 0);
+
+        window.open.set(true);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == 11);
+        assertThat(distinctNumbers(primary.messages()))
+                .containsExactlyInAnyOrderElementsOf(LongStream.concat(LongStream.range(0, 10), LongStream.of(11))
+                        .boxed().toList());
+        await().atMost(WAIT).until(() -> engine.health().queuedRecords() == 0);
+        assertThat(primary.messages()).filteredOn(m -> NumberedEvents.number(m.message()) >= 0).hasSize(11);
     }
 
     /**
