@@ -250,6 +250,7 @@ public final class Spool implements Closeable {
 
     static final String LOCK_FILE = "spool.lock";
     static final String CHECKPOINT_FILE = "checkpoint";
+    static final String DELIVERED_AHEAD_FILE = "delivered-ahead";
     static final String REJECTED_FILE = "rejected.spool";
     static final String QUARANTINE_DIR = "quarantine";
     private static final Pattern SEGMENT_NAME = Pattern.compile("segment-(\\d{19})\\.spool");
@@ -298,6 +299,7 @@ public final class Spool implements Closeable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final CRC32C crc = new CRC32C();
+    private final DeliveredAhead deliveredAhead = new DeliveredAhead();
     private final ArrayList<Segment> segments = new ArrayList<>();
     private final ScheduledExecutorService flusher;
     private final boolean mapping;
@@ -593,6 +595,7 @@ public final class Spool implements Closeable {
         }
         headOrdinal = 0;
         normalizeHead();
+        readDeliveredAhead();
         openRejected();
         checkpointAndReclaimLocked();
         mapTail(segments.get(segments.size() - 1));
@@ -634,6 +637,41 @@ public final class Spool implements Closeable {
             return null;
         }
         return new long[] {SpoolFormat.getLong(c, 8), SpoolFormat.getLong(c, 16), SpoolFormat.getLong(c, 24)};
+    }
+
+    /**
+     * Reads {@code delivered-ahead} back, keeping only ids of records still in the spool: from the first record after
+     * the head up to the highest id. An id above it means the file is newer than what the segments kept (a power cut
+     * with {@code fsync=interval}); such ids will be given to new records, so they are forgotten. A damaged file is
+     * quarantined and reported, and its records are sent again.
+     */
+    private void readDeliveredAhead() throws IOException {
+        Path file = directory.resolve(DELIVERED_AHEAD_FILE);
+        byte[] b;
+        try {
+            b = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        String bad = SpoolFormat.checkDeliveredAhead(b, crc);
+        if (bad != null) {
+            quarantineFile(file, bad);
+            deliveredAhead.markDirty(); // written again, empty: deleted
+            return;
+        }
+        deliveredAhead.load(SpoolFormat.deliveredAheadRanges(b));
+        long first = -1;
+        for (Segment s : segments) {
+            if (s.records > 0 && s.firstSeq >= 0) {
+                first = s.firstSeq;
+                break;
+            }
+        }
+        if (first < 0) {
+            deliveredAhead.retain(1, 0); // nothing pending: nothing to remember
+        } else {
+            deliveredAhead.retain(first, highestSeqId);
+        }
     }
 
     private void reportMissing(long first, long last) {
@@ -1702,6 +1740,7 @@ public final class Spool implements Closeable {
         headSegment = upTo.segment;
         headOffset = upTo.nextOffset;
         headOrdinal = Math.min(upTo.ordinal + 1, tailOrdinal);
+        deliveredAhead.acknowledgedUpTo(upTo.sequenceId());
         normalizeHead();
         if (isEmpty()) {
             headOrdinal = tailOrdinal;
@@ -1932,7 +1971,8 @@ public final class Spool implements Closeable {
     }
 
     /** A checkpoint to write, then the segments to delete; taken from the spool's state under the monitor. */
-    private record Reclaim(byte[] checkpoint, List<Segment> segments) {
+    /** {@code deliveredAhead}: the file to write, empty to delete it, {@code null} if unchanged. */
+    private record Reclaim(byte[] checkpoint, List<Segment> segments, byte[] deliveredAhead) {
     }
 
     /**
@@ -1942,6 +1982,8 @@ public final class Spool implements Closeable {
     private Reclaim takeReclaim() {
         byte[] c = SpoolFormat.checkpoint(headSegment, headOffset, highestSeqId, crc);
         checkpointDirty = false;
+        long[] pairs = deliveredAhead.snapshotIfDirty();
+        byte[] ahead = pairs == null ? null : pairs.length == 0 ? new byte[0] : SpoolFormat.deliveredAhead(pairs, crc);
         List<Segment> gone = List.of();
         while (segments.size() > 1 && segments.get(0).number < headSegment) {
             Segment s = segments.remove(0);
@@ -1954,7 +1996,7 @@ public final class Spool implements Closeable {
             }
             gone.add(s);
         }
-        return new Reclaim(c, gone);
+        return new Reclaim(c, gone, ahead);
     }
 
     /**
@@ -1972,10 +2014,35 @@ public final class Spool implements Closeable {
                     segmentBytesTotal += s.end;
                 }
             }
+            if (r.deliveredAhead() != null) {
+                deliveredAhead.markDirty();
+            }
             throw e;
+        }
+        if (r.deliveredAhead() != null) {
+            try {
+                writeDeliveredAhead(r.deliveredAhead());
+            } catch (IOException e) {
+                deliveredAhead.markDirty(); // the next tick tries again; until then a restart sends them again
+                listener.flushFailed(e);
+            }
         }
         for (Segment s : r.segments()) {
             reclaim(s);
+        }
+    }
+
+    /**
+     * After the checkpoint, so that a crash in between leaves ids the head has passed (forgotten on open), never a
+     * head that passed ids still listed: like the checkpoint, {@code .tmp} → forced → renamed → directory forced.
+     * Deleted when it holds none.
+     */
+    private void writeDeliveredAhead(byte[] b) throws IOException {
+        Path file = directory.resolve(DELIVERED_AHEAD_FILE);
+        if (b.length == 0) {
+            Files.deleteIfExists(file);
+        } else {
+            replaceAtomically(file, b);
         }
     }
 
@@ -2009,8 +2076,12 @@ public final class Spool implements Closeable {
     }
 
     private void writeCheckpoint(byte[] c) throws IOException {
-        Path file = directory.resolve(CHECKPOINT_FILE);
-        Path tmp = directory.resolve(CHECKPOINT_FILE + ".tmp");
+        replaceAtomically(directory.resolve(CHECKPOINT_FILE), c);
+    }
+
+    /** {@code file.tmp} ← {@code c} → forced (unless {@code NEVER}) → renamed over {@code file} → directory forced. */
+    private void replaceAtomically(Path file, byte[] c) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = fs.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             writeFully(ch, c, c.length, 0);
@@ -2095,7 +2166,7 @@ public final class Spool implements Closeable {
             }
             boolean checkpoint;
             synchronized (this) {
-                checkpoint = !closed && checkpointDirty;
+                checkpoint = !closed && (checkpointDirty || deliveredAhead.isDirty());
             }
             if (checkpoint) {
                 checkpointAndReclaim();
@@ -2276,6 +2347,14 @@ public final class Spool implements Closeable {
 
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * The ids of records the server acknowledged ahead of the head (see {@link DeliveredAhead}): read back on open,
+     * written with the checkpoint, trimmed by {@link #acknowledge}.
+     */
+    public DeliveredAhead deliveredAhead() {
+        return deliveredAhead;
     }
 
     /** The highest sequence id ever appended to this directory (0 if none); the next append must pass it. */
