@@ -112,6 +112,8 @@ import java.util.zip.CRC32C;
  *   segment-0000000000000000001.spool  segments, numbered 1, 2, 3 ... without gaps, 19 decimal digits; one that
  *                                   a drop emptied is its header alone until the head passes it
  *   checkpoint                      acknowledged position and sequence high-water mark
+ *   delivered-ahead                 ids of records the server acknowledged ahead of the head (urgent events sent
+ *                                   at once); absent when there are none; see {@link DeliveredAhead}
  *   rejected.spool                  records moved aside; same layout as a segment, segment number 0
  *   quarantine/                     damaged regions and files, for a person to look at
  *   *.tmp                           a file being created; deleted on open
@@ -151,6 +153,14 @@ import java.util.zip.CRC32C;
  *  16   8  byte offset of that record in its segment (or the segment's end)
  *  24   8  highest sequence id ever appended when it was written
  *  32   4  CRC32C of bytes 0..31
+ *
+ * Delivered-ahead file "delivered-ahead" (16 + 16n bytes):
+ *   0   4  magic "SLDA" (0x534C4441)
+ *   4   2  format version, 1
+ *   6   2  reserved, zero
+ *   8   4  n, number of ranges, 0..16384
+ *  12  16n ranges, ascending and disjoint: first sequence id (8), last sequence id (8), inclusive
+ *  12+16n 4  CRC32C of every byte before it
  * </pre>
  *
  * <h2>Memory-mapped tail</h2>
@@ -214,6 +224,13 @@ import java.util.zip.CRC32C;
  *       carries the sequence high-water mark, so deleting every record never loses it. The checkpoint is one small
  *       file replaced atomically rather than a field in the segment headers, so that segments are never rewritten
  *       in place.</li>
+ *   <li>Delivered ahead ({@link #deliveredAhead()}): an id is added only after the server acknowledged its record;
+ *       when the set changed, {@code delivered-ahead} is written after the checkpoint, the same way
+ *       ({@code .tmp} → forced → renamed → directory forced; deleted when empty), by the flush thread and on close.
+ *       A crash before it is written only sends those records again; one between the checkpoint and it leaves ids
+ *       the head passed, which open forgets (it keeps ids from the first pending record up to the highest id, so
+ *       that an id the segments lost, to be given again, is never taken for delivered). A damaged file is
+ *       quarantined and reported, and treated as empty.</li>
  *   <li>Drop ({@link #dropOldestSegmentAfter}): the segment, not the active one, is cut back to its header → forced
  *       (unless {@code NEVER}) → the in-memory state follows. It is emptied rather than deleted so that the
  *       numbering keeps no gap (open would report one as a missing segment); a crash leaves it whole or a header
