@@ -15,6 +15,7 @@ import dev.sluice.transport.net.Target;
 import dev.sluice.transport.net.TransportSettings;
 import dev.sluice.transport.net.TransportState;
 import dev.sluice.transport.spool.AppendResult;
+import dev.sluice.transport.spool.DeliveredAhead;
 import dev.sluice.transport.spool.Spool;
 import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.spool.SpoolListener;
@@ -71,9 +72,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Urgent events ({@code urgentLevel}) also go to a small in-memory lane that is delivered at once, whatever
  * the window; with a spool they are spooled as well, and skipped when the spool replay reaches them if their
- * delivery was confirmed in the meantime (after a restart they may be delivered twice; the sequence id tells).
- * The urgent records a previous run left in the spool are found again (by the PRI of the record) and given to the
- * lane while the window is closed.
+ * delivery was confirmed in the meantime. The spool keeps the ids of those confirmed ahead of its head
+ * ({@link Spool#deliveredAhead()}, durable), so that neither a restart nor a new engine on the same spool sends them
+ * again. The urgent records a previous run left in the spool and did not see delivered are found again (by the PRI
+ * of the record) and given to the lane while the window is closed.
  *
  * <h2>Delivering (one thread per engine)</h2>
  * The thread {@code sluice-delivery-<name>} offers messages to the transport while the schedule is open and the
@@ -129,18 +131,24 @@ public final class DeliveryEngine implements AutoCloseable {
      * in the spool and the event in the urgent lane; whichever path takes it first ({@link Pending#taken}) sends it,
      * and the regular path, reading the record, either sends it (the lane had not) or waits for the lane's
      * outcome before the record is acknowledged ({@link InFlight#follower}). Registered before the record is
-     * appended, so the regular path can never read the record without finding its entry; removed when read, or
-     * when the regular path reads past it (a record dropped unread).
+     * appended, so the regular path can never read the record without finding its entry; removed when read, when
+     * the regular path reads past it (a record dropped unread), or when the lane delivered it: its id is then in the
+     * spool's {@link Spool#deliveredAhead()}, where the regular path finds it. An event the server refused stays,
+     * no longer counted (see {@link #MAX_URGENT_HELD}), for the regular path to move its record aside.
      */
     private final ConcurrentSkipListMap<Long, Pending> urgentSpooled = new ConcurrentSkipListMap<>();
     /**
-     * Most urgent events the lane holds with a spool ({@link #urgentSpooled}, where they stay until the regular path
-     * reads their records, in the window): about 3 MiB of ~200-octet messages. Beyond it (an error storm outside
-     * the window, or while the receiver is down) they wait in the spool only, for the window.
+     * Most urgent events the lane holds with a spool to send or being sent ({@link #urgentSpooled}, until the lane
+     * has the server's answer or the regular path reads their records): about 3 MiB of ~200-octet messages. Beyond
+     * it (an error storm while the receiver is down or slow) they wait in the spool only, for the window. What the
+     * lane delivered does not count: only its id is kept, in the spool's {@link Spool#deliveredAhead()}, which has
+     * its own bound.
      */
     public static final int MAX_URGENT_HELD = 10_000;
-    /** Entries of {@link #urgentSpooled}: changed only with it (registerUrgent, unregisterUrgent). */
+    /** Entries of {@link #urgentSpooled} without the lane's answer yet ({@link Pending#held}); see registerUrgent. */
     private final AtomicInteger urgentSpooledCount = new AtomicInteger();
+    /** Delivery thread: the spool's {@link Spool#deliveredAhead()} was full once, and that was reported. */
+    private boolean deliveredAheadFullReported;
     /**
      * Spool mode, {@code overflow=dropOldest}: of the records the last drop took out of the spool, how many were
      * urgent events the lane had taken already (sent, or being sent): not lost, so not counted as dropped. Written
@@ -355,9 +363,9 @@ public final class DeliveryEngine implements AutoCloseable {
                 // only (memory stays bounded) and go with the regular path.
                 if (isUrgent && urgentSpooledCount.get() >= MAX_URGENT_HELD) {
                     isUrgent = false;
-                    events.warning("urgentLevel", MAX_URGENT_HELD + " urgent events are held in memory (sent or"
-                            + " to be sent at once, until the delivery window); the next ones wait in the spool for"
-                            + " the window like the rest");
+                    events.warning("urgentLevel", MAX_URGENT_HELD + " urgent events are held in memory (to be sent"
+                            + " at once, or being sent); the next ones wait in the spool for the window like the"
+                            + " rest");
                 }
                 p = isUrgent ? new Pending(seq, event.timestamp(), buffer.toByteArray()) : null;
                 if (p != null) {
@@ -588,9 +596,11 @@ public final class DeliveryEngine implements AutoCloseable {
     /**
      * The spool dropped the records with ids in {@code [first, last]} (under {@link #dropOldestSpooled}): their
      * urgent events, which the lane holds too, are dropped from the lane as well (taken, so the lane skips them),
-     * unless the lane has taken them already, in which case they are not lost ({@link #droppedButSent}).
+     * unless the lane has taken them already, in which case they are not lost ({@link #droppedButSent}), nor are
+     * those it delivered.
      */
     private void forgetDroppedUrgent(long first, long last) {
+        droppedButSent += spool.deliveredAhead().countIn(first, last);
         for (Long seq : urgentSpooled.subMap(first, true, last, true).keySet()) {
             Pending u = unregisterUrgent(seq);
             if (u != null && !u.taken.compareAndSet(false, true)) {
@@ -826,7 +836,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     r = readAhead.pollFirst();
                     lastRead = r;
                 }
-                if (!urgentSpooled.isEmpty() && followsUrgentLane(r)) {
+                if ((!urgentSpooled.isEmpty() || !spool.deliveredAhead().isEmpty()) && followsUrgentLane(r)) {
                     continue;
                 }
                 Pending p = new Pending(r.sequenceId(), r.eventTime(), r.message(), r);
@@ -845,27 +855,39 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    /** Adds an urgent event to {@link #urgentSpooled}, counted. */
+    /** Adds an urgent event to {@link #urgentSpooled}, counted until the lane has its answer (see release). */
     private void registerUrgent(Pending p) {
-        if (urgentSpooled.put(p.seq, p) == null) {
+        Pending replaced = urgentSpooled.put(p.seq, p);
+        if (replaced != null) {
+            release(replaced);
+        }
+        if (p.held.compareAndSet(false, true)) {
             urgentSpooledCount.incrementAndGet();
         }
     }
 
-    /** Removes an urgent event from {@link #urgentSpooled}, counted; {@code null} if it was not there. */
+    /** Removes an urgent event from {@link #urgentSpooled}; {@code null} if it was not there. */
     private Pending unregisterUrgent(long seq) {
         Pending p = urgentSpooled.remove(seq);
         if (p != null) {
-            urgentSpooledCount.decrementAndGet();
+            release(p);
         }
         return p;
     }
 
+    /** No longer counts {@code p} against {@link #MAX_URGENT_HELD} (once, whichever thread comes first). */
+    private void release(Pending p) {
+        if (p.held.compareAndSet(true, false)) {
+            urgentSpooledCount.decrementAndGet();
+        }
+    }
+
     /**
-     * The regular path read record {@code r}: if the urgent lane has sent it, the record is not sent again but
-     * acknowledged with the lane's outcome (now, if it came already), in its place among the records in flight.
-     * Else the regular path sends it, and the lane will skip it. Also forgets urgent events before {@code r} that
-     * were never read (dropped from the spool). Delivery thread only, like processOutcomes.
+     * The regular path read record {@code r}: if the urgent lane has sent it (in this run, or a previous one that
+     * saw it delivered: the spool's {@link Spool#deliveredAhead()}), the record is not sent again but acknowledged
+     * with the lane's outcome (now, if it came already), in its place among the records in flight. Else the regular
+     * path sends it, and the lane will skip it. Also forgets urgent events before {@code r} that were never read
+     * (dropped from the spool). Delivery thread only, like processOutcomes.
      *
      * @return true if the urgent lane has it
      */
@@ -876,25 +898,57 @@ public final class DeliveryEngine implements AutoCloseable {
             unregisterUrgent(older);
         }
         Pending u = unregisterUrgent(seq);
-        if (u == null || u.taken.compareAndSet(false, true)) {
+        InFlight lane;
+        if (u == null) {
+            if (!spool.deliveredAhead().contains(seq)) {
+                return false;
+            }
+            lane = null; // delivered, and the answer came
+        } else if (u.taken.compareAndSet(false, true)) {
             return false;
-        }
-        InFlight lane = u.sent;
-        if (lane == null) {
-            return false; // cannot happen: the lane sets it when it takes the event (same thread)
+        } else {
+            lane = u.sent;
+            if (lane == null) {
+                return false; // cannot happen: the lane sets it when it takes the event (same thread)
+            }
         }
         InFlight f = new InFlight(seq, r, r.eventTime(), false, r.messageLength());
         synchronized (inFlight) {
             inFlight.addLast(f); // not by id: the lane's outcome arrives under the lane's entry
         }
-        if (lane.done) {
+        if (lane == null || lane.done) {
             f.done = true;
-            f.rejected = lane.rejected;
+            f.rejected = lane != null && lane.rejected;
             outcomes.add(new Outcome(INTERNAL_ID, Outcome.Kind.DELIVERED, null)); // processOutcomes acknowledges it
         } else {
             lane.follower = f;
         }
         return true;
+    }
+
+    /**
+     * The urgent lane has the server's answer for {@code lane}, an event that is spooled as well: a delivered one
+     * is remembered in the spool's {@link Spool#deliveredAhead()} (durable, so that no later start sends it again)
+     * and, if the regular path has not read its record yet, forgotten here; a refused one stays for the regular path
+     * to move its record aside. Either way it no longer counts against {@link #MAX_URGENT_HELD}. Delivery thread.
+     */
+    private void urgentAnswered(InFlight lane) {
+        if (!lane.rejected && !spool.deliveredAhead().add(lane.seq) && !deliveredAheadFullReported) {
+            deliveredAheadFullReported = true;
+            events.warning("urgentLevel", DeliveredAhead.MAX_RANGES + " ranges of urgent events delivered ahead of"
+                    + " the spool are remembered; the next ones delivered at once are sent again in the window");
+        }
+        if (lane.follower != null) {
+            return; // read already, and unregistered then
+        }
+        if (lane.rejected) {
+            Pending u = urgentSpooled.get(lane.seq);
+            if (u != null) {
+                release(u);
+            }
+        } else {
+            unregisterUrgent(lane.seq);
+        }
     }
 
     /**
@@ -932,7 +986,8 @@ public final class DeliveryEngine implements AutoCloseable {
             if (seq > replayScanSeq) {
                 int severity = severityOf(r.message());
                 if ((read == null || seq > read.sequenceId()) && severity >= 0
-                        && settings.urgency().isUrgent(severity) && !urgentSpooled.containsKey(seq)) {
+                        && settings.urgency().isUrgent(severity) && !urgentSpooled.containsKey(seq)
+                        && !spool.deliveredAhead().contains(seq)) {
                     if (urgentSpooledCount.get() >= MAX_URGENT_HELD) {
                         return looked; // the lane is full: this one is looked at again once it has room
                     }
@@ -1040,6 +1095,9 @@ public final class DeliveryEngine implements AutoCloseable {
             }
             f.done = true;
             f.rejected = o.kind == Outcome.Kind.REJECTED;
+            if (spool != null && f.urgent) {
+                urgentAnswered(f);
+            }
             if (f.follower != null) {
                 f.follower.done = true;
                 f.follower.rejected = f.rejected;
@@ -1191,8 +1249,9 @@ public final class DeliveryEngine implements AutoCloseable {
             readAhead.clear();
         }
         List<Pending> backToLane = new ArrayList<>();
-        // the spool is read again from its head: an urgent event the lane sent and the old target acknowledged stays
-        // known (its record is acknowledged with that outcome when read), the others are sent again
+        // the spool is read again from its head: an urgent event the lane sent and the old target answered stays
+        // known (in the spool's deliveredAhead, or here if refused: its record is acknowledged with that outcome when
+        // read), the others are sent again
         for (Map.Entry<Long, Pending> e : urgentSpooled.entrySet()) {
             Pending u = e.getValue();
             if (u.taken.get() && (u.sent == null || !u.sent.done)) {
@@ -1494,6 +1553,8 @@ public final class DeliveryEngine implements AutoCloseable {
         boolean resend;
         /** Spool mode, urgent: the lane's entry once the lane sent it. */
         InFlight sent;
+        /** Spool mode, urgent: counted against {@link #MAX_URGENT_HELD} (see registerUrgent and release). */
+        final AtomicBoolean held = new AtomicBoolean();
 
         Pending(long seq, EngineEvent event) {
             this.seq = seq;

@@ -112,6 +112,8 @@ import java.util.zip.CRC32C;
  *   segment-0000000000000000001.spool  segments, numbered 1, 2, 3 ... without gaps, 19 decimal digits; one that
  *                                   a drop emptied is its header alone until the head passes it
  *   checkpoint                      acknowledged position and sequence high-water mark
+ *   delivered-ahead                 ids of records the server acknowledged ahead of the head (urgent events sent
+ *                                   at once); absent when there are none; see {@link DeliveredAhead}
  *   rejected.spool                  records moved aside; same layout as a segment, segment number 0
  *   quarantine/                     damaged regions and files, for a person to look at
  *   *.tmp                           a file being created; deleted on open
@@ -151,6 +153,14 @@ import java.util.zip.CRC32C;
  *  16   8  byte offset of that record in its segment (or the segment's end)
  *  24   8  highest sequence id ever appended when it was written
  *  32   4  CRC32C of bytes 0..31
+ *
+ * Delivered-ahead file "delivered-ahead" (16 + 16n bytes):
+ *   0   4  magic "SLDA" (0x534C4441)
+ *   4   2  format version, 1
+ *   6   2  reserved, zero
+ *   8   4  n, number of ranges, 0..16384
+ *  12  16n ranges, ascending and disjoint: first sequence id (8), last sequence id (8), inclusive
+ *  12+16n 4  CRC32C of every byte before it
  * </pre>
  *
  * <h2>Memory-mapped tail</h2>
@@ -214,6 +224,13 @@ import java.util.zip.CRC32C;
  *       carries the sequence high-water mark, so deleting every record never loses it. The checkpoint is one small
  *       file replaced atomically rather than a field in the segment headers, so that segments are never rewritten
  *       in place.</li>
+ *   <li>Delivered ahead ({@link #deliveredAhead()}): an id is added only after the server acknowledged its record;
+ *       when the set changed, {@code delivered-ahead} is written after the checkpoint, the same way
+ *       ({@code .tmp} → forced → renamed → directory forced; deleted when empty), by the flush thread and on close.
+ *       A crash before it is written only sends those records again; one between the checkpoint and it leaves ids
+ *       the head passed, which open forgets (it keeps ids from the first pending record up to the highest id, so
+ *       that an id the segments lost, to be given again, is never taken for delivered). A damaged file is
+ *       quarantined and reported, and treated as empty.</li>
  *   <li>Drop ({@link #dropOldestSegmentAfter}): the segment, not the active one, is cut back to its header → forced
  *       (unless {@code NEVER}) → the in-memory state follows. It is emptied rather than deleted so that the
  *       numbering keeps no gap (open would report one as a missing segment); a crash leaves it whole or a header
@@ -250,6 +267,7 @@ public final class Spool implements Closeable {
 
     static final String LOCK_FILE = "spool.lock";
     static final String CHECKPOINT_FILE = "checkpoint";
+    static final String DELIVERED_AHEAD_FILE = "delivered-ahead";
     static final String REJECTED_FILE = "rejected.spool";
     static final String QUARANTINE_DIR = "quarantine";
     private static final Pattern SEGMENT_NAME = Pattern.compile("segment-(\\d{19})\\.spool");
@@ -298,6 +316,7 @@ public final class Spool implements Closeable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final CRC32C crc = new CRC32C();
+    private final DeliveredAhead deliveredAhead = new DeliveredAhead();
     private final ArrayList<Segment> segments = new ArrayList<>();
     private final ScheduledExecutorService flusher;
     private final boolean mapping;
@@ -593,6 +612,7 @@ public final class Spool implements Closeable {
         }
         headOrdinal = 0;
         normalizeHead();
+        readDeliveredAhead();
         openRejected();
         checkpointAndReclaimLocked();
         mapTail(segments.get(segments.size() - 1));
@@ -634,6 +654,41 @@ public final class Spool implements Closeable {
             return null;
         }
         return new long[] {SpoolFormat.getLong(c, 8), SpoolFormat.getLong(c, 16), SpoolFormat.getLong(c, 24)};
+    }
+
+    /**
+     * Reads {@code delivered-ahead} back, keeping only ids of records still in the spool: from the first record after
+     * the head up to the highest id. An id above it means the file is newer than what the segments kept (a power cut
+     * with {@code fsync=interval}); such ids will be given to new records, so they are forgotten. A damaged file is
+     * quarantined and reported, and its records are sent again.
+     */
+    private void readDeliveredAhead() throws IOException {
+        Path file = directory.resolve(DELIVERED_AHEAD_FILE);
+        byte[] b;
+        try {
+            b = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        String bad = SpoolFormat.checkDeliveredAhead(b, crc);
+        if (bad != null) {
+            quarantineFile(file, bad);
+            deliveredAhead.markDirty(); // written again, empty: deleted
+            return;
+        }
+        deliveredAhead.load(SpoolFormat.deliveredAheadRanges(b));
+        long first = -1;
+        for (Segment s : segments) {
+            if (s.records > 0 && s.firstSeq >= 0) {
+                first = s.firstSeq;
+                break;
+            }
+        }
+        if (first < 0) {
+            deliveredAhead.retain(1, 0); // nothing pending: nothing to remember
+        } else {
+            deliveredAhead.retain(first, highestSeqId);
+        }
     }
 
     private void reportMissing(long first, long last) {
@@ -1702,6 +1757,7 @@ public final class Spool implements Closeable {
         headSegment = upTo.segment;
         headOffset = upTo.nextOffset;
         headOrdinal = Math.min(upTo.ordinal + 1, tailOrdinal);
+        deliveredAhead.acknowledgedUpTo(upTo.sequenceId());
         normalizeHead();
         if (isEmpty()) {
             headOrdinal = tailOrdinal;
@@ -1932,7 +1988,8 @@ public final class Spool implements Closeable {
     }
 
     /** A checkpoint to write, then the segments to delete; taken from the spool's state under the monitor. */
-    private record Reclaim(byte[] checkpoint, List<Segment> segments) {
+    /** {@code deliveredAhead}: the file to write, empty to delete it, {@code null} if unchanged. */
+    private record Reclaim(byte[] checkpoint, List<Segment> segments, byte[] deliveredAhead) {
     }
 
     /**
@@ -1942,6 +1999,8 @@ public final class Spool implements Closeable {
     private Reclaim takeReclaim() {
         byte[] c = SpoolFormat.checkpoint(headSegment, headOffset, highestSeqId, crc);
         checkpointDirty = false;
+        long[] pairs = deliveredAhead.snapshotIfDirty();
+        byte[] ahead = pairs == null ? null : pairs.length == 0 ? new byte[0] : SpoolFormat.deliveredAhead(pairs, crc);
         List<Segment> gone = List.of();
         while (segments.size() > 1 && segments.get(0).number < headSegment) {
             Segment s = segments.remove(0);
@@ -1954,7 +2013,7 @@ public final class Spool implements Closeable {
             }
             gone.add(s);
         }
-        return new Reclaim(c, gone);
+        return new Reclaim(c, gone, ahead);
     }
 
     /**
@@ -1972,10 +2031,35 @@ public final class Spool implements Closeable {
                     segmentBytesTotal += s.end;
                 }
             }
+            if (r.deliveredAhead() != null) {
+                deliveredAhead.markDirty();
+            }
             throw e;
+        }
+        if (r.deliveredAhead() != null) {
+            try {
+                writeDeliveredAhead(r.deliveredAhead());
+            } catch (IOException e) {
+                deliveredAhead.markDirty(); // the next tick tries again; until then a restart sends them again
+                listener.flushFailed(e);
+            }
         }
         for (Segment s : r.segments()) {
             reclaim(s);
+        }
+    }
+
+    /**
+     * After the checkpoint, so that a crash in between leaves ids the head has passed (forgotten on open), never a
+     * head that passed ids still listed: like the checkpoint, {@code .tmp} → forced → renamed → directory forced.
+     * Deleted when it holds none.
+     */
+    private void writeDeliveredAhead(byte[] b) throws IOException {
+        Path file = directory.resolve(DELIVERED_AHEAD_FILE);
+        if (b.length == 0) {
+            Files.deleteIfExists(file);
+        } else {
+            replaceAtomically(file, b);
         }
     }
 
@@ -2009,8 +2093,12 @@ public final class Spool implements Closeable {
     }
 
     private void writeCheckpoint(byte[] c) throws IOException {
-        Path file = directory.resolve(CHECKPOINT_FILE);
-        Path tmp = directory.resolve(CHECKPOINT_FILE + ".tmp");
+        replaceAtomically(directory.resolve(CHECKPOINT_FILE), c);
+    }
+
+    /** {@code file.tmp} ← {@code c} → forced (unless {@code NEVER}) → renamed over {@code file} → directory forced. */
+    private void replaceAtomically(Path file, byte[] c) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = fs.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             writeFully(ch, c, c.length, 0);
@@ -2095,7 +2183,7 @@ public final class Spool implements Closeable {
             }
             boolean checkpoint;
             synchronized (this) {
-                checkpoint = !closed && checkpointDirty;
+                checkpoint = !closed && (checkpointDirty || deliveredAhead.isDirty());
             }
             if (checkpoint) {
                 checkpointAndReclaim();
@@ -2276,6 +2364,14 @@ public final class Spool implements Closeable {
 
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * The ids of records the server acknowledged ahead of the head (see {@link DeliveredAhead}): read back on open,
+     * written with the checkpoint, trimmed by {@link #acknowledge}.
+     */
+    public DeliveredAhead deliveredAhead() {
+        return deliveredAhead;
     }
 
     /** The highest sequence id ever appended to this directory (0 if none); the next append must pass it. */

@@ -19,6 +19,10 @@ final class SpoolFormat {
     static final int RECORD_MAGIC = 0x534C5243;
     /** {@code "SLCK"}: the first four bytes of the checkpoint file. */
     static final int CHECKPOINT_MAGIC = 0x534C434B;
+    /** {@code "SLDA"}: the first four bytes of the file of ids delivered ahead of the head. */
+    static final int DELIVERED_AHEAD_MAGIC = 0x534C4441;
+    /** Octets of that file besides its ranges: magic, version, reserved, count, and the trailing CRC32C. */
+    static final int DELIVERED_AHEAD_OVERHEAD = 16;
 
     static final int SEGMENT_HEADER_BYTES = 32;
     static final int RECORD_HEADER_BYTES = 28;
@@ -259,5 +263,69 @@ final class SpoolFormat {
                     + " (expected: segment >= 1, offset >= 0)";
         }
         return null;
+    }
+
+    /** The file of ids delivered ahead of the head, for {@code pairs} = first, last, ... ascending. */
+    static byte[] deliveredAhead(long[] pairs, CRC32C crc) {
+        int n = pairs.length / 2;
+        byte[] b = new byte[DELIVERED_AHEAD_OVERHEAD + 16 * n];
+        putInt(b, 0, DELIVERED_AHEAD_MAGIC);
+        putShort(b, 4, VERSION);
+        // 6..7 reserved, zero
+        putInt(b, 8, n);
+        for (int i = 0; i < pairs.length; i++) {
+            putLong(b, 12 + 8 * i, pairs[i]);
+        }
+        putInt(b, b.length - 4, crc(crc, b, 0, b.length - 4));
+        return b;
+    }
+
+    /**
+     * Checks the file of ids delivered ahead of the head in {@code b}.
+     *
+     * @return {@code null} if it is sound, else what is wrong with it
+     */
+    static String checkDeliveredAhead(byte[] b, CRC32C crc) {
+        if (b.length < DELIVERED_AHEAD_OVERHEAD) {
+            return "delivered-ahead size: " + b.length + " (expected: >= " + DELIVERED_AHEAD_OVERHEAD + ")";
+        }
+        if (getInt(b, 0) != DELIVERED_AHEAD_MAGIC) {
+            return String.format("delivered-ahead magic: 0x%08x (expected: 0x%08x)", getInt(b, 0),
+                    DELIVERED_AHEAD_MAGIC);
+        }
+        int n = getInt(b, 8);
+        if (n < 0 || n > DeliveredAhead.MAX_RANGES) {
+            return "delivered-ahead ranges: " + n + " (expected: 0.." + DeliveredAhead.MAX_RANGES + ")";
+        }
+        if (b.length != DELIVERED_AHEAD_OVERHEAD + 16L * n) {
+            return "delivered-ahead size: " + b.length + " (expected: " + (DELIVERED_AHEAD_OVERHEAD + 16L * n)
+                    + " for " + n + " ranges)";
+        }
+        if (getInt(b, b.length - 4) != crc(crc, b, 0, b.length - 4)) {
+            return "delivered-ahead crc32c mismatch";
+        }
+        if (getShort(b, 4) != VERSION) {
+            return "delivered-ahead format version: " + getShort(b, 4) + " (expected: " + VERSION + ")";
+        }
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            long first = getLong(b, 12 + 16 * i);
+            long last = getLong(b, 20 + 16 * i);
+            if (first <= previous || last < first) {
+                return "delivered-ahead range " + i + ": " + first + ".." + last + " (expected: ascending, after "
+                        + previous + ")";
+            }
+            previous = last;
+        }
+        return null;
+    }
+
+    /** The ranges of a sound file of ids delivered ahead of the head, as first, last, ... */
+    static long[] deliveredAheadRanges(byte[] b) {
+        long[] pairs = new long[2 * getInt(b, 8)];
+        for (int i = 0; i < pairs.length; i++) {
+            pairs[i] = getLong(b, 12 + 8 * i);
+        }
+        return pairs;
     }
 }

@@ -28,7 +28,10 @@ public interface SpoolListener {
     default void tornTail(Path segment, long offset, long length, String reason, Path quarantinedTo) {
     }
 
-    /** A whole file (segment, rejected file or checkpoint) was unreadable and was moved to {@code quarantinedTo}. */
+    /**
+     * A whole file (segment, rejected file, checkpoint or {@code delivered-ahead}) was unreadable and was moved to
+     * {@code quarantinedTo}.
+     */
     default void fileQuarantined(Path file, String reason, Path quarantinedTo) {
     }
 

@@ -61,14 +61,16 @@ class EngineUrgentCombinationsTest {
     }
 
     /**
-     * An error storm outside the window, with a spool: the lane holds at most {@link DeliveryEngine#MAX_URGENT_HELD}
-     * urgent events in memory (sent at once), says so once, and leaves the rest to the spool and the window; when
-     * the window opens, everything arrives once and the spool empties.
+     * An error storm outside the window, with a spool, while the receiver is down: the lane holds at most
+     * {@link DeliveryEngine#MAX_URGENT_HELD} urgent events in memory (sent at once when the receiver is back), says
+     * so once, and leaves the rest to the spool and the window; when the window opens, everything arrives once and
+     * the spool empties.
      */
     @Test
     void anErrorStormOutsideTheWindowHoldsABoundedNumberOfUrgentEventsInMemory() {
         SwitchedWindow window = new SwitchedWindow();
         RecordingDiagnostics diagnostics = new RecordingDiagnostics();
+        primary.stop(); // else the lane delivers some while they are appended, and those do not count
         engine = DeliveryEngine.start(EngineSettings.builder("urgent-storm")
                 .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
                 .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
@@ -78,6 +80,7 @@ class EngineUrgentCombinationsTest {
         for (long i = 0; i < events; i++) {
             assertThat(engine.append(urgent(i))).isTrue();
         }
+        primary.start();
         await().atMost(WAIT).until(() -> primary.messages().size() >= DeliveryEngine.MAX_URGENT_HELD);
         await().atMost(WAIT).until(() -> engine.health().counters().acknowledged() >= DeliveryEngine.MAX_URGENT_HELD);
         assertThat(distinctNumbers(primary.messages()))
@@ -190,6 +193,14 @@ class EngineUrgentCombinationsTest {
                 .isEqualTo("90 message(s) dropped by Sluice before this one: 90 queue full");
     }
 
+    /** An engine on the primary, with a spool in {@code dir} to start again on, and urgent events at ERROR. */
+    private EngineSettings.Builder restartedWithSpool(String name, SwitchedWindow window) {
+        return EngineSettings.builder(name)
+                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
+                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).shutdownTimeout(Duration.ofMillis(500));
+    }
+
     /**
      * An urgent event spooled while the receiver was down, then the application restarted, outside the window: the
      * new run must send it as soon as the receiver is there, as the first run would have, not leave it with the
@@ -199,10 +210,7 @@ class EngineUrgentCombinationsTest {
     @Test
     void anUrgentEventSpooledBeforeARestartIsSentAtOnceOutsideTheWindow() {
         SwitchedWindow window = new SwitchedWindow();
-        EngineSettings.Builder b = EngineSettings.builder("urgent-restart")
-                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
-                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
-                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).shutdownTimeout(Duration.ofMillis(500));
+        EngineSettings.Builder b = restartedWithSpool("urgent-restart", window);
         primary.stop();
         engine = DeliveryEngine.start(b.build());
         for (long i = 0; i < 3; i++) {
@@ -226,6 +234,74 @@ class EngineUrgentCombinationsTest {
         assertThat(primary.messages()).hasSize(6);
         assertThat(primary.messages().stream().filter(m -> m.message().equals("event 3")).findFirst().orElseThrow()
                 .sdParam("meta", "sequenceId")).contains("4");
+    }
+
+    /**
+     * An urgent event the receiver acknowledged outside the window stays in the spool until the window: the
+     * application stopping and starting again (or a reconfiguration starting a new engine on the spool), outside the
+     * window, must not send it again at each start, nor must the window's opening; everything else arrives once.
+     */
+    @Test
+    void anUrgentEventDeliveredBeforeARestartIsNotSentAgain() {
+        SwitchedWindow window = new SwitchedWindow();
+        EngineSettings.Builder b = restartedWithSpool("urgent-delivered-restart", window);
+        engine = DeliveryEngine.start(b.build());
+        assertThat(engine.append(NumberedEvents.event(0))).isTrue();
+        assertThat(engine.append(urgent(1))).isTrue();
+        assertThat(engine.append(NumberedEvents.event(2))).isTrue();
+        await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() == 1);
+        engine.close();
+
+        long next = 3;
+        for (int start = 0; start < 2; start++) {
+            // a new urgent event: once it arrived, the new run has looked at the spool for urgent records
+            engine = DeliveryEngine.start(b.build());
+            long n = next++;
+            assertThat(engine.append(urgent(n))).isTrue();
+            await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains(n));
+            await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() >= 1);
+            engine.close();
+        }
+        assertThat(distinctNumbers(primary.messages())).containsExactly(1L, 3L, 4L);
+        assertThat(primary.messages()).hasSize(3);
+
+        window.open.set(true);
+        engine = DeliveryEngine.start(b.build());
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == 5);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        assertThat(primary.messages()).hasSize(5);
+        assertThat(engine.counters().snapshot().resent()).isZero();
+    }
+
+    /**
+     * The lane's bound, {@link DeliveryEngine#MAX_URGENT_HELD}, is on what it holds to send: urgent events it has
+     * delivered and that only wait in the spool for the window do not count, so after that many errors outside the
+     * window, the next one is still sent at once, and nothing is announced as held back.
+     */
+    @Test
+    void urgentEventsAlreadyDeliveredDoNotCountAgainstTheLanesBound() {
+        SwitchedWindow window = new SwitchedWindow();
+        RecordingDiagnostics diagnostics = new RecordingDiagnostics();
+        engine = DeliveryEngine.start(EngineSettings.builder("urgent-delivered-bound")
+                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
+                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).diagnostics(diagnostics)
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        int events = DeliveryEngine.MAX_URGENT_HELD;
+        for (long i = 0; i < events; i++) {
+            assertThat(engine.append(urgent(i))).isTrue();
+        }
+        await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() == events);
+
+        for (long i = events; i < events + 10; i++) {
+            assertThat(engine.append(urgent(i))).isTrue();
+        }
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == events + 10);
+        assertThat(diagnostics.messages).filteredOn(m -> m.contains("urgentLevel")).isEmpty();
+
+        window.open.set(true);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        assertThat(primary.messages()).hasSize(events + 10);
     }
 
     /**
