@@ -28,6 +28,8 @@ import dev.sluice.transport.syslog.SyslogFields;
 import dev.sluice.transport.syslog.SyslogMessage;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -479,7 +481,7 @@ public final class DeliveryEngine implements AutoCloseable {
                         queuedBytes -= oldest.size;
                         // taken, so that the urgent lane, which may hold it too, does not send a dropped event;
                         // if the lane has it already, it is being sent: out of the queue, but no drop
-                        if (oldest.taken.compareAndSet(false, true)) {
+                        if (oldest.take()) {
                             drop(DropReason.QUEUE_FULL);
                         }
                     }
@@ -603,7 +605,7 @@ public final class DeliveryEngine implements AutoCloseable {
         droppedButSent += spool.deliveredAhead().countIn(first, last);
         for (Long seq : urgentSpooled.subMap(first, true, last, true).keySet()) {
             Pending u = unregisterUrgent(seq);
-            if (u != null && !u.taken.compareAndSet(false, true)) {
+            if (u != null && !u.take()) {
                 droppedButSent++;
             }
         }
@@ -717,7 +719,7 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     private void forgetTakenUrgent() {
         Pending p;
-        while ((p = urgent.peek()) != null && p.taken.get()) {
+        while ((p = urgent.peek()) != null && p.isTaken()) {
             urgent.poll();
         }
     }
@@ -736,13 +738,13 @@ public final class DeliveryEngine implements AutoCloseable {
         boolean progress = false;
         Pending p;
         while ((p = urgent.peek()) != null) {
-            if (!p.taken.compareAndSet(false, true)) {
+            if (!p.take()) {
                 urgent.poll(); // already sent by the regular path
                 continue;
             }
             announceDrops();
             if (!transport.offer(new Outbound(p.seq, payload(p)))) {
-                p.taken.set(false);
+                p.untake();
                 return progress;
             }
             urgent.poll();
@@ -812,7 +814,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 while ((p = queue.pollFirst()) != null) {
                     queuedBytes -= p.size;
                     signalRoom();
-                    if (p.taken.compareAndSet(false, true)) {
+                    if (p.take()) {
                         return p;
                     }
                 }
@@ -861,7 +863,7 @@ public final class DeliveryEngine implements AutoCloseable {
         if (replaced != null) {
             release(replaced);
         }
-        if (p.held.compareAndSet(false, true)) {
+        if (p.hold()) {
             urgentSpooledCount.incrementAndGet();
         }
     }
@@ -877,7 +879,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** No longer counts {@code p} against {@link #MAX_URGENT_HELD} (once, whichever thread comes first). */
     private void release(Pending p) {
-        if (p.held.compareAndSet(true, false)) {
+        if (p.unhold()) {
             urgentSpooledCount.decrementAndGet();
         }
     }
@@ -904,7 +906,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 return false;
             }
             lane = null; // delivered, and the answer came
-        } else if (u.taken.compareAndSet(false, true)) {
+        } else if (u.take()) {
             return false;
         } else {
             lane = u.sent;
@@ -1035,7 +1037,7 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Puts back a message that could not be offered now. */
     private void unread(Pending p) {
         if (spool == null) {
-            p.taken.set(false);
+            p.untake();
             queueLock.lock();
             try {
                 queue.addFirst(p);
@@ -1254,7 +1256,7 @@ public final class DeliveryEngine implements AutoCloseable {
         // read), the others are sent again
         for (Map.Entry<Long, Pending> e : urgentSpooled.entrySet()) {
             Pending u = e.getValue();
-            if (u.taken.get() && (u.sent == null || !u.sent.done)) {
+            if (u.isTaken() && (u.sent == null || !u.sent.done)) {
                 unregisterUrgent(e.getKey());
             }
         }
@@ -1538,8 +1540,25 @@ public final class DeliveryEngine implements AutoCloseable {
     // ------------------------------------------------------------------ small types
 
     private static final class Pending {
-        /** Set by whichever path (urgent lane or regular queue) sends it first, so it is sent once. */
-        final AtomicBoolean taken = new AtomicBoolean();
+        private static final VarHandle TAKEN;
+        private static final VarHandle HELD;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                TAKEN = lookup.findVarHandle(Pending.class, "taken", boolean.class);
+                HELD = lookup.findVarHandle(Pending.class, "held", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /**
+         * Set by whichever path (urgent lane or regular queue) sends it first, so it is sent once. Fields with
+         * VarHandles, not AtomicBooleans: a Pending is made per event on the application's thread without a spool.
+         */
+        @SuppressWarnings("unused") // through TAKEN
+        private volatile boolean taken;
         final long seq;
         final Instant eventTime;
         final SpoolRecord record;
@@ -1554,7 +1573,32 @@ public final class DeliveryEngine implements AutoCloseable {
         /** Spool mode, urgent: the lane's entry once the lane sent it. */
         InFlight sent;
         /** Spool mode, urgent: counted against {@link #MAX_URGENT_HELD} (see registerUrgent and release). */
-        final AtomicBoolean held = new AtomicBoolean();
+        @SuppressWarnings("unused") // through HELD
+        private volatile boolean held;
+
+        /** Takes it for sending; false if the other path has taken it. */
+        boolean take() {
+            return TAKEN.compareAndSet(this, false, true);
+        }
+
+        /** Gives it back (the transport refused it). */
+        void untake() {
+            TAKEN.setVolatile(this, false);
+        }
+
+        boolean isTaken() {
+            return (boolean) TAKEN.getVolatile(this);
+        }
+
+        /** Starts counting it against {@link #MAX_URGENT_HELD}; false if it is counted already. */
+        boolean hold() {
+            return HELD.compareAndSet(this, false, true);
+        }
+
+        /** Stops counting it; false if it was not counted. */
+        boolean unhold() {
+            return HELD.compareAndSet(this, true, false);
+        }
 
         Pending(long seq, EngineEvent event) {
             this.seq = seq;
