@@ -138,22 +138,36 @@ public final class DeliveryEngines {
                 running.put(next.key, next);
             }
         }
+        if (next == null) {
+            if (old.engine != null) {
+                old.engine.close(); // outside the lock: draining may take up to shutdownTimeout
+            }
+            return;
+        }
+        long[] unannounced = null;
         if (old.engine != null) {
-            old.engine.close(); // outside the lock: draining may take up to shutdownTimeout
+            // Outside the lock. With a spool, no draining: the successor replays the spool first anyway, and
+            // meanwhile the new appender's events wait in memory (see the class comment).
+            old.engine.closeForSuccessor();
+            unannounced = old.engine.takeUnannounced();
         }
-        if (next != null) {
-            start(next);
-        }
+        start(next, unannounced);
     }
 
-    /** Starts the engine of a holder made by a reconfiguration, once the one before it has stopped. */
-    private void start(Holder holder) {
+    /**
+     * Starts the engine of a holder made by a reconfiguration, once the one before it has stopped; it announces the
+     * drops that one had not announced ({@code unannounced}, or {@code null}).
+     */
+    private void start(Holder holder, long[] unannounced) {
         DeliveryEngine engine = null;
         try {
             engine = starter.apply(holder.settings);
         } catch (RuntimeException e) {
             holder.settings.diagnostics().error("RemoteSyslog[" + holder.settings.name() + "]: cannot start delivery"
                     + " to " + holder.key.targetText() + " after a reconfiguration: " + e.getMessage(), e);
+        }
+        if (engine != null && unannounced != null) {
+            engine.announceInherited(unannounced);
         }
         List<Lease> attach;
         boolean unused;
