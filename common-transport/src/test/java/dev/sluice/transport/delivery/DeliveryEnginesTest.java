@@ -11,10 +11,15 @@ import dev.sluice.transport.spool.Spool;
 import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.syslog.SyslogMessage;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -155,6 +160,36 @@ class DeliveryEnginesTest {
         }
         try (Spool left = Spool.open(SpoolConfig.builder(spool).build())) {
             assertThat(left.pendingRecords()).as("nothing lost in the hand-over").isEqualTo(5);
+        }
+    }
+
+    @Test
+    void dropsTheOldEngineDidNotAnnounceAreAnnouncedByTheNewOneAndNotCountedAgain() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0);
+             DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            receiver.setSoTimeout((int) WAIT.toMillis());
+            DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+            DeliveryEngines.Lease old = registry.acquire(EngineSettings.builder("central")
+                    .targets(Target.parseList("relp://127.0.0.1:" + silent.getLocalPort())).options("a")
+                    .shutdownTimeout(Duration.ofSeconds(1)).spool(SpoolConfig.builder(spool).build()).build());
+            DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
+                    .targets(Target.parseList("udp://127.0.0.1:" + receiver.getLocalPort())).options("b")
+                    .shutdownTimeout(Duration.ofMillis(200)).spool(SpoolConfig.builder(spool).build()).build());
+            old.engine().countDropped(DropReason.QUEUE_FULL, 3);
+            assertThat(old.append(event("after the drops"))).isTrue();
+
+            old.close();
+
+            List<String> received = new ArrayList<>();
+            while (received.stream().noneMatch(m -> m.endsWith("after the drops"))) {
+                DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
+                receiver.receive(packet);
+                received.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+            }
+            assertThat(received).hasSize(2);
+            assertThat(received.get(0)).contains("3 message(s) dropped by Sluice before this one");
+            assertThat(next.engine().counters().dropped(DropReason.QUEUE_FULL)).as("counted by the old one").isZero();
+            next.close();
         }
     }
 
