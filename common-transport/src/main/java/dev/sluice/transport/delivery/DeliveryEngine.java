@@ -90,6 +90,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #close()} stops accepting, lets the delivery thread drain for at most {@code shutdownTimeout}, then
  * closes the transport. What was not delivered stays in the spool, or, without one, is counted as dropped
  * ({@link DropReason#SHUTDOWN}) and reported. It never waits for a server longer than that bound plus a little.
+ * When a reconfiguration hands the spool to a new engine, {@code closeForSuccessor} stops without draining.
  */
 public final class DeliveryEngine implements AutoCloseable {
 
@@ -1414,10 +1415,47 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Stops: drains for at most {@code shutdownTimeout}, leaves the rest in the spool, never hangs. */
     @Override
     public void close() {
+        stop(settings.shutdownTimeout());
+    }
+
+    /**
+     * Stops for an engine that takes over this one's spool ({@link DeliveryEngines}, on a reconfiguration). With a
+     * spool, without draining: it stops accepting, ends delivery at once and closes the transport without waiting
+     * for acknowledgements; what was not acknowledged stays in the spool, which the successor replays first (frames
+     * that were in flight may arrive twice, as around a reconnect). Draining would only keep the successor's events
+     * in memory meanwhile. Without a spool (none configured, or it could not be opened) it drains like
+     * {@link #close()}: that is the only way those events get out.
+     */
+    void closeForSuccessor() {
+        stop(spool != null ? Duration.ZERO : settings.shutdownTimeout());
+    }
+
+    /**
+     * After a stop: the drops this engine counted and did not announce in-band (drop notices the server did not
+     * acknowledge included), by {@link DropReason} ordinal; taken, so that they are handed on once.
+     */
+    long[] takeUnannounced() {
+        long[] counts = new long[unannounced.length()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = unannounced.getAndSet(i, 0);
+        }
+        return counts;
+    }
+
+    /**
+     * Drops that the engine this one took over from counted (and reported) but did not announce
+     * ({@link #takeUnannounced()}): announced in-band ahead of the next message, not counted again.
+     */
+    void announceInherited(long[] counts) {
+        reannounce(counts);
+        wakeDeliveryThread(false);
+    }
+
+    private void stop(Duration drain) {
         if (!accepting.compareAndSet(true, false)) {
             return;
         }
-        stopDeadline = settings.ticker().getAsLong() + settings.shutdownTimeout().toNanos();
+        stopDeadline = settings.ticker().getAsLong() + drain.toNanos();
         stopping = true;
         queueLock.lock();
         try {
@@ -1427,7 +1465,7 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         LockSupport.unpark(deliveryThread);
         try {
-            deliveryThread.join(settings.shutdownTimeout().toMillis() + 5_000);
+            deliveryThread.join(drain.toMillis() + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -1442,6 +1480,9 @@ public final class DeliveryEngine implements AutoCloseable {
         long left = Math.max(0, stopDeadline - settings.ticker().getAsLong());
         List<Outbound> undelivered = transport.close(Duration.ofNanos(left));
         processOutcomes();
+        // drop notices the server did not acknowledge: not announced after all (see takeUnannounced)
+        noticesOut.values().forEach(this::reannounce);
+        noticesOut.clear();
         if (spool == null) {
             long lost = undelivered.stream().filter(o -> o.id() != INTERNAL_ID).count();
             queueLock.lock();

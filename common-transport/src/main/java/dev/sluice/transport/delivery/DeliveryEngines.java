@@ -25,16 +25,25 @@ import java.util.function.Function;
  * <p><b>Reconfiguration.</b> Log4j2 starts the new configuration's appender before it stops the old one. When the
  * new appender has the old one's name and other options ({@link EngineSettings#options()}: another target, window,
  * format, …), its lease is the running engine's <em>successor</em>: its events go to the running engine (with a
- * spool, into the same directory) until the old appender lets go; then the old engine stops (draining for at most
- * its {@code shutdownTimeout}, the rest staying in the spool), and an engine with the new settings starts on the
- * same spool and delivers what is in it first. Events appended while one engine stops and the next starts wait in
- * the lease, in memory (up to the new {@code queueCapacity}; beyond it they are dropped and reported). Appenders of
- * other names with the same key share the engine of the first, with its settings, until every one has stopped
- * (reported as a warning when their options differ).
- * Logback stops the old appender before it starts the new one, so the engine simply stops and starts again.
+ * spool, into the same directory) until the old appender lets go; then the old engine stops, and an engine with the
+ * new settings starts on the same spool and delivers what is in it first. Events appended while one engine stops
+ * and the next starts wait in the lease, in memory (up to the new {@code queueCapacity}; beyond it they are dropped
+ * and reported), so that time is kept short: with a spool the old engine stops <em>without draining</em>
+ * ({@code DeliveryEngine.closeForSuccessor}): it stops accepting and delivering at once and closes its connection
+ * without waiting for acknowledgements; everything not acknowledged stays in the spool, and the new engine replays
+ * it (frames that were in flight may arrive twice, as around a reconnect; the sequence id tells). The wait is then
+ * bounded by how long stopping and starting take without the network, not by {@code shutdownTimeout}. Without a
+ * spool the old engine drains for at most its {@code shutdownTimeout}, as at any stop: that is the only way its
+ * events get out. Drops the old engine counted but did not announce in-band are announced by the new one, not
+ * counted again; the old engine's JMX view is unregistered before the new one's is registered. Appenders of other
+ * names with the same key share the engine of the first, with its settings, until every one has stopped (reported
+ * as a warning when their options differ).
+ * Logback stops the old appender before it starts the new one, so the engine simply stops (draining, as the stop
+ * might be the application's last) and starts again; there is no successor.
  *
  * <p>Thread-safe. {@link #acquire} and {@link Lease#close()} may take as long as starting or stopping an engine
- * (bounded by {@code shutdownTimeout}); they are called from the frameworks' start and stop, never per event.
+ * (bounded by {@code shutdownTimeout}; a hand-over to a successor on a spool does not drain); they are called from
+ * the frameworks' start and stop, never per event.
  */
 public final class DeliveryEngines {
 
@@ -138,22 +147,36 @@ public final class DeliveryEngines {
                 running.put(next.key, next);
             }
         }
+        if (next == null) {
+            if (old.engine != null) {
+                old.engine.close(); // outside the lock: draining may take up to shutdownTimeout
+            }
+            return;
+        }
+        long[] unannounced = null;
         if (old.engine != null) {
-            old.engine.close(); // outside the lock: draining may take up to shutdownTimeout
+            // Outside the lock. With a spool, no draining: the successor replays the spool first anyway, and
+            // meanwhile the new appender's events wait in memory (see the class comment).
+            old.engine.closeForSuccessor();
+            unannounced = old.engine.takeUnannounced();
         }
-        if (next != null) {
-            start(next);
-        }
+        start(next, unannounced);
     }
 
-    /** Starts the engine of a holder made by a reconfiguration, once the one before it has stopped. */
-    private void start(Holder holder) {
+    /**
+     * Starts the engine of a holder made by a reconfiguration, once the one before it has stopped; it announces the
+     * drops that one had not announced ({@code unannounced}, or {@code null}).
+     */
+    private void start(Holder holder, long[] unannounced) {
         DeliveryEngine engine = null;
         try {
             engine = starter.apply(holder.settings);
         } catch (RuntimeException e) {
             holder.settings.diagnostics().error("RemoteSyslog[" + holder.settings.name() + "]: cannot start delivery"
                     + " to " + holder.key.targetText() + " after a reconfiguration: " + e.getMessage(), e);
+        }
+        if (engine != null && unannounced != null) {
+            engine.announceInherited(unannounced);
         }
         List<Lease> attach;
         boolean unused;

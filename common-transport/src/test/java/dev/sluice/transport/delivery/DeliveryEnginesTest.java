@@ -7,12 +7,19 @@ import static org.awaitility.Awaitility.await;
 import dev.sluice.transport.health.Diagnostics;
 import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.net.Target;
+import dev.sluice.transport.spool.Spool;
 import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.syslog.SyslogMessage;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -116,6 +123,74 @@ class DeliveryEnginesTest {
             assertThat(registry.runningCount()).isEqualTo(1);
         }
         assertThat(registry.runningCount()).isZero();
+    }
+
+    @Test
+    void withASpoolTheOldEngineHandsOverWithoutDrainingAndTheNewOneSpoolsWhatFollowsAtOnce() throws Exception {
+        // a receiver that takes the connection and never answers: draining could only wait out shutdownTimeout
+        try (ServerSocket silent = new ServerSocket(0)) {
+            String target = "relp://127.0.0.1:" + silent.getLocalPort();
+            DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+            DeliveryEngines.Lease old = registry.acquire(EngineSettings.builder("central")
+                    .targets(Target.parseList(target)).options("a").shutdownTimeout(Duration.ofSeconds(30))
+                    .spool(SpoolConfig.builder(spool).build()).build());
+            DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
+                    .targets(Target.parseList(target)).options("b").shutdownTimeout(Duration.ofMillis(200))
+                    .spool(SpoolConfig.builder(spool).build()).build());
+            DeliveryEngine first = old.engine();
+            assertThat(old.append(event("before, old appender"))).isTrue();
+            assertThat(next.append(event("before, new appender"))).isTrue();
+
+            Thread reconfiguration = new Thread(old::close, "reconfiguration");
+            reconfiguration.start();
+            for (int i = 0; i < 3; i++) {
+                assertThat(next.append(event("after " + i))).isTrue();
+            }
+
+            // well before the old engine's shutdownTimeout of 30 s: the new engine runs, and holds everything
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(next.engine()).isNotNull().isNotSameAs(first);
+                assertThat(next.engine().settings().options()).isEqualTo("b");
+                assertThat(next.engine().health().spoolRecords()).isEqualTo(5);
+            });
+            reconfiguration.join(WAIT.toMillis());
+            assertThat(reconfiguration.isAlive()).isFalse();
+            assertThat(first.counters().snapshot().dropped()).allSatisfy((reason, n) -> assertThat(n).isZero());
+            next.close();
+        }
+        try (Spool left = Spool.open(SpoolConfig.builder(spool).build())) {
+            assertThat(left.pendingRecords()).as("nothing lost in the hand-over").isEqualTo(5);
+        }
+    }
+
+    @Test
+    void dropsTheOldEngineDidNotAnnounceAreAnnouncedByTheNewOneAndNotCountedAgain() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0);
+             DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            receiver.setSoTimeout((int) WAIT.toMillis());
+            DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+            DeliveryEngines.Lease old = registry.acquire(EngineSettings.builder("central")
+                    .targets(Target.parseList("relp://127.0.0.1:" + silent.getLocalPort())).options("a")
+                    .shutdownTimeout(Duration.ofSeconds(1)).spool(SpoolConfig.builder(spool).build()).build());
+            DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
+                    .targets(Target.parseList("udp://127.0.0.1:" + receiver.getLocalPort())).options("b")
+                    .shutdownTimeout(Duration.ofMillis(200)).spool(SpoolConfig.builder(spool).build()).build());
+            old.engine().countDropped(DropReason.QUEUE_FULL, 3);
+            assertThat(old.append(event("after the drops"))).isTrue();
+
+            old.close();
+
+            List<String> received = new ArrayList<>();
+            while (received.stream().noneMatch(m -> m.endsWith("after the drops"))) {
+                DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
+                receiver.receive(packet);
+                received.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+            }
+            assertThat(received).hasSize(2);
+            assertThat(received.get(0)).contains("3 message(s) dropped by Sluice before this one");
+            assertThat(next.engine().counters().dropped(DropReason.QUEUE_FULL)).as("counted by the old one").isZero();
+            next.close();
+        }
     }
 
     @Test

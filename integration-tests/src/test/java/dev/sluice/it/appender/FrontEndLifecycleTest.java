@@ -26,6 +26,7 @@ import org.apache.logging.log4j.status.StatusData;
 import org.apache.logging.log4j.status.StatusListener;
 import org.apache.logging.log4j.status.StatusLogger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +57,8 @@ class FrontEndLifecycleTest {
     @AfterEach
     void closeContexts() {
         opened.forEach(Context::close);
-        for (String p : new String[] {"name", "target", "target2", "app", "format", "spool"}) {
+        for (String p : new String[] {"name", "target", "target2", "app", "format", "spool",
+                "shutdownTimeout"}) {
             System.clearProperty("sluice.lc." + p);
         }
     }
@@ -131,6 +133,39 @@ class FrontEndLifecycleTest {
         open(frontEnd, "lifecycle-spool");
 
         assertThat(first.awaitMessages(2, WAIT)).extracting(ReceivedMessage::message).containsExactly("one", "two");
+    }
+
+    /**
+     * Log4j2 starts the new configuration before it stops the old one, so the new appender's events wait in memory
+     * while the old engine stops: with a spool it stops without draining (the new engine replays the spool first),
+     * not after its shutdownTimeout. Logback stops the old appender before it starts the new one: no successor, so
+     * its stop drains as any stop does (and Logback itself refuses events meanwhile).
+     */
+    @Test
+    void aLog4j2ReconfigurationWithASpoolDoesNotWaitForTheOldEngineToDrain() {
+        first.faults().withholdAcks();
+        System.setProperty("sluice.lc.shutdownTimeout", "30s");
+        Context context = centralWithSpool("log4j2");
+        context.info("before the reconfiguration");
+        first.awaitMessages(1, WAIT); // received, never acknowledged: draining would wait out the 30 s
+
+        System.setProperty("sluice.lc.format", "RFC3164");
+        Thread reconfiguration = new Thread(context::reconfigure, "reconfiguration");
+        reconfiguration.start();
+        context.info("during the reconfiguration");
+        await().atMost(Duration.ofSeconds(15)).until(() -> !reconfiguration.isAlive());
+        context.info("after the reconfiguration");
+
+        Health health = new Health("central");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(health.number("SpoolRecords")).as("%s", health)
+                .isEqualTo(3));
+        first.faults().resumeAcks();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(first.messages()).extracting(ReceivedMessage::message)
+                .contains("before the reconfiguration", "during the reconfiguration", "after the reconfiguration"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(health.number("SpoolRecords")).isZero());
+        assertThat(context.errors()).isEmpty();
+        assertThat(health.number("Dropped")).isZero();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
     }
 
     /** Appender {@code central} to the first server, RFC 5424, with a spool. */
