@@ -100,6 +100,10 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 4096;
     private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int SPOOL_READ_BATCH = 256;
+    /** Results of {@link #appendOrRefuse(EngineEvent)}. */
+    static final int ACCEPTED = 1;
+    static final int DROPPED = 0;
+    static final int REFUSED = -1;
     private static final long NOT_FULL_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final String META = "meta";
     /**
@@ -116,6 +120,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final AtomicLong sequence;
     private final Thread deliveryThread;
     private final AtomicBoolean accepting = new AtomicBoolean(true);
+    /** Set before {@code accepting} goes down in {@link #closeForSuccessor()}: appends after it are refused. */
+    private volatile boolean handingOver;
     private final AtomicBoolean everConnected = new AtomicBoolean();
     private volatile boolean stopping;
     private volatile long stopDeadline;
@@ -336,9 +342,29 @@ public final class DeliveryEngine implements AutoCloseable {
      * @return {@code true} if accepted, {@code false} if it was dropped (counted and reported)
      */
     public boolean append(EngineEvent event) {
-        if (!accepting.get()) {
-            drop(DropReason.SHUTDOWN);
+        int result = offer(event);
+        if (result == REFUSED) {
+            drop(DropReason.SHUTDOWN); // handed over, and not through a lease that can give it to the successor
             return false;
+        }
+        return result == ACCEPTED;
+    }
+
+    /**
+     * {@link #append(EngineEvent)} for a {@link DeliveryEngines.Lease}: {@link #REFUSED}, not counted as a drop, when
+     * this engine was handed over to a successor ({@link #closeForSuccessor()}) before it took the event, so that the
+     * lease gives the event to the successor. An application thread may have read the lease's engine just before
+     * the hand-over.
+     *
+     * @return {@link #ACCEPTED}, {@link #DROPPED} (counted and reported) or {@link #REFUSED}
+     */
+    int appendOrRefuse(EngineEvent event) {
+        return offer(event);
+    }
+
+    private int offer(EngineEvent event) {
+        if (!accepting.get()) {
+            return refuse();
         }
         long seq;
         Pending p;
@@ -356,6 +382,9 @@ public final class DeliveryEngine implements AutoCloseable {
             boolean truncated = encodeInto(message, guess, buffer);
             spoolOrder.lock();
             try {
+                if (!accepting.get()) {
+                    return refuse(); // stop() passes this lock once accepting is down: no append after it
+                }
                 seq = sequence.incrementAndGet();
                 if (!SyslogEncoder.rewriteSequenceId(buffer, guess, seq)) {
                     truncated = encodeInto(message, seq, buffer);
@@ -374,11 +403,12 @@ public final class DeliveryEngine implements AutoCloseable {
                 if (p != null) {
                     registerUrgent(p);
                 }
-                if (!spoolAppend(seq, event.timestamp(), buffer.array(), buffer.size())) {
+                int appendResult = spoolAppend(seq, event.timestamp(), buffer.array(), buffer.size());
+                if (appendResult != ACCEPTED) {
                     if (p != null) {
                         unregisterUrgent(seq);
                     }
-                    return false;
+                    return appendResult;
                 }
                 appended = seq;
             } finally {
@@ -389,8 +419,9 @@ public final class DeliveryEngine implements AutoCloseable {
             }
         } else {
             p = new Pending(sequence.incrementAndGet(), event);
-            if (!enqueue(p, isUrgent)) {
-                return false;
+            int queued = enqueue(p, isUrgent);
+            if (queued != ACCEPTED) {
+                return queued;
             }
             seq = p.seq;
         }
@@ -400,7 +431,16 @@ public final class DeliveryEngine implements AutoCloseable {
             urgentAppended = seq;
         }
         wakeDeliveryThread(isUrgent);
-        return true;
+        return ACCEPTED;
+    }
+
+    /** An event that came after the stop began: refused during a hand-over, else dropped (counted). */
+    private int refuse() {
+        if (handingOver) {
+            return REFUSED;
+        }
+        drop(DropReason.SHUTDOWN);
+        return DROPPED;
     }
 
     /**
@@ -464,18 +504,21 @@ public final class DeliveryEngine implements AutoCloseable {
      * hours waiting for the window (it used to be dropped, or to block the application's thread until the window
      * opened). Memory stays bounded. {@code dropOldest} makes room as for any event.
      */
-    private boolean enqueue(Pending p, boolean isUrgent) {
+    private int enqueue(Pending p, boolean isUrgent) {
         boolean interrupted = false;
         boolean beyond = isUrgent && settings.overflow() != OverflowPolicy.DROP_OLDEST;
         int capacity = beyond ? settings.queueCapacity() + MAX_URGENT_HELD : settings.queueCapacity();
         long maxBytes = beyond ? 2 * MAX_QUEUE_BYTES : MAX_QUEUE_BYTES;
         queueLock.lock();
         try {
+            if (!accepting.get()) {
+                return refuse(); // stop() passes this lock once accepting is down: nothing queued after it
+            }
             while (queue.size() >= capacity || !queue.isEmpty() && queuedBytes + p.size > maxBytes) {
                 switch (settings.overflow()) {
                     case DROP_NEWEST -> {
                         drop(DropReason.QUEUE_FULL);
-                        return false;
+                        return DROPPED;
                     }
                     case DROP_OLDEST -> {
                         Pending oldest = queue.pollFirst();
@@ -488,8 +531,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     }
                     case BLOCK -> {
                         if (!accepting.get()) {
-                            drop(DropReason.SHUTDOWN);
-                            return false;
+                            return refuse();
                         }
                         // bounded, so that a wake-up held back by the low-water rule (see signalRoom) cannot strand
                         // a caller while there is room
@@ -505,7 +547,7 @@ public final class DeliveryEngine implements AutoCloseable {
             queue.addLast(p);
             queuedBytes += p.size;
             appended = p.seq;
-            return true;
+            return ACCEPTED;
         } finally {
             queueLock.unlock();
             if (interrupted) {
@@ -514,7 +556,7 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private boolean spoolAppend(long seq, Instant eventTime, byte[] record, int length) {
+    private int spoolAppend(long seq, Instant eventTime, byte[] record, int length) {
         while (true) {
             AppendResult result;
             try {
@@ -522,16 +564,16 @@ public final class DeliveryEngine implements AutoCloseable {
             } catch (IOException e) {
                 events.spoolProblem("append failed: " + e.getMessage());
                 drop(DropReason.DISK_FULL);
-                return false;
+                return DROPPED;
             }
             if (result == AppendResult.APPENDED) {
-                return true;
+                return ACCEPTED;
             }
             DropReason reason = result == AppendResult.SPOOL_FULL ? DropReason.SPOOL_FULL : DropReason.DISK_FULL;
             switch (settings.overflow()) {
                 case DROP_NEWEST -> {
                     drop(reason);
-                    return false;
+                    return DROPPED;
                 }
                 case DROP_OLDEST -> {
                     droppedButSent = 0;
@@ -540,7 +582,7 @@ public final class DeliveryEngine implements AutoCloseable {
                         // what the delivery thread has not taken is all in the segment it reads or the active
                         // one, which cannot go: the new event goes instead
                         drop(reason);
-                        return false;
+                        return DROPPED;
                     }
                     if (dropped > droppedButSent) {
                         drop(reason, dropped - droppedButSent);
@@ -548,8 +590,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 }
                 case BLOCK -> {
                     if (!accepting.get()) {
-                        drop(DropReason.SHUTDOWN);
-                        return false;
+                        return refuse();
                     }
                     queueLock.lock();
                     try {
@@ -557,7 +598,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         drop(reason);
-                        return false;
+                        return DROPPED;
                     } finally {
                         queueLock.unlock();
                     }
@@ -1427,6 +1468,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * {@link #close()}: that is the only way those events get out.
      */
     void closeForSuccessor() {
+        handingOver = true;
         stop(spool != null ? Duration.ZERO : settings.shutdownTimeout());
     }
 
@@ -1463,6 +1505,9 @@ public final class DeliveryEngine implements AutoCloseable {
         } finally {
             queueLock.unlock();
         }
+        // an append under way finishes before the delivery thread can close the spool; later ones see accepting down
+        spoolOrder.lock();
+        spoolOrder.unlock();
         LockSupport.unpark(deliveryThread);
         try {
             deliveryThread.join(drain.toMillis() + 5_000);

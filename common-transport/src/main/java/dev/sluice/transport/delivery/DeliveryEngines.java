@@ -241,28 +241,40 @@ public final class DeliveryEngines {
          */
         public boolean append(EngineEvent event) {
             DeliveryEngine e = engine;
-            if (e == null) {
-                synchronized (this) {
-                    e = engine;
-                    if (e == null) {
-                        if (failed) {
-                            // counted and reported (rate-limited), not silent: see attach
-                            failedReporter.warning(settings.targets().toString(), NO_ENGINE);
+            while (true) {
+                if (e == null) {
+                    synchronized (this) {
+                        e = engine;
+                        if (e == null) {
+                            if (failed) {
+                                // counted and reported (rate-limited), not silent: see attach
+                                failedReporter.warning(settings.targets().toString(), NO_ENGINE);
+                                return false;
+                            }
+                            if (closed) {
+                                return false;
+                            }
+                            if (waiting.size() < settings.queueCapacity()) {
+                                waiting.addLast(event);
+                                return true;
+                            }
+                            lostWhileWaiting++;
                             return false;
                         }
-                        if (closed) {
-                            return false;
-                        }
-                        if (waiting.size() < settings.queueCapacity()) {
-                            waiting.addLast(event);
-                            return true;
-                        }
-                        lostWhileWaiting++;
-                        return false;
                     }
                 }
+                int result = e.appendOrRefuse(event);
+                if (result != DeliveryEngine.REFUSED) {
+                    return result == DeliveryEngine.ACCEPTED;
+                }
+                // The engine read above was handed over to a successor meanwhile (this lease no longer points at it:
+                // waitForEngine comes first): the event is held for the successor, or given to it.
+                DeliveryEngine refused = e;
+                e = engine;
+                if (e == refused) {
+                    return e.append(event); // cannot happen; counted as dropped at shutdown, not lost silently
+                }
             }
-            return e.append(event);
         }
 
         private synchronized void waitForEngine() {

@@ -9,6 +9,8 @@ import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.net.Target;
 import dev.sluice.transport.spool.Spool;
 import dev.sluice.transport.spool.SpoolConfig;
+import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogFields;
 import dev.sluice.transport.syslog.SyslogMessage;
 
 import java.net.DatagramPacket;
@@ -24,7 +26,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,6 +162,66 @@ class DeliveryEnginesTest {
         }
         try (Spool left = Spool.open(SpoolConfig.builder(spool).build())) {
             assertThat(left.pendingRecords()).as("nothing lost in the hand-over").isEqualTo(5);
+        }
+    }
+
+    /**
+     * An application thread that read its lease's engine just before the hand-over appends to the old engine after
+     * it stopped accepting: the event must go to the successor, not be dropped (it was, as "shutdown" or, with the
+     * spool closed under it, as "disk full"). The event's formatting, inside the old engine's append and before the
+     * spool's lock, runs the hand-over: as if the thread were preempted there.
+     */
+    @Test
+    void anEventAppendedToTheOldEngineDuringTheHandOverGoesToTheSuccessor() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0)) {
+            String target = "relp://127.0.0.1:" + silent.getLocalPort();
+            DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+            DeliveryEngines.Lease old = registry.acquire(EngineSettings.builder("central")
+                    .targets(Target.parseList(target)).options("a").shutdownTimeout(Duration.ofSeconds(30))
+                    .spool(SpoolConfig.builder(spool).build()).build());
+            DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
+                    .targets(Target.parseList(target)).options("b").shutdownTimeout(Duration.ofMillis(200))
+                    .spool(SpoolConfig.builder(spool).build()).build());
+            DeliveryEngine first = next.engine();
+            assertThat(first).isSameAs(old.engine()); // the new appender logs into the old engine until the hand-over
+            EngineEvent plain = event("during the hand-over");
+            AtomicBoolean handedOver = new AtomicBoolean();
+            EngineEvent racing = new EngineEvent() {
+                @Override
+                public Instant timestamp() {
+                    return plain.timestamp();
+                }
+
+                @Override
+                public Severity severity() {
+                    return plain.severity();
+                }
+
+                @Override
+                public SyslogFields fields() {
+                    if (handedOver.compareAndSet(false, true)) {
+                        old.close(); // the reconfiguration lets the old appender go: the hand-over, done here
+                    }
+                    return plain.fields();
+                }
+
+                @Override
+                public int sizeEstimate() {
+                    return plain.sizeEstimate();
+                }
+            };
+
+            assertThat(next.append(racing)).isTrue();
+
+            assertThat(handedOver).isTrue();
+            assertThat(first.counters().snapshot().dropped()).allSatisfy((reason, n) -> assertThat(n).isZero());
+            assertThat(next.engine()).isNotNull().isNotSameAs(first);
+            assertThat(next.engine().counters().snapshot().dropped()).allSatisfy((reason, n) -> assertThat(n).isZero());
+            assertThat(next.engine().health().spoolRecords()).isEqualTo(1);
+            next.close();
+        }
+        try (Spool left = Spool.open(SpoolConfig.builder(spool).build())) {
+            assertThat(left.pendingRecords()).as("the event is in the spool").isEqualTo(1);
         }
     }
 
