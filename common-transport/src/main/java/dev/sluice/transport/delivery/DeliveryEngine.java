@@ -143,18 +143,19 @@ public final class DeliveryEngine implements AutoCloseable {
      * appended, so the regular path can never read the record without finding its entry; removed when read, when
      * the regular path reads past it (a record dropped unread), or when the lane delivered it: its id is then in the
      * spool's {@link Spool#deliveredAhead()}, where the regular path finds it. An event the server refused stays,
-     * no longer counted (see {@link #MAX_URGENT_HELD}), for the regular path to move its record aside.
+     * still counted (see {@link #MAX_URGENT_HELD}), for the regular path to move its record aside.
      */
     private final ConcurrentSkipListMap<Long, Pending> urgentSpooled = new ConcurrentSkipListMap<>();
     /**
-     * Most urgent events the lane holds with a spool to send or being sent ({@link #urgentSpooled}, until the lane
-     * has the server's answer or the regular path reads their records): about 3 MiB of ~200-octet messages. Beyond
+     * Most urgent events the lane holds with a spool to send, being sent or refused ({@link #urgentSpooled}, until
+     * the lane has the server's acknowledgement or the regular path reads their records): about 3 MiB of ~200-octet
+     * messages. Beyond
      * it (an error storm while the receiver is down or slow) they wait in the spool only, for the window. What the
      * lane delivered does not count: only its id is kept, in the spool's {@link Spool#deliveredAhead()}, which has
      * its own bound.
      */
     public static final int MAX_URGENT_HELD = 10_000;
-    /** Entries of {@link #urgentSpooled} without the lane's answer yet ({@link Pending#held}); see registerUrgent. */
+    /** Entries of {@link #urgentSpooled} the lane has not seen delivered ({@link Pending#held}); see registerUrgent. */
     private final AtomicInteger urgentSpooledCount = new AtomicInteger();
     /** Delivery thread: the spool's {@link Spool#deliveredAhead()} was full once, and that was reported. */
     private boolean deliveredAheadFullReported;
@@ -974,7 +975,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * The urgent lane has the server's answer for {@code lane}, an event that is spooled as well: a delivered one
      * is remembered in the spool's {@link Spool#deliveredAhead()} (durable, so that no later start sends it again)
      * and, if the regular path has not read its record yet, forgotten here; a refused one stays for the regular path
-     * to move its record aside. Either way it no longer counts against {@link #MAX_URGENT_HELD}. Delivery thread.
+     * to move its record aside, and counts against {@link #MAX_URGENT_HELD} until then. Delivery thread.
      */
     private void urgentAnswered(InFlight lane) {
         if (!lane.rejected && !spool.deliveredAhead().add(lane.seq) && !deliveredAheadFullReported) {
@@ -985,14 +986,11 @@ public final class DeliveryEngine implements AutoCloseable {
         if (lane.follower != null) {
             return; // read already, and unregistered then
         }
-        if (lane.rejected) {
-            Pending u = urgentSpooled.get(lane.seq);
-            if (u != null) {
-                release(u);
-            }
-        } else {
+        if (!lane.rejected) {
             unregisterUrgent(lane.seq);
         }
+        // a refused one stays, and still counts against MAX_URGENT_HELD, until the regular path reads its record and
+        // moves it aside: a server that refuses every urgent event outside the window cannot make the lane grow
     }
 
     /**

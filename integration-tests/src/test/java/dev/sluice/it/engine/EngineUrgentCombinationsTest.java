@@ -94,6 +94,40 @@ class EngineUrgentCombinationsTest {
     }
 
     /**
+     * A server that refuses every urgent event outside the window: the refused ones stay in memory until the regular
+     * path moves their records aside in the window, so they count against {@link DeliveryEngine#MAX_URGENT_HELD};
+     * else an error storm against such a server grew the lane without bound. Then the window opens: the refused ones
+     * are set aside, the one that waited is delivered.
+     */
+    @Test
+    void urgentEventsTheServerRefusesOutsideTheWindowCountAgainstTheBoundInMemory() {
+        SwitchedWindow window = new SwitchedWindow();
+        RecordingDiagnostics diagnostics = new RecordingDiagnostics();
+        primary.faults().rejectNext(Integer.MAX_VALUE);
+        engine = DeliveryEngine.start(EngineSettings.builder("urgent-refused")
+                .targets(List.of(Target.parse(primary.target())))
+                .transport(quickTransport().toBuilder().maxRejectAttempts(0).build())
+                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).diagnostics(diagnostics)
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        int events = DeliveryEngine.MAX_URGENT_HELD;
+        for (long i = 0; i < events; i++) {
+            assertThat(engine.append(urgent(i))).isTrue();
+        }
+        await().atMost(WAIT).until(() -> engine.counters().snapshot().rejected() >= events);
+        assertThat(diagnostics.messages).filteredOn(m -> m.contains("urgentLevel")).isEmpty();
+
+        assertThat(engine.append(urgent(events))).isTrue();
+        assertThat(diagnostics.messages).filteredOn(m -> m.contains("urgentLevel")).hasSize(1);
+
+        primary.faults().reset();
+        window.open.set(true);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains((long) events));
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        assertThat(distinctNumbers(primary.messages())).containsExactly((long) events);
+    }
+
+    /**
      * The primary takes an urgent event without acknowledging it and goes away, outside the window: failover must
      * send it again on the secondary at once, not leave it for the window's opening (hours later), while the regular
      * events keep waiting for the window.
