@@ -13,6 +13,7 @@ import dev.sluice.transport.delivery.OverflowPolicy;
 import dev.sluice.transport.delivery.UrgencyPolicy;
 import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.net.Target;
+import dev.sluice.transport.net.TransportSettings;
 import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.syslog.Severity;
 import dev.sluice.transport.syslog.SyslogMessage;
@@ -52,6 +53,22 @@ class EngineUrgentCombinationsTest {
     void stop() {
         if (engine != null) {
             engine.close();
+        }
+    }
+
+    /**
+     * Starts {@link #engine} with a spool and urgentLevel ERROR to the primary, and appends
+     * {@link DeliveryEngine#MAX_URGENT_HELD} urgent events, numbered from 0.
+     */
+    private void fillTheLane(String name, TransportSettings transport, SwitchedWindow window,
+            RecordingDiagnostics diagnostics) {
+        engine = DeliveryEngine.start(EngineSettings.builder(name)
+                .targets(List.of(Target.parse(primary.target()))).transport(transport)
+                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).diagnostics(diagnostics)
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        for (long i = 0; i < DeliveryEngine.MAX_URGENT_HELD; i++) {
+            assertThat(engine.append(urgent(i))).isTrue();
         }
     }
 
@@ -104,16 +121,8 @@ class EngineUrgentCombinationsTest {
         SwitchedWindow window = new SwitchedWindow();
         RecordingDiagnostics diagnostics = new RecordingDiagnostics();
         primary.faults().rejectNext(Integer.MAX_VALUE);
-        engine = DeliveryEngine.start(EngineSettings.builder("urgent-refused")
-                .targets(List.of(Target.parse(primary.target())))
-                .transport(quickTransport().toBuilder().maxRejectAttempts(0).build())
-                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
-                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).diagnostics(diagnostics)
-                .shutdownTimeout(Duration.ofSeconds(2)).build());
         int events = DeliveryEngine.MAX_URGENT_HELD;
-        for (long i = 0; i < events; i++) {
-            assertThat(engine.append(urgent(i))).isTrue();
-        }
+        fillTheLane("urgent-refused", quickTransport().toBuilder().maxRejectAttempts(0).build(), window, diagnostics);
         await().atMost(WAIT).until(() -> engine.counters().snapshot().rejected() >= events);
         assertThat(diagnostics.messages).filteredOn(m -> m.contains("urgentLevel")).isEmpty();
 
@@ -316,15 +325,8 @@ class EngineUrgentCombinationsTest {
     void urgentEventsAlreadyDeliveredDoNotCountAgainstTheLanesBound() {
         SwitchedWindow window = new SwitchedWindow();
         RecordingDiagnostics diagnostics = new RecordingDiagnostics();
-        engine = DeliveryEngine.start(EngineSettings.builder("urgent-delivered-bound")
-                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
-                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
-                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).diagnostics(diagnostics)
-                .shutdownTimeout(Duration.ofSeconds(2)).build());
         int events = DeliveryEngine.MAX_URGENT_HELD;
-        for (long i = 0; i < events; i++) {
-            assertThat(engine.append(urgent(i))).isTrue();
-        }
+        fillTheLane("urgent-delivered-bound", quickTransport(), window, diagnostics);
         await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() == events);
 
         for (long i = events; i < events + 10; i++) {
