@@ -127,18 +127,28 @@ class DeliveryEnginesTest {
         assertThat(registry.runningCount()).isZero();
     }
 
+    /**
+     * An appender with a spool (options "a", shutdownTimeout 30 s) and its new configuration (options "b"), both
+     * sending to {@code target}: the old lease and the successor's, which logs into the old engine until it is let go.
+     */
+    private DeliveryEngines.Lease[] reconfiguredWithASpool(String target) {
+        DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+        DeliveryEngines.Lease old = registry.acquire(EngineSettings.builder("central")
+                .targets(Target.parseList(target)).options("a").shutdownTimeout(Duration.ofSeconds(30))
+                .spool(SpoolConfig.builder(spool).build()).build());
+        DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
+                .targets(Target.parseList(target)).options("b").shutdownTimeout(Duration.ofMillis(200))
+                .spool(SpoolConfig.builder(spool).build()).build());
+        return new DeliveryEngines.Lease[] {old, next};
+    }
+
     @Test
     void withASpoolTheOldEngineHandsOverWithoutDrainingAndTheNewOneSpoolsWhatFollowsAtOnce() throws Exception {
         // a receiver that takes the connection and never answers: draining could only wait out shutdownTimeout
         try (ServerSocket silent = new ServerSocket(0)) {
-            String target = "relp://127.0.0.1:" + silent.getLocalPort();
-            DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
-            DeliveryEngines.Lease old = registry.acquire(EngineSettings.builder("central")
-                    .targets(Target.parseList(target)).options("a").shutdownTimeout(Duration.ofSeconds(30))
-                    .spool(SpoolConfig.builder(spool).build()).build());
-            DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
-                    .targets(Target.parseList(target)).options("b").shutdownTimeout(Duration.ofMillis(200))
-                    .spool(SpoolConfig.builder(spool).build()).build());
+            DeliveryEngines.Lease[] leases = reconfiguredWithASpool("relp://127.0.0.1:" + silent.getLocalPort());
+            DeliveryEngines.Lease old = leases[0];
+            DeliveryEngines.Lease next = leases[1];
             DeliveryEngine first = old.engine();
             assertThat(old.append(event("before, old appender"))).isTrue();
             assertThat(next.append(event("before, new appender"))).isTrue();
@@ -174,14 +184,9 @@ class DeliveryEnginesTest {
     @Test
     void anEventAppendedToTheOldEngineDuringTheHandOverGoesToTheSuccessor() throws Exception {
         try (ServerSocket silent = new ServerSocket(0)) {
-            String target = "relp://127.0.0.1:" + silent.getLocalPort();
-            DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
-            DeliveryEngines.Lease old = registry.acquire(EngineSettings.builder("central")
-                    .targets(Target.parseList(target)).options("a").shutdownTimeout(Duration.ofSeconds(30))
-                    .spool(SpoolConfig.builder(spool).build()).build());
-            DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
-                    .targets(Target.parseList(target)).options("b").shutdownTimeout(Duration.ofMillis(200))
-                    .spool(SpoolConfig.builder(spool).build()).build());
+            DeliveryEngines.Lease[] leases = reconfiguredWithASpool("relp://127.0.0.1:" + silent.getLocalPort());
+            DeliveryEngines.Lease old = leases[0];
+            DeliveryEngines.Lease next = leases[1];
             DeliveryEngine first = next.engine();
             assertThat(first).isSameAs(old.engine()); // the new appender logs into the old engine until the hand-over
             EngineEvent plain = event("during the hand-over");
