@@ -77,7 +77,13 @@ class SpoolDropConcurrencyTest {
         Ledger ledger = new Ledger(records * 6 / 10);
         try (Spool spool = Spool.open(config)) {
             Traffic traffic = new Traffic(spool, ledger, 1, records);
+            // The reader waits until the dropper has dropped: a reader that keeps up leaves nothing to drop (seen
+            // on a loaded machine), and a run without drops would test less than it says.
+            traffic.readerHeld = true;
             traffic.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ledger.dropped.get() > 0 || !ledger.problems.isEmpty()
+                    || traffic.appender.getState() == Thread.State.TERMINATED);
+            traffic.readerHeld = false;
             await().atMost(Duration.ofSeconds(60)).until(() -> traffic.appender.getState() == Thread.State.TERMINATED
                     || !ledger.problems.isEmpty());
             traffic.stopDropping();
