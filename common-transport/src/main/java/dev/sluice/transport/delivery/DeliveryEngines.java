@@ -35,7 +35,9 @@ import java.util.function.Function;
  * bounded by how long stopping and starting take without the network, not by {@code shutdownTimeout}. Without a
  * spool the old engine drains for at most its {@code shutdownTimeout}, as at any stop: that is the only way its
  * events get out. Drops the old engine counted but did not announce in-band are announced by the new one, not
- * counted again; the old engine's JMX view is unregistered before the new one's is registered. Appenders of other
+ * counted again; the old engine's JMX view is unregistered before the new one's is registered. An event that
+ * reaches the old engine after it stopped accepting (its thread read the lease's engine just before the hand-over)
+ * is refused, not dropped, and the lease gives it to the new engine. Appenders of other
  * names with the same key share the engine of the first, with its settings, until every one has stopped (reported
  * as a warning when their options differ).
  * Logback stops the old appender before it starts the new one, so the engine simply stops (draining, as the stop
