@@ -1987,8 +1987,10 @@ public final class Spool implements Closeable {
         finishReclaim(takeReclaim());
     }
 
-    /** A checkpoint to write, then the segments to delete; taken from the spool's state under the monitor. */
-    /** {@code deliveredAhead}: the file to write, empty to delete it, {@code null} if unchanged. */
+    /**
+     * A checkpoint to write, then the segments to delete; taken from the spool's state under the monitor.
+     * {@code deliveredAhead}: the file to write, empty to delete it, {@code null} if unchanged.
+     */
     private record Reclaim(byte[] checkpoint, List<Segment> segments, byte[] deliveredAhead) {
     }
 
