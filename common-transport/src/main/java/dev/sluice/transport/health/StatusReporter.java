@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -118,23 +117,39 @@ public final class StatusReporter implements AppenderListener {
         }
     }
 
-    /** The rate limit of one kind of report. Lock-free: threads that report at once do not queue on a monitor. */
+    /**
+     * The rate limit of one kind of report. A suppressed report (the common case in a storm) is lock-free; letting
+     * one through takes the gate's monitor, so that every suppressed report is counted in exactly one period.
+     */
     private static final class Gate {
-        private final AtomicLong lastEmitted = new AtomicLong(Long.MIN_VALUE);
-        /** Reports suppressed since the last one let through; no increment is lost to a concurrent pass. */
+        private volatile long lastEmitted = Long.MIN_VALUE;
+        /** Reports suppressed since the last one let through. */
         private final LongAdder suppressed = new LongAdder();
 
         /**
-         * A report at {@code now}: let through if none was within {@code intervalMillis} (one thread wins when
-         * several try at once), then the number suppressed since the last one; else counted and {@code -1}.
+         * A report at {@code now}: let through if none was within {@code intervalMillis} (one thread of several at
+         * once), then the number suppressed since the last one; else counted and {@code -1}.
          */
         long pass(long now, long intervalMillis) {
-            long last = lastEmitted.get();
-            if (last != Long.MIN_VALUE && now - last < intervalMillis || !lastEmitted.compareAndSet(last, now)) {
+            if (within(now, intervalMillis)) {
                 suppressed.increment();
                 return -1;
             }
-            return suppressed.sumThenReset();
+            synchronized (this) {
+                if (within(now, intervalMillis)) {
+                    suppressed.increment();
+                    return -1;
+                }
+                // taken before the new time is visible: a report that sees the new time counts for the next period
+                long count = suppressed.sumThenReset();
+                lastEmitted = now;
+                return count;
+            }
+        }
+
+        private boolean within(long now, long intervalMillis) {
+            long last = lastEmitted;
+            return last != Long.MIN_VALUE && now - last < intervalMillis;
         }
     }
 }
