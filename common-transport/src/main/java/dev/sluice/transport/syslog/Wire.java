@@ -51,25 +51,54 @@ final class Wire {
         if (value < 0) {
             throw new IllegalArgumentException("value: " + value + " (expected: >= 0)");
         }
-        int digits = 1;
-        for (long v = value; v >= 10; v /= 10) {
-            digits++;
-        }
+        int digits = decimalLength(value);
         out.ensureRoom(digits);
-        int start = out.size();
-        int end = start + digits;
+        int end = out.size() + digits;
         byte[] a = out.array();
+        int i = end;
         long v = value;
-        for (int i = end - 1; i >= start; i--, v /= 10) {
-            a[i] = (byte) ('0' + v % 10);
+        while (v > Integer.MAX_VALUE) { // rare: long division only above 2^31
+            long q = v / 100;
+            int r = (int) (v - q * 100);
+            a[--i] = DIGIT_ONES[r];
+            a[--i] = DIGIT_TENS[r];
+            v = q;
+        }
+        int w = (int) v;
+        while (w >= 100) { // two digits per division
+            int q = w / 100;
+            int r = w - q * 100;
+            a[--i] = DIGIT_ONES[r];
+            a[--i] = DIGIT_TENS[r];
+            w = q;
+        }
+        if (w >= 10) {
+            a[--i] = DIGIT_ONES[w];
+            a[--i] = DIGIT_TENS[w];
+        } else {
+            a[--i] = (byte) ('0' + w);
         }
         out.size(end);
     }
 
+    /** For 0-99: the tens digit and the ones digit, as ASCII. */
+    private static final byte[] DIGIT_TENS = new byte[100];
+    private static final byte[] DIGIT_ONES = new byte[100];
+
+    static {
+        for (int k = 0; k < 100; k++) {
+            DIGIT_TENS[k] = (byte) ('0' + k / 10);
+            DIGIT_ONES[k] = (byte) ('0' + k % 10);
+        }
+    }
+
     /** Number of decimal digits of a non-negative long. */
     static int decimalLength(long value) {
-        int digits = 1;
-        for (long v = value; v >= 10; v /= 10) {
+        if (value <= Integer.MAX_VALUE) {
+            return decimalLength((int) value);
+        }
+        int digits = 10;
+        for (long v = value / 10_000_000_000L; v > 0; v /= 10) {
             digits++;
         }
         return digits;
@@ -77,11 +106,10 @@ final class Wire {
 
     /** Number of decimal digits of a non-negative int. */
     static int decimalLength(int value) {
-        int digits = 1;
-        for (int v = value; v >= 10; v /= 10) {
-            digits++;
-        }
-        return digits;
+        // comparisons, not divisions
+        return value < 10 ? 1 : value < 100 ? 2 : value < 1_000 ? 3 : value < 10_000 ? 4 : value < 100_000 ? 5
+                : value < 1_000_000 ? 6 : value < 10_000_000 ? 7 : value < 100_000_000 ? 8
+                : value < 1_000_000_000 ? 9 : 10;
     }
 
     /**
