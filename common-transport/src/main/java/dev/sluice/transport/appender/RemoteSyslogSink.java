@@ -44,12 +44,12 @@ public final class RemoteSyslogSink implements AutoCloseable {
      * @return {@code true} if the engine accepted the event
      */
     public boolean append(LogEventView event) {
-        int[] inside = guard.enter();
+        AppendGuard.Cell inside = guard.enter();
         if (inside == null) {
             return false;
         }
         try {
-            return lease.append(mapper.capture(event));
+            return lease.append(mapper.capture(event), inside);
         } finally {
             guard.exit(inside);
         }

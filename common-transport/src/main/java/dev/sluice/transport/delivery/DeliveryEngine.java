@@ -1,5 +1,6 @@
 package dev.sluice.transport.delivery;
 
+import dev.sluice.transport.event.AppendGuard;
 import dev.sluice.transport.health.AppenderListener;
 import dev.sluice.transport.health.Counters;
 import dev.sluice.transport.health.DeliveryState;
@@ -100,7 +101,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 4096;
     private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int SPOOL_READ_BATCH = 256;
-    /** Results of {@link #appendOrRefuse(EngineEvent)}. */
+    /** Results of {@link #appendOrRefuse(EngineEvent, AppendGuard.Cell)}. */
     static final int ACCEPTED = 1;
     static final int DROPPED = 0;
     static final int REFUSED = -1;
@@ -232,8 +233,10 @@ public final class DeliveryEngine implements AutoCloseable {
     /** The delivery thread's reused format buffer. */
     private final SyslogBuffer deliveryBuffer = new SyslogBuffer();
     /**
-     * Each application thread's format buffer for the spool path, reused for every event it logs (to any engine:
-     * an append never calls another). It keeps the size of the longest record the thread formatted.
+     * A thread's format buffer for the spool path when the append does not bring one (an appender brings its guard's
+     * cell, see {@link AppendGuard.Cell#buffer()}: one thread-local lookup per event, not two): direct calls and
+     * events a lease held during a reconfiguration. Reused for every such event (an append never calls another); it
+     * keeps the size of the longest record the thread formatted.
      */
     private static final ThreadLocal<SyslogBuffer> CALLER_BUFFER = ThreadLocal.withInitial(SyslogBuffer::new);
     private volatile boolean tlsFailing;
@@ -343,7 +346,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * @return {@code true} if accepted, {@code false} if it was dropped (counted and reported)
      */
     public boolean append(EngineEvent event) {
-        int result = offer(event);
+        int result = offer(event, null);
         if (result == REFUSED) {
             drop(DropReason.SHUTDOWN); // handed over, and not through a lease that can give it to the successor
             return false;
@@ -359,11 +362,12 @@ public final class DeliveryEngine implements AutoCloseable {
      *
      * @return {@link #ACCEPTED}, {@link #DROPPED} (counted and reported) or {@link #REFUSED}
      */
-    int appendOrRefuse(EngineEvent event) {
-        return offer(event);
+    int appendOrRefuse(EngineEvent event, AppendGuard.Cell caller) {
+        return offer(event, caller);
     }
 
-    private int offer(EngineEvent event) {
+    /** {@code caller}: the calling thread's cell in its appender's guard, for its buffer; {@code null} for none. */
+    private int offer(EngineEvent event, AppendGuard.Cell caller) {
         if (!accepting.get()) {
             return refuse();
         }
@@ -378,7 +382,7 @@ public final class DeliveryEngine implements AutoCloseable {
             // record is formatted again. The lock is held for the append, not for the formatting. The record is
             // appended from the thread's buffer.
             SyslogFields message = event.fields();
-            SyslogBuffer buffer = CALLER_BUFFER.get();
+            SyslogBuffer buffer = caller != null ? caller.buffer() : CALLER_BUFFER.get();
             long guess = sequence.get() + 1;
             boolean truncated = encodeInto(message, guess, buffer);
             spoolOrder.lock();

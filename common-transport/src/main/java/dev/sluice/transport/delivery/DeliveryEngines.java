@@ -1,5 +1,6 @@
 package dev.sluice.transport.delivery;
 
+import dev.sluice.transport.event.AppendGuard;
 import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.health.StatusReporter;
 import dev.sluice.transport.net.Target;
@@ -242,6 +243,15 @@ public final class DeliveryEngines {
          * @return {@code true} if accepted (or held)
          */
         public boolean append(EngineEvent event) {
+            return append(event, null);
+        }
+
+        /**
+         * {@link #append(EngineEvent)} from inside an appender's {@code append}: {@code caller} is the calling
+         * thread's cell of the appender's guard, whose buffer the engine formats in (with a spool) instead of looking
+         * up a thread-local of its own; {@code null} for none.
+         */
+        public boolean append(EngineEvent event, AppendGuard.Cell caller) {
             DeliveryEngine e = engine;
             while (true) {
                 if (e == null) {
@@ -265,7 +275,7 @@ public final class DeliveryEngines {
                         }
                     }
                 }
-                int result = e.appendOrRefuse(event);
+                int result = e.appendOrRefuse(event, caller);
                 if (result != DeliveryEngine.REFUSED) {
                     return result == DeliveryEngine.ACCEPTED;
                 }

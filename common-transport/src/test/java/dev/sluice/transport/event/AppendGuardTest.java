@@ -12,20 +12,29 @@ class AppendGuardTest {
 
     @Test
     void aNestedAppendOnTheSameThreadIsRefusedUntilTheOuterOneLeaves() {
-        int[] outer = guard.enter();
+        AppendGuard.Cell outer = guard.enter();
         assertThat(outer).isNotNull();
         assertThat(guard.enter()).as("inside append").isNull();
         assertThat(new AppendGuard().enter()).as("another appender's guard").isNotNull();
         guard.exit(outer);
-        int[] again = guard.enter();
+        AppendGuard.Cell again = guard.enter();
         assertThat(again).isNotNull();
         guard.exit(again);
+        assertThat(again).isSameAs(outer);
+    }
+
+    @Test
+    void theCellKeepsItsBufferFromOneAppendToTheNext() {
+        AppendGuard.Cell cell = guard.enter();
+        var buffer = cell.buffer();
+        guard.exit(cell);
+        assertThat(guard.enter().buffer()).isSameAs(buffer);
     }
 
     @Test
     void anotherThreadIsNotAffectedByThisThreadBeingInside() throws Exception {
-        int[] outer = guard.enter();
-        AtomicReference<int[]> other = new AtomicReference<>();
+        AppendGuard.Cell outer = guard.enter();
+        AtomicReference<AppendGuard.Cell> other = new AtomicReference<>();
         Thread t = new Thread(() -> other.set(guard.enter()), "application-thread");
         t.start();
         t.join();
@@ -35,10 +44,15 @@ class AppendGuardTest {
 
     @Test
     void sluicesOwnThreadsAreRefused() throws Exception {
-        AtomicReference<int[]> own = new AtomicReference<>(new int[0]);
-        Thread t = new Thread(() -> own.set(guard.enter()), AppendGuard.THREAD_PREFIX + "delivery-test");
+        AtomicReference<AppendGuard.Cell> own = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean entered = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> {
+            own.set(guard.enter());
+            entered.set(true);
+        }, AppendGuard.THREAD_PREFIX + "delivery-test");
         t.start();
         t.join();
+        assertThat(entered).isTrue();
         assertThat(own.get()).isNull();
     }
 }
