@@ -45,12 +45,15 @@ import org.apache.logging.log4j.core.LoggerContext;
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests
  * java -Xmx2g -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
- *     dev.sluice.benchmarks.e2e.EndToEnd [--count 1000000] [--warmup 100000] [--repeat 1] [--same-jvm] [scenario ...]
+ *     dev.sluice.benchmarks.e2e.EndToEnd [--count 1000000] [--warmup 100000] [--min-warmup-seconds 10] [--repeat 1] \
+ *     [--same-jvm] [scenario ...]
  * </pre>
  *
  * Each scenario runs in a JVM of its own (started with this JVM's options) unless {@code --same-jvm} is given, and
  * warms up in rounds of {@code --warmup} messages until the JIT compiler threads were busy for under 10 % of a round
- * (at most 8 rounds). {@code --repeat n} runs the list of scenarios n times over, interleaved (a, b, a, b, ...), each
+ * and at least {@code --min-warmup-seconds} (default 10) have passed (at most 40 rounds): the JIT can be quiet for a
+ * round and still compile a hot path later (the JDK's AES-GCM code of the TLS scenarios reached C2, and its
+ * intrinsics, only 6-7 s into the run, after a quiet round had ended the warm-up). {@code --repeat n} runs the list of scenarios n times over, interleaved (a, b, a, b, ...), each
  * time in fresh JVMs, and reports each scenario's median and range: on a small machine identical runs differ by up
  * to 2x (the JIT's choices), so one run per scenario says little.
  *
@@ -107,6 +110,7 @@ public final class EndToEnd {
                 case "--count" -> count = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--same-jvm" -> fork = false;
+                case "--min-warmup-seconds" -> minWarmupSeconds = Integer.parseInt(args[++i]);
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 case "--result-file" -> {
                     resultFile = Path.of(args[++i]);
@@ -180,8 +184,8 @@ public final class EndToEnd {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EndToEnd.class.getName(), "--count",
-                Integer.toString(count), "--warmup", Integer.toString(warmup), "--result-file", result.toString(),
-                scenario));
+                Integer.toString(count), "--warmup", Integer.toString(warmup), "--min-warmup-seconds",
+                Integer.toString(minWarmupSeconds), "--result-file", result.toString(), scenario));
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException(scenario + ": forked JVM exited with " + p.exitValue());
@@ -375,8 +379,10 @@ public final class EndToEnd {
         long base = received.getAsLong();
         long next = 0;
         // Warm up until the JIT is done: repeat rounds of `warmup` messages until the compiler threads were busy for
-        // under 10 % of a round (at most MAX_WARMUP_ROUNDS). One fixed round left C2 at 70 % during the measured part
-        // of whichever scenario ran first, so its figure depended on the order of the scenarios.
+        // under 10 % of a round and minWarmupSeconds have passed (at most MAX_WARMUP_ROUNDS). One fixed round left C2
+        // at 70 % during the measured part of whichever scenario ran first, so its figure depended on the order of
+        // the scenarios; a quiet round alone ended the TLS scenarios' warm-up before AES-GCM was compiled by C2.
+        long warmupStart = System.nanoTime();
         for (int round = 1; ; round++) {
             long compiling = compilerTicks(self);
             long t0 = System.nanoTime();
@@ -384,7 +390,8 @@ public final class EndToEnd {
             next += warmup;
             await(received, base + next, scenario + " warm-up");
             double share = (compilerTicks(self) - compiling) / 100.0 / ((System.nanoTime() - t0) / 1e9);
-            if (share < 0.10 || round == MAX_WARMUP_ROUNDS) {
+            boolean longEnough = System.nanoTime() - warmupStart >= TimeUnit.SECONDS.toNanos(minWarmupSeconds);
+            if ((share < 0.10 && longEnough) || round == MAX_WARMUP_ROUNDS) {
                 System.out.printf(Locale.ROOT, "%s: warm-up %d round(s) of %,d, JIT busy %.0f%% in the last%n",
                         scenario, round, warmup, share * 100);
                 break;
@@ -427,7 +434,9 @@ public final class EndToEnd {
         results.put(scenario, new double[] {count, seconds, wire});
     }
 
-    private static final int MAX_WARMUP_ROUNDS = 8;
+    private static final int MAX_WARMUP_ROUNDS = 40;
+    /** The warm-up lasts at least this long, however quiet the JIT ({@code --min-warmup-seconds}). */
+    private static int minWarmupSeconds = 10;
 
     /** CPU ticks of this JVM's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"). */
     private static long compilerTicks(long pid) {
