@@ -117,6 +117,8 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
                     readData(in);
                 } else if (state == State.DISCARD) {
                     in.skipBytes(in.readableBytes());
+                } else if (state == State.TXNR && digits == 0 && decodeWhole(in)) {
+                    continue;
                 } else {
                     // One pass over the header bytes (and whole frames without data); stops after the SP that
                     // starts a frame's data, which readData then copies in bulk.
@@ -132,6 +134,91 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
         } finally {
             this.out = null;
         }
+    }
+
+    /** Longest header: TXNR (9) SP COMMAND (32) SP DATALEN (9) SP. */
+    private static final int MAX_HEADER = MAX_DIGITS + 1 + RelpFrame.MAX_COMMAND_LENGTH + 1 + MAX_DIGITS + 1;
+    /** The start of the readable bytes, copied in one call for {@link #decodeWhole}. */
+    private final byte[] head = new byte[MAX_HEADER + 1];
+
+    /**
+     * The fast path, for a frame that is whole in {@code in} and well formed: its header is parsed from one bulk
+     * copy instead of byte by byte, and the frame is passed on. Returns {@code false}, consuming nothing, for
+     * anything else (a frame cut by the end of the read, any violation), which the byte-by-byte path then takes:
+     * it alone reports violations, so both paths accept and refuse exactly the same input.
+     */
+    private boolean decodeWhole(ByteBuf in) {
+        int start = in.readerIndex();
+        int readable = in.writerIndex() - start;
+        int n = Math.min(readable, head.length);
+        in.getBytes(start, head, 0, n);
+        int i = 0;
+        int t = 0;
+        while (i < n && i < MAX_DIGITS && isDigit(head[i])) {
+            t = t * 10 + (head[i++] - '0');
+        }
+        if (i == 0 || i >= n || head[i] != SP) {
+            return false;
+        }
+        int commandStart = ++i;
+        while (i < n && i - commandStart < RelpFrame.MAX_COMMAND_LENGTH && isLetter(head[i])) {
+            i++;
+        }
+        int length = i - commandStart;
+        if (length == 0 || i >= n || head[i] != SP) {
+            return false;
+        }
+        String known = knownCommand(head, commandStart, length);
+        if (known == null) {
+            return false;
+        }
+        int lengthStart = ++i;
+        int len = 0;
+        while (i < n && i - lengthStart < MAX_DIGITS && isDigit(head[i])) {
+            len = len * 10 + (head[i++] - '0');
+        }
+        if (i == lengthStart || i >= n || len > maxDataLength) {
+            return false;
+        }
+        if (len == 0) {
+            if (head[i] != LF) {
+                return false;
+            }
+            in.readerIndex(start + i + 1);
+            out.add(RelpFrame.of(t, known));
+            return true;
+        }
+        if (head[i] != SP) {
+            return false;
+        }
+        int dataStart = i + 1;
+        if ((long) dataStart + len + 1 > readable || in.getByte(start + dataStart + len) != LF) {
+            return false;
+        }
+        byte[] bytes = new byte[len];
+        in.getBytes(start + dataStart, bytes);
+        in.readerIndex(start + dataStart + len + 1);
+        out.add(RelpFrame.wrap(t, known, bytes));
+        return true;
+    }
+
+    /** One of the commands RELP defines, or {@code null}. */
+    private static String knownCommand(byte[] a, int from, int length) {
+        for (String known : KNOWN_COMMANDS) {
+            if (known.length() == length && sameAscii(a, from, known)) {
+                return known;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameAscii(byte[] a, int from, String known) {
+        for (int k = 0; k < known.length(); k++) {
+            if (a[from + k] != known.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Passes the exception on; after a framing violation of this decoder, also closes the channel. */
