@@ -386,7 +386,11 @@ abstract class NettyTransport implements SyslogTransport {
 
     private void report(Entry e) {
         if (e.rejectReason == null) {
-            safely(() -> listener.delivered(e.message));
+            try { // as safely(), without a lambda per delivered message
+                listener.delivered(e.message);
+            } catch (RuntimeException ignored) {
+                // the listener's bug; see safely()
+            }
         } else {
             safely(() -> listener.rejected(e.message, e.rejectReason));
         }

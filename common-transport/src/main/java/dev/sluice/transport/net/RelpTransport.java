@@ -158,6 +158,11 @@ final class RelpTransport extends NettyTransport {
             conn.fail("RELP: rsp with txnr " + t + " that is not awaited");
             return;
         }
+        if (RelpResponse.isOk(frame)) { // the answer to nearly every message: no strings made
+            e.unanswered = false;
+            complete(e, null);
+            return;
+        }
         RelpResponse response;
         try {
             response = RelpResponse.parse(frame);

@@ -97,6 +97,17 @@ public final class RelpResponse {
     }
 
     /**
+     * Whether {@code frame} is an {@code rsp} whose code is 200, read from its octets without making strings: what
+     * {@code parse(frame).isOk()} says for such a frame (its data starts {@code "200 "}, which parses whatever
+     * follows), for the answer to every message. {@code false} tells nothing: parse the frame.
+     */
+    public static boolean isOk(RelpFrame frame) {
+        byte[] d = frame.dataArray();
+        return d.length >= 4 && d[0] == '2' && d[1] == '0' && d[2] == '0' && d[3] == ' '
+                && RelpCommands.RSP.equals(frame.command());
+    }
+
+    /**
      * Parses {@code CODE SP TEXT [LF DATA]}: exactly three digits, one SP, a text (possibly empty) up to the first
      * LF, and everything after that LF as data.
      *

@@ -136,4 +136,20 @@ class RelpResponseTest {
         assertThatThrownBy(() -> RelpResponse.error("x".repeat(81))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("text: 81 octets (expected: <= 80)");
     }
+
+    @Test
+    void theOctetCheckForOkAgreesWithParsingOnEveryKindOfAnswer() {
+        for (String data : List.of("200 OK", "200 ", "200 OK\ncommands=syslog", "200 anything at all", "500 error",
+                "200", "2000 OK", "20 OK", "", "201 OK", "x00 OK", "200\tOK", "200OK")) {
+            RelpFrame rsp = RelpFrame.of(7, RelpCommands.RSP, data);
+            boolean parsedOk;
+            try {
+                parsedOk = RelpResponse.parse(rsp).isOk();
+            } catch (RelpProtocolException e) {
+                parsedOk = false;
+            }
+            assertThat(RelpResponse.isOk(rsp)).as("'%s'", data).isEqualTo(parsedOk);
+        }
+        assertThat(RelpResponse.isOk(RelpFrame.of(7, RelpCommands.SYSLOG, "200 OK"))).as("not an rsp").isFalse();
+    }
 }
