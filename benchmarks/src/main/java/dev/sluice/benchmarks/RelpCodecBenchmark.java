@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * The RELP codec per frame, as one window of 128 arrives in one read: {@code decodeSyslog} decodes 128
  * {@code syslog} frames of ~200 octets (what the RELP test server reads), {@code decodeAnswers} 128
  * {@code rsp 6 200 OK} answers (what our client reads), {@code encodeSyslog} writes 128 {@code syslog} frames into
- * one buffer (what our client writes).
+ * one buffer (what our client writes), {@code encodeAnswers} 128 answers (what the test server writes).
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar RelpCodecBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s
@@ -44,6 +44,7 @@ public class RelpCodecBenchmark {
     private ByteBuf answerWindow;
     private ByteBuf out;
     private EmbeddedChannel channel;
+    private final RelpFrame[] ok = new RelpFrame[WINDOW];
 
     @Setup
     public void setUp() {
@@ -51,7 +52,8 @@ public class RelpCodecBenchmark {
         answerWindow = Unpooled.directBuffer();
         for (int i = 0; i < WINDOW; i++) {
             RelpFrameEncoder.writeFrame(syslogWindow, 100_000 + i, RelpCommands.SYSLOG, message);
-            RelpFrameEncoder.writeFrame(answerWindow, RelpFrame.of(100_000 + i, RelpCommands.RSP, "200 OK"));
+            ok[i] = RelpFrame.of(100_000 + i, RelpCommands.RSP, "200 OK");
+            RelpFrameEncoder.writeFrame(answerWindow, ok[i]);
         }
         out = Unpooled.directBuffer(64 * 1024);
         channel = new EmbeddedChannel(new RelpFrameDecoder());
@@ -83,6 +85,16 @@ public class RelpCodecBenchmark {
         out.clear();
         for (int i = 0; i < WINDOW; i++) {
             RelpFrameEncoder.writeFrame(out, 100_000 + i, RelpCommands.SYSLOG, message);
+        }
+        return out.writerIndex();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(WINDOW)
+    public int encodeAnswers() {
+        out.clear();
+        for (int i = 0; i < WINDOW; i++) {
+            RelpFrameEncoder.writeFrame(out, ok[i]);
         }
         return out.writerIndex();
     }

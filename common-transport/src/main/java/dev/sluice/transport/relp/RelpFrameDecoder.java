@@ -70,6 +70,15 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
         RelpCommands.SYSLOG, RelpCommands.RSP, RelpCommands.OPEN, RelpCommands.CLOSE, RelpCommands.SERVERCLOSE
     };
 
+    /** {@link #KNOWN_COMMANDS} as octets. */
+    private static final byte[][] KNOWN_COMMAND_BYTES = new byte[KNOWN_COMMANDS.length][];
+
+    static {
+        for (int i = 0; i < KNOWN_COMMANDS.length; i++) {
+            KNOWN_COMMAND_BYTES[i] = KNOWN_COMMANDS[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     private final int maxDataLength;
 
     private State state = State.TXNR;
@@ -204,17 +213,18 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
 
     /** One of the commands RELP defines, or {@code null}. */
     private static String knownCommand(byte[] a, int from, int length) {
-        for (String known : KNOWN_COMMANDS) {
-            if (known.length() == length && sameAscii(a, from, known)) {
-                return known;
+        for (int i = 0; i < KNOWN_COMMAND_BYTES.length; i++) {
+            byte[] known = KNOWN_COMMAND_BYTES[i];
+            if (known.length == length && sameBytes(a, from, known)) {
+                return KNOWN_COMMANDS[i];
             }
         }
         return null;
     }
 
-    private static boolean sameAscii(byte[] a, int from, String known) {
-        for (int k = 0; k < known.length(); k++) {
-            if (a[from + k] != known.charAt(k)) {
+    private static boolean sameBytes(byte[] a, int from, byte[] known) {
+        for (int k = 0; k < known.length; k++) {
+            if (a[from + k] != known[k]) {
                 return false;
             }
         }
@@ -374,21 +384,8 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
 
     /** The command as a String, without allocating one for the commands RELP defines. */
     private String commandString() {
-        for (String known : KNOWN_COMMANDS) {
-            if (known.length() == commandLength && sameAscii(known)) {
-                return known;
-            }
-        }
-        return new String(commandBytes, 0, commandLength, StandardCharsets.US_ASCII);
-    }
-
-    private boolean sameAscii(String known) {
-        for (int k = 0; k < commandLength; k++) {
-            if (commandBytes[k] != known.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
+        String known = knownCommand(commandBytes, 0, commandLength);
+        return known != null ? known : new String(commandBytes, 0, commandLength, StandardCharsets.US_ASCII);
     }
 
     /** Current state, for tests. */
