@@ -96,6 +96,9 @@ public final class EndToEnd {
         this.count = count;
         this.warmup = warmup;
         this.work = Files.createTempDirectory("sluice-e2e");
+        // every run (and every forked JVM) made one, with certificates, configurations and rsyslog's files, and
+        // left it behind: 12 MB each
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work), "sluice-e2e-cleanup"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -432,6 +435,16 @@ public final class EndToEnd {
                 scenario, count, seconds, (sent - start) / 1e9, count / seconds,
                 wire > 0 ? String.format(Locale.ROOT, ", %.0f octets/msg on the wire", wire / count) : "");
         results.put(scenario, new double[] {count, seconds, wire});
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
     }
 
     private static final int MAX_WARMUP_ROUNDS = 40;
