@@ -27,6 +27,10 @@ import java.util.List;
  * array of exactly that size; otherwise it is gathered in an array that grows with what has actually arrived
  * (at most twice that, and never beyond DATALEN).
  *
+ * <p>A well-formed frame with one of RELP's commands that is whole in the read is parsed from one bulk copy of its
+ * header instead (the common case: a window of frames per read); anything else goes byte by byte, so that
+ * violations are found and reported in one place, and both ways accept and refuse the same input.
+ *
  * <p>All frames available in one read are decoded in one pass. On the first violation the decoder throws a
  * {@link RelpProtocolException} whose message names the field, what was found and what was expected, for example
  * {@code "datalen: 200000 (expected: <= 131072)"}. Frames decoded before the violation are still passed on; then
