@@ -197,11 +197,7 @@ public final class EventMapper {
 
         @Override
         public void writeStructuredData(SdWriter out) {
-            out.element(LOG_ID);
-            out.param("logger", loggerName);
-            out.param("thread", threadName);
-            out.param("level", nonNull(level));
-            out.end();
+            out.element3(LOG_ID, "logger", loggerName, "thread", threadName, "level", nonNull(level));
             if (mdcPairs.length > 0) {
                 out.element(mapper.mdcId);
                 for (int i = 0; i < mdcPairs.length; i += 2) {

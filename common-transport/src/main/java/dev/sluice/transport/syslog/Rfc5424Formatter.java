@@ -157,7 +157,9 @@ public final class Rfc5424Formatter extends SyslogFormatter {
      *
      * <p>The octets of long PARAM-VALUEs are kept, by the identity of their string, in a small direct-mapped cache:
      * a thread's events repeat the same thread and logger name strings, which then cost a copy instead of an escape
-     * check and a UTF-8 encoding. Strings are immutable, so the same string gives the same octets.
+     * check and a UTF-8 encoding. Strings are immutable, so the same string gives the same octets. Whole
+     * three-parameter elements ({@link #element3}) are kept the same way, by the identity of all seven strings, so
+     * that the element every event carries (logger, thread, level) costs one copy.
      */
     static final class SdOctets implements SdWriter {
         /** Cache slots (a power of two). */
@@ -167,10 +169,20 @@ public final class Rfc5424Formatter extends SyslogFormatter {
         /** Longest octets kept. */
         static final int MAX_CACHED_OCTETS = 256;
 
+        /** Slots of the whole-element cache (a power of two). */
+        static final int ELEMENT_SLOTS = 8;
+        /** Strings that make an {@link #element3} key: the SD-ID, then three names and values. */
+        private static final int KEY_STRINGS = 7;
+        /** Longest element kept. */
+        static final int MAX_ELEMENT_OCTETS = 512;
+
         private final SyslogBuffer out;
         private final String[] keys = new String[SLOTS];
         private final byte[][] octets = new byte[SLOTS][];
         private final int[] lengths = new int[SLOTS];
+        private final String[] elementKeys = new String[ELEMENT_SLOTS * KEY_STRINGS];
+        private final byte[][] elementOctets = new byte[ELEMENT_SLOTS][];
+        private final int[] elementLengths = new int[ELEMENT_SLOTS];
 
         SdOctets(SyslogBuffer out) {
             this.out = out;
@@ -207,12 +219,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
             Wire.writeUtf8(out, value, true);
             int length = out.size() - start;
             if (length <= MAX_CACHED_OCTETS) {
-                byte[] kept = octets[slot];
-                if (kept == null || kept.length < length) {
-                    kept = new byte[Math.max(64, Integer.highestOneBit(length - 1) << 1)];
-                    octets[slot] = kept;
-                }
-                System.arraycopy(out.array(), start, kept, 0, length);
+                octets[slot] = keep(octets[slot], start, length, 64);
                 lengths[slot] = length;
                 keys[slot] = value;
             }
@@ -221,6 +228,44 @@ public final class Rfc5424Formatter extends SyslogFormatter {
         @Override
         public void end() {
             out.write(']');
+        }
+
+        /** The {@code length} octets written from {@code start}, in {@code kept} or in a larger array if it is short. */
+        private byte[] keep(byte[] kept, int start, int length, int minCapacity) {
+            byte[] into = kept;
+            if (into == null || into.length < length) {
+                into = new byte[Math.max(minCapacity, Integer.highestOneBit(length - 1) << 1)];
+            }
+            System.arraycopy(out.array(), start, into, 0, length);
+            return into;
+        }
+
+        @Override
+        public void element3(String id, String name1, String value1, String name2, String value2, String name3,
+                String value3) {
+            int slot = (31 * System.identityHashCode(value1) + System.identityHashCode(value2))
+                    & (ELEMENT_SLOTS - 1);
+            String[] k = elementKeys;
+            int at = slot * KEY_STRINGS;
+            if (k[at] == id && k[at + 1] == name1 && k[at + 2] == value1 && k[at + 3] == name2
+                    && k[at + 4] == value2 && k[at + 5] == name3 && k[at + 6] == value3 && id != null) {
+                out.write(elementOctets[slot], 0, elementLengths[slot]);
+                return;
+            }
+            int start = out.size();
+            SdWriter.super.element3(id, name1, value1, name2, value2, name3, value3);
+            int length = out.size() - start;
+            if (length <= MAX_ELEMENT_OCTETS) {
+                elementOctets[slot] = keep(elementOctets[slot], start, length, 128);
+                elementLengths[slot] = length;
+                k[at] = id;
+                k[at + 1] = name1;
+                k[at + 2] = value1;
+                k[at + 3] = name2;
+                k[at + 4] = value2;
+                k[at + 5] = name3;
+                k[at + 6] = value3;
+            }
         }
     }
 
