@@ -21,10 +21,15 @@ import java.util.concurrent.locks.LockSupport;
  * appender was run too.
  *
  * <p>Appenders are those of {@link BenchAppenders}; each runs in a JVM of its own, started with this JVM's options.
+ * With {@code --rounds N} the list is run N times, interleaved (a, b, a, b, ...), and the table gives the median of
+ * the rounds for each figure, each ratio being the median of the rounds' own ratios (each against {@code Async} →
+ * {@code Null} of the same round), with the p50 ratio's range over the rounds: on a shared machine whose speed
+ * changes from one minute to the next, a ratio of two runs made minutes apart says more about the machine than
+ * about the appenders.
  *
  * <pre>
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) dev.sluice.benchmarks.e2e.CallerLatency \
- *     [--rate 100000] [--threads 1] [--seconds 10] [--warmup 5] [--receiver up|down] [appender ...]
+ *     [--rate 100000] [--threads 1] [--seconds 10] [--warmup 5] [--receiver up|down] [--rounds 1] [appender ...]
  * </pre>
  */
 public final class CallerLatency {
@@ -39,6 +44,7 @@ public final class CallerLatency {
     private int seconds = 10;
     private int warmup = 5;
     private boolean up = true;
+    private int rounds = 1;
 
     private CallerLatency() {
     }
@@ -58,6 +64,7 @@ public final class CallerLatency {
                     case "down" -> false;
                     default -> throw new IllegalArgumentException("--receiver: " + args[i] + " (expected: up, down)");
                 };
+                case "--rounds" -> c.rounds = Integer.parseInt(args[++i]);
                 case "--result-file" -> resultFile = Path.of(args[++i]);
                 default -> appenders.add(args[i]);
             }
@@ -70,22 +77,74 @@ public final class CallerLatency {
             appenders = List.of("asyncNull", "sluiceRelp", "sluiceRelpSpool");
         }
         System.out.printf(Locale.ROOT, "%,d events/s in %d thread(s), bursts every ms, receiver %s; %d s recorded after"
-                + " %d s warm-up%n", c.rate, c.threads, c.up ? "up" : "down", c.seconds, c.warmup);
-        List<double[]> results = new ArrayList<>();
-        for (String a : appenders) {
-            results.add(c.forked(a, args));
+                + " %d s warm-up; %d round(s)%n", c.rate, c.threads, c.up ? "up" : "down", c.seconds, c.warmup,
+                c.rounds);
+        // rounds.get(k).get(i): round k, appender i
+        List<List<double[]>> rounds = new ArrayList<>();
+        for (int k = 0; k < c.rounds; k++) {
+            List<double[]> round = new ArrayList<>();
+            for (String a : appenders) {
+                round.add(c.forked(a, args));
+            }
+            rounds.add(round);
         }
         int base = appenders.indexOf("asyncNull");
         System.out.println();
-        System.out.println("| appender | calls | mean ns | p50 ns | p99 ns | p99.9 ns | max µs |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-        for (int i = 0; i < appenders.size(); i++) {
-            double[] r = results.get(i);
-            System.out.printf(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %,.0f |%n", appenders.get(i), (long) r[0],
-                    cell(r, results, base, 1), cell(r, results, base, 2), cell(r, results, base, 3),
-                    cell(r, results, base, 4), r[5] / 1000);
+        if (c.rounds == 1) {
+            List<double[]> results = rounds.get(0);
+            System.out.println("| appender | calls | mean ns | p50 ns | p99 ns | p99.9 ns | max µs |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+            for (int i = 0; i < appenders.size(); i++) {
+                double[] r = results.get(i);
+                System.out.printf(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %,.0f |%n", appenders.get(i),
+                        (long) r[0], cell(r, results, base, 1), cell(r, results, base, 2), cell(r, results, base, 3),
+                        cell(r, results, base, 4), r[5] / 1000);
+            }
+        } else {
+            System.out.println("| appender | mean ns | p50 ns | p50 ratio, range | p99 ns | p99.9 ns | max µs |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+            for (int i = 0; i < appenders.size(); i++) {
+                int a = i;
+                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %,.0f |%n", appenders.get(i),
+                        medianCell(rounds, a, base, 1), medianCell(rounds, a, base, 2), p50Range(rounds, a, base),
+                        medianCell(rounds, a, base, 3), medianCell(rounds, a, base, 4),
+                        median(rounds.stream().mapToDouble(r -> r.get(a)[5]).toArray()) / 1000);
+            }
+            System.out.println();
+            System.out.println("p50 ns per round: ");
+            for (int i = 0; i < appenders.size(); i++) {
+                int a = i;
+                System.out.printf(Locale.ROOT, "  %s: %s%n", appenders.get(i), Arrays.toString(
+                        rounds.stream().mapToLong(r -> Math.round(r.get(a)[2])).toArray()));
+            }
         }
         System.exit(0);
+    }
+
+    /** The median over the rounds of figure {@code f}, and the median of its per-round ratios to {@code base}. */
+    private static String medianCell(List<List<double[]>> rounds, int a, int base, int f) {
+        double m = median(rounds.stream().mapToDouble(r -> r.get(a)[f]).toArray());
+        if (base < 0 || a == base) {
+            return String.format(Locale.ROOT, "%,.0f", m);
+        }
+        double ratio = median(rounds.stream().mapToDouble(r -> r.get(a)[f] / r.get(base)[f]).toArray());
+        return String.format(Locale.ROOT, "%,.0f (%.2fx)", m, ratio);
+    }
+
+    /** The lowest and highest per-round p50 ratio to {@code base}. */
+    private static String p50Range(List<List<double[]>> rounds, int a, int base) {
+        if (base < 0 || a == base) {
+            return "";
+        }
+        double[] ratios = rounds.stream().mapToDouble(r -> r.get(a)[2] / r.get(base)[2]).sorted().toArray();
+        return String.format(Locale.ROOT, "%.2f-%.2fx", ratios[0], ratios[ratios.length - 1]);
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     private static String cell(double[] r, List<double[]> all, int base, int i) {
