@@ -3,7 +3,6 @@ package dev.sluice.transport.net;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
 import java.util.concurrent.ThreadFactory;
@@ -40,7 +39,7 @@ public final class TransportEventLoops {
                     t.setDaemon(true);
                     return t;
                 };
-                group = new MultiThreadIoEventLoopGroup(THREADS, threads, NioIoHandler.newFactory());
+                group = new MultiThreadIoEventLoopGroup(THREADS, threads, NettyIo.handlerFactory());
             }
             leases++;
             return new Lease(group);

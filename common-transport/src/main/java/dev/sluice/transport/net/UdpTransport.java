@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 
@@ -37,7 +36,7 @@ final class UdpTransport extends NettyTransport {
     ChannelFuture openChannel(Connection conn, SslContext ssl) {
         return new Bootstrap()
                 .group(loop)
-                .channel(NioDatagramChannel.class)
+                .channel(NettyIo.datagramChannel())
                 .handler(initializer(conn, null))
                 .bind(0);
     }

@@ -1,5 +1,6 @@
 package dev.sluice.relp.server;
 
+import dev.sluice.transport.net.NettyIo;
 import dev.sluice.transport.relp.RelpCommands;
 import dev.sluice.transport.relp.RelpFrame;
 import dev.sluice.transport.relp.RelpFrameDecoder;
@@ -16,9 +17,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -90,14 +89,14 @@ public final class RelpServer implements AutoCloseable {
         }
         if (bossGroup == null) {
             bossGroup = new MultiThreadIoEventLoopGroup(1,
-                    new DefaultThreadFactory("sluice-relp-server-accept", true), NioIoHandler.newFactory());
+                    new DefaultThreadFactory("sluice-relp-server-accept", true), NettyIo.handlerFactory());
             workerGroup = new MultiThreadIoEventLoopGroup(0,
-                    new DefaultThreadFactory("sluice-relp-server-io", true), NioIoHandler.newFactory());
+                    new DefaultThreadFactory("sluice-relp-server-io", true), NettyIo.handlerFactory());
         }
         int port = boundPort != 0 ? boundPort : settings.port();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(NettyIo.serverSocketChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 512)
                 .childOption(ChannelOption.TCP_NODELAY, true)
