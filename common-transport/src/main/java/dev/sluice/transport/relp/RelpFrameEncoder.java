@@ -6,6 +6,8 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Encodes a {@link RelpFrame} as {@code TXNR SP COMMAND SP DATALEN [SP DATA] LF}.
  *
@@ -26,6 +28,9 @@ public final class RelpFrameEncoder extends MessageToByteEncoder<RelpFrame> {
 
     private static final byte SP = ' ';
     private static final byte LF = '\n';
+    /** The protocol's two per-message commands as octets, each with the spaces around it. */
+    private static final byte[] SP_SYSLOG_SP = (' ' + RelpCommands.SYSLOG + ' ').getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SP_RSP_SP = (' ' + RelpCommands.RSP + ' ').getBytes(StandardCharsets.US_ASCII);
 
     public RelpFrameEncoder() {
         super(RelpFrame.class);
@@ -87,9 +92,16 @@ public final class RelpFrameEncoder extends MessageToByteEncoder<RelpFrame> {
                 + (dataLength == 0 ? 0 : 1 + dataLength) + 1;
         out.ensureWritable(length);
         writeDecimal(out, txnr);
-        out.writeByte(SP);
-        ByteBufUtil.writeAscii(out, command);
-        out.writeByte(SP);
+        // the per-message commands as one copy of constant octets, not char by char
+        if (command == RelpCommands.SYSLOG) {
+            out.writeBytes(SP_SYSLOG_SP);
+        } else if (command == RelpCommands.RSP) {
+            out.writeBytes(SP_RSP_SP);
+        } else {
+            out.writeByte(SP);
+            ByteBufUtil.writeAscii(out, command);
+            out.writeByte(SP);
+        }
         writeDecimal(out, dataLength);
         if (dataLength > 0) {
             out.writeByte(SP);
