@@ -99,7 +99,11 @@ class RelpTransportFaultsTest {
         Messages.offerRange(transport, 0, COUNT);
         assertNothingLost();
         assertThat(listener.connected.get()).isGreaterThanOrEqualTo(2);
-        assertThat(listener.disconnects).anyMatch(reason -> reason.contains("closed by the server"));
+        // The server closes while our next frames are on their way: TCP ends the session with a FIN when they
+        // arrive after its close, with a reset when they arrive before it (unread data at close). Which comes
+        // first is a race (more often the reset on epoll); either way the server ended it, and nothing is lost.
+        assertThat(listener.disconnects).anyMatch(reason -> reason.contains("closed by the server")
+                || reason.contains("Connection reset by peer"));
     }
 
     @Test
