@@ -495,7 +495,12 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    /** After an outcome was queued (I/O thread): unparks the delivery thread if it is parked or about to. */
+    /**
+     * After outcomes were queued (I/O thread, once per batch of the transport's reports, see
+     * {@link DeliveryListener#reportedBatch()}): unparks the delivery thread if it is parked or about to. Once per
+     * message, the delivery thread woke at the first answer of a read and preempted the I/O thread while it was
+     * still reading the others (two involuntary context switches of the I/O thread per window of 128).
+     */
     private void wakeForOutcome() {
         if (deliveryParked) {
             LockSupport.unpark(deliveryThread);
@@ -1361,6 +1366,8 @@ public final class DeliveryEngine implements AutoCloseable {
         private final String target;
         /** Ids {@link SyslogTransport#close(Duration)} hands back after writing them; read when it has returned. */
         final Set<Long> handedBackSent = ConcurrentHashMap.newKeySet();
+        /** A message was delivered since the last {@link #reportedBatch()}. I/O thread only. */
+        private boolean acknowledgedInBatch;
 
         TransportEvents(Target target) {
             this.target = target.toString();
@@ -1369,7 +1376,7 @@ public final class DeliveryEngine implements AutoCloseable {
         @Override
         public void delivered(Outbound message) {
             if (message.id() != INTERNAL_ID) {
-                lastAcknowledgedMillis = settings.clock().millis(); // per message: no Instant made
+                acknowledgedInBatch = true; // the time is read once per batch, in reportedBatch
                 events.delivered(message.id());
                 if (settings.transport() != null && isRelp()) {
                     events.acknowledged(message.id());
@@ -1379,7 +1386,6 @@ public final class DeliveryEngine implements AutoCloseable {
                 noticesOut.remove(message);
             }
             outcomes.add(new Outcome(message.id(), Outcome.Kind.DELIVERED, null));
-            wakeForOutcome();
         }
 
         @Override
@@ -1390,6 +1396,14 @@ public final class DeliveryEngine implements AutoCloseable {
                 noticesOut.remove(message);
             }
             outcomes.add(new Outcome(message.id(), Outcome.Kind.REJECTED, reason));
+        }
+
+        @Override
+        public void reportedBatch() {
+            if (acknowledgedInBatch) {
+                acknowledgedInBatch = false;
+                lastAcknowledgedMillis = settings.clock().millis(); // no Instant made
+            }
             wakeForOutcome();
         }
 

@@ -38,6 +38,14 @@ public interface DeliveryListener {
     default void handedBackSent(Outbound message) {
     }
 
+    /**
+     * The transport has reported a batch of {@link #delivered} and {@link #rejected} calls (for example every answer
+     * of one read) and written what they made room for. Called on the I/O thread after the last of them, once per
+     * batch: a listener that hands outcomes to another thread can wake it once here instead of once per message.
+     */
+    default void reportedBatch() {
+    }
+
     /** More messages can be offered again after {@link SyslogTransport#offer(Outbound)} returned {@code false}. */
     default void writable() {
     }

@@ -60,6 +60,8 @@ final class RelpTransport extends NettyTransport {
     private long sentOnSession;
     /** When the oldest unanswered frame was sent, or the last answer came. */
     private long waitingSince;
+    /** An answer came in the current read; {@link #readComplete} then moves {@link #waitingSince} on. */
+    private boolean answeredInRead;
     private ScheduledFuture<?> ackTimer;
     private ScheduledFuture<?> openTimer;
 
@@ -106,6 +108,15 @@ final class RelpTransport extends NettyTransport {
     }
 
     @Override
+    void readComplete(Connection conn) {
+        if (answeredInRead) {
+            answeredInRead = false;
+            waitingSince = now();
+        }
+        super.readComplete(conn);
+    }
+
+    @Override
     void read(Connection conn, Object msg) {
         try {
             if (conn != current || conn.ended || !(msg instanceof RelpFrame frame)) {
@@ -145,8 +156,9 @@ final class RelpTransport extends NettyTransport {
             sessionReady(conn);
             return;
         }
-        waitingSince = now();
+        answeredInRead = true; // waitingSince is moved on once per read, in readComplete: one clock read
         if (t == closeTxnr) {
+            waitingSince = now();
             closeTxnr = -1;
             conn.planned = true;
             conn.fail(conn.reconnectNow ? "rebinding after " + sentOnSession + " messages (rebindInterval or connectionTtl)"
@@ -225,7 +237,9 @@ final class RelpTransport extends NettyTransport {
             }
             outstanding.addLast(e);
             if (batch == null) {
-                batch = ch.alloc().ioBuffer(Math.min(BATCH_BYTES, e.message.size() + 32) * 2);
+                // this frame and those the window and the backlog allow after it
+                int frames = 1 + Math.min(window - outstanding.size(), backlog.size());
+                batch = ch.alloc().ioBuffer(batchCapacity(frames, e.message, 32));
             }
             RelpFrameEncoder.writeFrame(batch, e.txnr, RelpCommands.SYSLOG, e.message.payload());
             if (batch.readableBytes() >= BATCH_BYTES) {

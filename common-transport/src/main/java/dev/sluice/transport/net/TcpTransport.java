@@ -78,7 +78,7 @@ final class TcpTransport extends NettyTransport {
         int rebindInterval = settings.rebindInterval();
         boolean wrote = false;
         while (!backlog.isEmpty() && ch.isWritable() && !conn.reconnectNow) {
-            ByteBuf batch = ch.alloc().ioBuffer(Math.min(BATCH_BYTES, backlog.peekFirst().message.size() + 16) * 2);
+            ByteBuf batch = ch.alloc().ioBuffer(batchCapacity(backlog.size(), backlog.peekFirst().message, 16));
             List<Entry> entries = new ArrayList<>();
             ByteBufOutputStream out = new ByteBufOutputStream(batch);
             while (!backlog.isEmpty() && batch.readableBytes() < BATCH_BYTES) {

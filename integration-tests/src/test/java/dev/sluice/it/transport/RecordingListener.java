@@ -27,6 +27,9 @@ final class RecordingListener implements DeliveryListener {
     final List<String> tlsFailures = new CopyOnWriteArrayList<>();
     final List<String> warnings = new CopyOnWriteArrayList<>();
     final Set<String> threads = ConcurrentHashMap.newKeySet();
+    /** Calls of {@link #reportedBatch()}, and reports ({@code delivered}, {@code rejected}) since the last one. */
+    final AtomicInteger batches = new AtomicInteger();
+    final AtomicInteger reportsSinceBatch = new AtomicInteger();
 
     @Override
     public void delivered(Outbound message) {
@@ -36,12 +39,21 @@ final class RecordingListener implements DeliveryListener {
         }
         lastDeliveredId.set(message.id());
         deliveredIds.add(message.id());
+        reportsSinceBatch.incrementAndGet();
         delivered.incrementAndGet();
     }
 
     @Override
     public void rejected(Outbound message, String reason) {
+        reportsSinceBatch.incrementAndGet();
         rejected.add(message.id() + ": " + reason);
+    }
+
+    @Override
+    public void reportedBatch() {
+        threads.add(Thread.currentThread().getName());
+        reportsSinceBatch.set(0);
+        batches.incrementAndGet();
     }
 
     @Override

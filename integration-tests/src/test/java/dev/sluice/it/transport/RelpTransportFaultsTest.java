@@ -69,6 +69,9 @@ class RelpTransportFaultsTest {
         assertThat(listener.delivered).hasValue(COUNT);
         assertThat(listener.outOfOrder).hasValue(0);
         assertThat(listener.rejected).isEmpty();
+        // every report is followed by the end of its batch (the engine wakes its delivery thread there)
+        await().atMost(WAIT).until(() -> listener.reportsSinceBatch.get() == 0);
+        assertThat(listener.batches.get()).isBetween(1, COUNT);
         int duplicates = server.server().duplicateCount();
         System.out.printf("%s: %d duplicates, %d resent, %d sessions, disconnects %s%n",
                 getClass().getSimpleName(), duplicates, listener.resent.get(), listener.connected.get(),
@@ -86,6 +89,8 @@ class RelpTransportFaultsTest {
         assertThat(listener.connected).hasValue(1);
         assertThat(listener.disconnects).isEmpty();
         assertThat(transport.state()).isEqualTo(TransportState.CONNECTED);
+        // the answers of one read are reported as one batch, not one batch per message
+        assertThat(listener.batches.get()).isLessThan(COUNT / 2);
         List<ReceivedMessage> received = server.messages();
         for (int i = 0; i < COUNT; i++) {
             assertThat(Messages.numberOf(received.get(i))).isEqualTo(i);
@@ -138,6 +143,7 @@ class RelpTransportFaultsTest {
         Messages.offerRange(transport, 0, 1);
         await().atMost(WAIT).until(() -> listener.rejected.size() == 1);
         assertThat(listener.rejected.get(0)).startsWith("0: 500 ").contains("message rejected");
+        await().atMost(WAIT).until(() -> listener.reportsSinceBatch.get() == 0); // a rejection ends a batch too
         Messages.offerRange(transport, 1, 100);
         await().atMost(WAIT).until(() -> listener.delivered.get() == 99);
         assertThat(listener.deliveredIds).doesNotContain(0L);

@@ -71,6 +71,8 @@ class TcpAndUdpTransportTest {
             }
             assertThat(listener.outOfOrder).hasValue(0);
             assertThat(listener.disconnects).isEmpty();
+            await().atMost(WAIT).until(() -> listener.reportsSinceBatch.get() == 0); // written: reported in batches
+            assertThat(listener.batches.get()).isBetween(1, 5_000);
         }
     }
 
@@ -128,6 +130,7 @@ class TcpAndUdpTransportTest {
             Messages.offerRange(transport, 0, 100);
             await().atMost(WAIT).until(() -> listener.delivered.get() == 100);
             await().atMost(WAIT).until(() -> receiver.datagrams.size() == 100); // loopback does not drop 100
+            await().atMost(WAIT).until(() -> listener.reportsSinceBatch.get() == 0);
             Pattern numbered = Pattern.compile("<14>1 .* message (\\d+)");
             for (String datagram : receiver.datagrams) {
                 Matcher m = numbered.matcher(datagram);
