@@ -184,6 +184,21 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void aBurstBeyondTheInFlightLimitLeavesNothingSpooledOnceAcknowledged() {
+        // 20,000 > the engine's 4,096 in flight: while the transport holds thousands, outcomes wake the delivery
+        // thread once per 1,024; near the end every batch must wake it, or the last records stay spooled
+        Path spool = dir.resolve("spool");
+        engine = DeliveryEngine.start(settings().spool(SpoolConfig.builder(spool).build()).build());
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(engine.append(event(i))).isTrue();
+        }
+        await().atMost(WAIT).until(() -> engine.health().counters().acknowledged() == 20_000);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        assertThat(eventNumbers(server.messages())).hasSize(20_000);
+        assertThat(engine.health().oldestUndelivered()).isEmpty();
+    }
+
+    @Test
     void spooledEventsSurviveARestartAndSequenceIdsContinue() {
         server.stop();
         Path spool = dir.resolve("spool");
