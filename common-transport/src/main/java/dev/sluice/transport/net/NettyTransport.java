@@ -57,6 +57,9 @@ abstract class NettyTransport implements SyslogTransport {
     /** Bytes gathered into one buffer before it is handed to the channel. */
     static final int BATCH_BYTES = 64 * 1024;
 
+    /** How much longer than its timeout {@link #close(Duration)} waits for the I/O thread to hand back. */
+    static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     /**
      * The first capacity of a buffer for {@code messages} messages like {@code first} with {@code overhead} octets of
      * framing each, at least two messages' worth and at most {@link #BATCH_BYTES}: sized for the batch at once, so that
@@ -66,8 +69,6 @@ abstract class NettyTransport implements SyslogTransport {
         long each = first.size() + (long) overhead;
         return (int) Math.min(BATCH_BYTES, Math.max(2, messages) * each);
     }
-    /** How much longer than its timeout {@link #close(Duration)} waits for the I/O thread to hand back. */
-    static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     final Target target;
     final TransportSettings settings;
