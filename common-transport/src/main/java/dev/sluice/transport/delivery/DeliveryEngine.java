@@ -273,7 +273,19 @@ public final class DeliveryEngine implements AutoCloseable {
      * memory instead, so that logging problems never stop the application.
      */
     public static DeliveryEngine start(EngineSettings settings) {
+        return start(settings, null);
+    }
+
+    /**
+     * Starts an engine that takes over from one a reconfiguration replaced: {@code inheritedDrops} (by
+     * {@link DropReason} ordinal, or {@code null}), counted and reported by that engine and not announced in-band,
+     * are announced ahead of the first message this one sends (a replayed record included), not counted again.
+     */
+    public static DeliveryEngine start(EngineSettings settings, long[] inheritedDrops) {
         DeliveryEngine engine = new DeliveryEngine(settings);
+        if (inheritedDrops != null) {
+            engine.reannounce(inheritedDrops);
+        }
         try {
             engine.transport = engine.newTransport(engine.failover.current());
         } catch (RuntimeException e) {
@@ -1522,15 +1534,6 @@ public final class DeliveryEngine implements AutoCloseable {
             counts[i] = unannounced.getAndSet(i, 0);
         }
         return counts;
-    }
-
-    /**
-     * Drops that the engine this one took over from counted (and reported) but did not announce
-     * ({@link #takeUnannounced()}): announced in-band ahead of the next message, not counted again.
-     */
-    void announceInherited(long[] counts) {
-        reannounce(counts);
-        wakeDeliveryThread(false);
     }
 
     private void stop(Duration drain) {

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * The owner of running {@link DeliveryEngine}s, shared by appenders and reference-counted (STYLE 3), so that a
@@ -52,11 +51,24 @@ public final class DeliveryEngines {
 
     private static final DeliveryEngines SHARED = new DeliveryEngines(DeliveryEngine::start);
 
-    private final Function<EngineSettings, DeliveryEngine> starter;
+    private final Starter starter;
     private final Map<Key, Holder> running = new HashMap<>();
 
+    /** How a registry starts an engine; {@link DeliveryEngine#start(EngineSettings, long[])} outside tests. */
+    @FunctionalInterface
+    public interface Starter {
+        /**
+         * Starts an engine for {@code settings}.
+         *
+         * @param inheritedDrops drops the engine replaced by a reconfiguration counted and did not announce in-band,
+         *                       by {@link DropReason} ordinal, or {@code null}: the new engine announces them ahead of
+         *                       the first message it sends, so they must be known before its delivery thread runs
+         */
+        DeliveryEngine start(EngineSettings settings, long[] inheritedDrops);
+    }
+
     /** A registry of its own, with its own way of starting engines; for tests. Appenders use {@link #shared()}. */
-    public DeliveryEngines(Function<EngineSettings, DeliveryEngine> starter) {
+    public DeliveryEngines(Starter starter) {
         this.starter = Objects.requireNonNull(starter, "starter");
     }
 
@@ -92,7 +104,7 @@ public final class DeliveryEngines {
         if (holder == null) {
             DeliveryEngine engine;
             try {
-                engine = starter.apply(settings);
+                engine = starter.start(settings, null);
             } catch (RuntimeException e) {
                 throw new IllegalStateException(settings.name() + ": cannot start delivery to " + key.targetText()
                         + ": " + e.getMessage(), e);
@@ -173,13 +185,12 @@ public final class DeliveryEngines {
     private void start(Holder holder, long[] unannounced) {
         DeliveryEngine engine = null;
         try {
-            engine = starter.apply(holder.settings);
+            // the inherited drops go in before the engine's thread runs: it may send a replayed record at once,
+            // and the notice belongs ahead of it
+            engine = starter.start(holder.settings, unannounced);
         } catch (RuntimeException e) {
             holder.settings.diagnostics().error("RemoteSyslog[" + holder.settings.name() + "]: cannot start delivery"
                     + " to " + holder.key.targetText() + " after a reconfiguration: " + e.getMessage(), e);
-        }
-        if (engine != null && unannounced != null) {
-            engine.announceInherited(unannounced);
         }
         List<Lease> attach;
         boolean unused;

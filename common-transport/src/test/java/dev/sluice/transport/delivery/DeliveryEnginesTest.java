@@ -52,7 +52,7 @@ class DeliveryEnginesTest {
 
     /** A registry whose engines with options "b" start only once {@code startNext} is counted down. */
     private static DeliveryEngines holdingBackOptionsB(CountDownLatch startNext) {
-        return new DeliveryEngines(s -> {
+        return new DeliveryEngines((s, drops) -> {
             if (s.options().equals("b")) {
                 try {
                     assertThat(startNext.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
@@ -60,7 +60,7 @@ class DeliveryEnginesTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return DeliveryEngine.start(s);
+            return DeliveryEngine.start(s, drops);
         });
     }
 
@@ -235,28 +235,41 @@ class DeliveryEnginesTest {
         try (ServerSocket silent = new ServerSocket(0);
              DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             receiver.setSoTimeout((int) WAIT.toMillis());
-            DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+            // The new engine replays the spooled event as soon as its thread runs; here it has sent both datagrams
+            // before the registry gets the engine back, so the drops must have been handed over before it ran.
+            DeliveryEngines registry = new DeliveryEngines((s, drops) -> {
+                DeliveryEngine engine = DeliveryEngine.start(s, drops);
+                if (s.options().equals("b")) {
+                    await().atMost(WAIT).until(() -> engine.counters().snapshot().delivered() == 1
+                            && engine.health().spoolRecords() == 0);
+                }
+                return engine;
+            });
             DeliveryEngines.Lease old = registry.acquire(EngineSettings.builder("central")
                     .targets(Target.parseList("relp://127.0.0.1:" + silent.getLocalPort())).options("a")
                     .shutdownTimeout(Duration.ofSeconds(1)).spool(SpoolConfig.builder(spool).build()).build());
             DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
                     .targets(Target.parseList("udp://127.0.0.1:" + receiver.getLocalPort())).options("b")
                     .shutdownTimeout(Duration.ofMillis(200)).spool(SpoolConfig.builder(spool).build()).build());
-            old.engine().countDropped(DropReason.QUEUE_FULL, 3);
-            assertThat(old.append(event("after the drops"))).isTrue();
+            try {
+                old.engine().countDropped(DropReason.QUEUE_FULL, 3);
+                assertThat(old.append(event("after the drops"))).isTrue();
 
-            old.close();
+                old.close();
 
-            List<String> received = new ArrayList<>();
-            while (received.stream().noneMatch(m -> m.endsWith("after the drops"))) {
-                DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
-                receiver.receive(packet);
-                received.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+                List<String> received = new ArrayList<>();
+                while (received.stream().noneMatch(m -> m.endsWith("after the drops"))) {
+                    DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
+                    receiver.receive(packet);
+                    received.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+                }
+                assertThat(received).hasSize(2);
+                assertThat(received.get(0)).contains("3 message(s) dropped by Sluice before this one");
+                assertThat(next.engine().counters().dropped(DropReason.QUEUE_FULL)).as("counted by the old one")
+                        .isZero();
+            } finally {
+                next.close();
             }
-            assertThat(received).hasSize(2);
-            assertThat(received.get(0)).contains("3 message(s) dropped by Sluice before this one");
-            assertThat(next.engine().counters().dropped(DropReason.QUEUE_FULL)).as("counted by the old one").isZero();
-            next.close();
         }
     }
 
@@ -305,11 +318,11 @@ class DeliveryEnginesTest {
     void afterTheNewEngineFailedToStartEveryEventIsReportedNotDroppedSilently() throws Exception {
         List<String> warnings = new CopyOnWriteArrayList<>();
         Diagnostics diagnostics = recording(warnings);
-        DeliveryEngines registry = new DeliveryEngines(s -> {
+        DeliveryEngines registry = new DeliveryEngines((s, drops) -> {
             if (s.options().equals("b")) {
                 throw new IllegalStateException("cannot open the spool (test)");
             }
-            return DeliveryEngine.start(s);
+            return DeliveryEngine.start(s, drops);
         });
         DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", null));
         DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
