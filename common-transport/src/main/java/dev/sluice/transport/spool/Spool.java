@@ -88,7 +88,8 @@ import java.util.zip.CRC32C;
  *
  * <h2>Threading</h2>
  * Thread-safe: every method holds this object's monitor, so appends from the application's threads and reads and
- * acknowledgements from the delivery thread are serialised (reads and writes are positional, so none moves a
+ * acknowledgements from the delivery thread are serialised ({@link #peekAfter} takes it for a few records at a
+ * time, not for its whole batch, so that an append waits for at most those few reads; reads and writes are positional, so none moves a
  * shared file position; reads use the channel, which sees the mapped stores: one page cache). One daemon thread,
  * {@code sluice-spool-flush}, forces appended data every {@code fsyncInterval} with {@link FsyncPolicy#INTERVAL}
  * (outside the monitor, so appends go on meanwhile), and writes the checkpoint when the acknowledged position
@@ -272,6 +273,12 @@ public final class Spool implements Closeable {
     static final String QUARANTINE_DIR = "quarantine";
     private static final Pattern SEGMENT_NAME = Pattern.compile("segment-(\\d{19})\\.spool");
     private static final int READ_CHUNK = 256 * 1024;
+    /**
+     * Records {@link #peekAfter} reads, checks and copies under one hold of the monitor (~1 µs). A batch of 256 under
+     * one hold kept appends waiting for tens of microseconds, longer when the reader was preempted holding it (JFR:
+     * the application's thread blocked at the monitor ~250 times in 15 s at 100,000 events/s with the receiver up).
+     */
+    private static final int READ_STEP = 8;
     /** Octets appended between two look-ups of the free disk space (when not close to the limit). */
     private static final long SPACE_RECHECK_BYTES = 1L << 20;
     /** Octets the preallocation thread zero-fills in one go, under {@link #allocLock}; a multiple of the page size. */
@@ -1601,10 +1608,26 @@ public final class Spool implements Closeable {
      * Up to {@code max} records that follow {@code after} (from the oldest unacknowledged one if {@code after} is
      * {@code null} or already acknowledged), in order; removes nothing. Empty when there are none.
      */
-    public synchronized List<SpoolRecord> peekAfter(SpoolRecord after, int max) throws IOException {
+    public List<SpoolRecord> peekAfter(SpoolRecord after, int max) throws IOException {
+        if (max < 0) {
+            throw new IllegalArgumentException("max: " + max + " (expected: >= 0)");
+        }
         boolean interrupted = Thread.interrupted();
         try {
-            return peekAfter0(after, max);
+            List<SpoolRecord> out = new ArrayList<>(Math.min(max, 1024));
+            // A few records per hold of the monitor (READ_STEP). Each step goes on from the record before it, like a
+            // call of its own; a segment dropped in between (overflow=dropOldest) is stepped over as a later call
+            // would, and a record read before the drop stays in the batch, as it would in an earlier call's.
+            while (true) {
+                int want = Math.min(max - out.size(), READ_STEP);
+                int got;
+                synchronized (this) {
+                    got = peekAfter0(out.isEmpty() ? after : out.get(out.size() - 1), want, out);
+                }
+                if (got < want || out.size() == max) {
+                    return out;
+                }
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -1612,11 +1635,9 @@ public final class Spool implements Closeable {
         }
     }
 
-    private List<SpoolRecord> peekAfter0(SpoolRecord after, int max) throws IOException {
+    /** Adds up to {@code max} records that follow {@code after} to {@code out}; returns how many. Under the monitor. */
+    private int peekAfter0(SpoolRecord after, int max, List<SpoolRecord> out) throws IOException {
         ensureOpen();
-        if (max < 0) {
-            throw new IllegalArgumentException("max: " + max + " (expected: >= 0)");
-        }
         long seg = headSegment;
         long off = headOffset;
         long ordinal = headOrdinal;
@@ -1632,8 +1653,8 @@ public final class Spool implements Closeable {
         if (idx < 0) {
             throw new IllegalArgumentException(after + " is not in this spool any more");
         }
-        List<SpoolRecord> out = new ArrayList<>((int) Math.min(max, 1024));
-        while (out.size() < max) {
+        int n = 0;
+        while (n < max) {
             Segment s = segments.get(idx);
             Long skipTo = s.skips.get(off);
             if (skipTo != null) {
@@ -1654,10 +1675,11 @@ public final class Spool implements Closeable {
                 continue;
             }
             out.add(r);
+            n++;
             off = r.nextOffset;
             ordinal++;
         }
-        return out;
+        return n;
     }
 
     private SpoolRecord readRecord(Segment s, long off, long ordinal) throws IOException {
