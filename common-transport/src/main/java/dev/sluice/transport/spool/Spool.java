@@ -1720,8 +1720,15 @@ public final class Spool implements Closeable {
             cache = new byte[len];
         }
         cacheSegment = -1;
-        reopenIfClosed(s);
-        readFully(s.channel, cache, off, len);
+        MappedByteBuffer map = s.map;
+        if (map != null && off + len <= s.mapSize) {
+            // records of the active segment, copied from the mapping the appends stored them in: no system call
+            // while the monitor is held (one was a point where the reader could be preempted holding it)
+            map.get((int) off, cache, 0, len);
+        } else {
+            reopenIfClosed(s);
+            readFully(s.channel, cache, off, len);
+        }
         cacheSegment = s.number;
         cacheOffset = off;
         cacheLength = len;
