@@ -88,8 +88,9 @@ import java.util.zip.CRC32C;
  *
  * <h2>Threading</h2>
  * Thread-safe: every method holds this object's monitor, so appends from the application's threads and reads and
- * acknowledgements from the delivery thread are serialised ({@link #peekAfter} takes it for a few records at a
- * time, not for its whole batch, so that an append waits for at most those few reads; reads and writes are positional, so none moves a
+ * acknowledgements from the delivery thread are serialised ({@link #peekAfter} holds it only briefly: the records
+ * of the active, mapped segment are located under it and read outside it, others a few at a time, so that an
+ * append never waits for a batch; readers take {@code reading} first, one at a time; reads and writes are positional, so none moves a
  * shared file position; reads use the channel, which sees the mapped stores: one page cache). One daemon thread,
  * {@code sluice-spool-flush}, forces appended data every {@code fsyncInterval} with {@link FsyncPolicy#INTERVAL}
  * (outside the monitor, so appends go on meanwhile), and writes the checkpoint when the acknowledged position
@@ -279,6 +280,8 @@ public final class Spool implements Closeable {
      * the application's thread blocked at the monitor ~250 times in 15 s at 100,000 events/s with the receiver up).
      */
     private static final int READ_STEP = 8;
+    /** Octets of the active segment's mapping {@link MappedStep} copies at a time. */
+    private static final int MAPPED_READ = 64 * 1024;
     /** Octets appended between two look-ups of the free disk space (when not close to the limit). */
     private static final long SPACE_RECHECK_BYTES = 1L << 20;
     /** Octets the preallocation thread zero-fills in one go, under {@link #allocLock}; a multiple of the page size. */
@@ -323,6 +326,11 @@ public final class Spool implements Closeable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final CRC32C crc = new CRC32C();
+    /** Held by {@link #peekAfter} (readers one at a time; before the monitor, never after it). */
+    private final Object reading = new Object();
+    /** {@link MappedStep}'s copy of the mapping and its CRC, under {@link #reading}. */
+    private byte[] readBuffer = new byte[0];
+    private final CRC32C readCrc = new CRC32C();
     private final DeliveredAhead deliveredAhead = new DeliveredAhead();
     private final ArrayList<Segment> segments = new ArrayList<>();
     private final ScheduledExecutorService flusher;
@@ -1614,24 +1622,163 @@ public final class Spool implements Closeable {
         }
         boolean interrupted = Thread.interrupted();
         try {
-            List<SpoolRecord> out = new ArrayList<>(Math.min(max, 1024));
-            // A few records per hold of the monitor (READ_STEP). Each step goes on from the record before it, like a
-            // call of its own; a segment dropped in between (overflow=dropOldest) is stepped over as a later call
-            // would, and a record read before the drop stays in the batch, as it would in an earlier call's.
-            while (true) {
-                int want = Math.min(max - out.size(), READ_STEP);
-                int got;
-                synchronized (this) {
-                    got = peekAfter0(out.isEmpty() ? after : out.get(out.size() - 1), want, out);
-                }
-                if (got < want || out.size() == max) {
-                    return out;
-                }
+            synchronized (reading) {
+                return read(after, max);
             }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * {@link #peekAfter}, holding the monitor briefly: appends from the application's threads wait for a few reads
+     * at most, never for a batch. Records of the active, memory-mapped segment (the appends of the moment, when the
+     * reader keeps up) are located under the monitor and read, checked and copied outside it ({@link MappedStep});
+     * anything else (other segments, damage, a segment's end) a few records ({@link #READ_STEP}) per hold. Each
+     * step goes on from the record before it, like a call of its own: a segment dropped in between
+     * ({@code overflow=dropOldest}) is stepped over as a later call would step over it.
+     */
+    private List<SpoolRecord> read(SpoolRecord after, int max) throws IOException {
+        List<SpoolRecord> out = new ArrayList<>(Math.min(max, 1024));
+        MappedStep step = null;
+        boolean lockedNext = false;
+        while (true) {
+            int want;
+            int got;
+            synchronized (this) {
+                if (step != null && !step.stillValid()) {
+                    out.subList(step.from, out.size()).clear(); // its segment went meanwhile: read what is there now
+                }
+                step = null;
+                if (out.size() == max) {
+                    ensureOpen();
+                    return out;
+                }
+                SpoolRecord last = out.isEmpty() ? after : out.get(out.size() - 1);
+                want = Math.min(max - out.size(), READ_STEP);
+                step = lockedNext ? null : mappedStep(last, out.size());
+                got = step == null ? peekAfter0(last, want, out) : 0;
+            }
+            if (step != null) {
+                got = step.read(max - out.size(), out); // outside the monitor
+                lockedNext = got == 0; // damage, or a record longer than a step: the next step under the monitor
+                if (got == 0) {
+                    step = null;
+                }
+            } else {
+                lockedNext = false;
+                if (got < want) {
+                    return out;
+                }
+            }
+        }
+    }
+
+    /**
+     * When the records after {@code after} are in the active segment's mapping, where they start and where that
+     * segment ends now (short of a damaged region); else {@code null}. Under the monitor.
+     */
+    private MappedStep mappedStep(SpoolRecord after, int from) throws IOException {
+        ensureOpen();
+        int idx = segments.size() - 1;
+        Segment s = segments.get(idx);
+        MappedByteBuffer map = s.map;
+        if (map == null) {
+            return null;
+        }
+        if (after != null) {
+            requireOwned(after);
+        }
+        long off;
+        long ordinal;
+        if (after != null && compare(after.segment, after.nextOffset, headSegment, headOffset) > 0) {
+            off = after.nextOffset;
+            ordinal = after.ordinal + 1;
+            if (after.segment != s.number) {
+                return null; // not read up to the active segment yet
+            }
+        } else if (headSegment == s.number) {
+            off = headOffset;
+            ordinal = headOrdinal;
+        } else {
+            return null;
+        }
+        long end = Math.min(s.end, s.mapSize);
+        Long skip = s.skips.ceilingKey(off);
+        if (skip != null) {
+            end = Math.min(end, skip);
+        }
+        if (off + RECORD_OVERHEAD > end) {
+            return null;
+        }
+        return new MappedStep(s.number, map, off, end, ordinal, from);
+    }
+
+    /**
+     * Records of the active segment read from its mapping without the monitor: {@code [off, end)} was written
+     * before {@link #mappedStep} read {@code end} under the monitor, and a mapping is never unmapped while referenced
+     * (dropped ones go with the GC). Checked under the monitor at the next step: if the segment was dropped or
+     * deleted meanwhile (its file may then have been cut, or reused for another segment), what was read from it is
+     * thrown away. Uses {@link #readBuffer} and {@link #readCrc}, under {@link #reading}.
+     */
+    private final class MappedStep {
+        private final long segment;
+        private final MappedByteBuffer map;
+        private final long off;
+        private final long end;
+        private final long ordinal;
+        /** Where its records start in the batch. */
+        final int from;
+
+        MappedStep(long segment, MappedByteBuffer map, long off, long end, long ordinal, int from) {
+            this.segment = segment;
+            this.map = map;
+            this.off = off;
+            this.end = end;
+            this.ordinal = ordinal;
+            this.from = from;
+        }
+
+        /** Adds up to {@code max} sound records to {@code out}; stops at the first it cannot take whole. */
+        int read(int max, List<SpoolRecord> out) {
+            int len = (int) Math.min(end - off, MAPPED_READ);
+            if (readBuffer.length < len) {
+                readBuffer = new byte[MAPPED_READ];
+            }
+            byte[] b = readBuffer;
+            try {
+                map.get((int) off, b, 0, len);
+            } catch (InternalError e) {
+                return 0; // the file was cut under the mapping (the segment dropped meanwhile): read it again locked
+            }
+            int i = 0;
+            int n = 0;
+            while (n < max && len - i >= RECORD_OVERHEAD) {
+                int length = SpoolFormat.getInt(b, i + 4);
+                if (SpoolFormat.getInt(b, i) != SpoolFormat.RECORD_MAGIC || length < 0
+                        || length > len - i - RECORD_OVERHEAD) {
+                    break; // damaged, or not wholly in this read
+                }
+                int total = RECORD_OVERHEAD + length;
+                if (SpoolFormat.recordLength(b, i, i + total, readCrc) < 0) {
+                    break;
+                }
+                byte[] message = Arrays.copyOfRange(b, i + RECORD_HEADER_BYTES, i + RECORD_HEADER_BYTES + length);
+                Instant time = Instant.ofEpochSecond(SpoolFormat.getLong(b, i + 16), SpoolFormat.getInt(b, i + 24));
+                out.add(new SpoolRecord(SpoolFormat.getLong(b, i + 8), time, message, Spool.this, segment, off + i,
+                        off + i + total, ordinal + n));
+                n++;
+                i += total;
+            }
+            return n;
+        }
+
+        /** Under the monitor: the segment is still there and was not emptied by a drop. */
+        boolean stillValid() {
+            int idx = indexOf(segment);
+            return idx >= 0 && !segments.get(idx).dropped;
         }
     }
 
@@ -2443,9 +2590,17 @@ public final class Spool implements Closeable {
 
     /** The event time of the oldest unacknowledged record, if there is one. */
     public synchronized Optional<Instant> oldestEventTime() throws IOException {
-        ensureOpen();
-        List<SpoolRecord> first = peekAfter(null, 1);
-        return first.isEmpty() ? Optional.empty() : Optional.of(first.get(0).eventTime());
+        // not peekAfter: it takes `reading`, which is never taken under the monitor
+        boolean interrupted = Thread.interrupted();
+        try {
+            List<SpoolRecord> first = new ArrayList<>(1);
+            peekAfter0(null, 1, first);
+            return first.isEmpty() ? Optional.empty() : Optional.of(first.get(0).eventTime());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Records in {@code rejected.spool}. */

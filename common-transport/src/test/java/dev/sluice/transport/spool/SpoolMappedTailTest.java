@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -81,6 +85,30 @@ class SpoolMappedTailTest {
         }
         assertThat(Files.readAllBytes(segment)).isEqualTo(Files.readAllBytes(segment(plain, 1)));
         assertThat(listener.events).isEmpty();
+    }
+
+    @Test
+    void damageToTheActiveSegmentWhileOpenIsFoundAtReadSkippedAndReportedAndTheRestReadInOrder() throws Exception {
+        spool = Spool.open(config(dir).build());
+        Records.append(spool, 1, 40);
+        assertThat(spool.tail().mapped()).isTrue();
+        // After the append, outside the spool: the mapping and this write share the page cache.
+        long at = 32 + 24L * RECORD; // record 25
+        try (FileChannel ch = FileChannel.open(segment(dir, 1), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) 0xff}), at + 50);
+        }
+        List<Long> expected = new ArrayList<>(Records.range(1, 40));
+        expected.remove(Long.valueOf(25));
+
+        assertThat(Records.readAll(spool)).isEqualTo(expected);
+        assertThat(spool.corruptRegions()).isEqualTo(1);
+        assertThat(listener.of("corrupt")).singleElement().asString().contains("@" + at + " +" + RECORD);
+        // read again from the start: the damaged record is stepped over, not reported twice
+        assertThat(Records.readAll(spool)).isEqualTo(expected);
+        assertThat(spool.corruptRegions()).isEqualTo(1);
+        Records.append(spool, 41, 45);
+        expected.addAll(Records.range(41, 45));
+        assertThat(Records.readAll(spool)).isEqualTo(expected);
     }
 
     @Test
