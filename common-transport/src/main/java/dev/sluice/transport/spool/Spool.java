@@ -1765,10 +1765,7 @@ public final class Spool implements Closeable {
                 if (SpoolFormat.recordLength(b, i, i + total, readCrc) < 0) {
                     break;
                 }
-                byte[] message = Arrays.copyOfRange(b, i + RECORD_HEADER_BYTES, i + RECORD_HEADER_BYTES + length);
-                Instant time = Instant.ofEpochSecond(SpoolFormat.getLong(b, i + 16), SpoolFormat.getInt(b, i + 24));
-                out.add(new SpoolRecord(SpoolFormat.getLong(b, i + 8), time, message, Spool.this, segment, off + i,
-                        off + i + total, ordinal + n));
+                out.add(record(b, i, length, segment, off + i, ordinal + n));
                 n++;
                 i += total;
             }
@@ -1851,10 +1848,15 @@ public final class Spool implements Closeable {
             lastReadError = r;
             return null;
         }
-        byte[] message = Arrays.copyOfRange(cache, i + RECORD_HEADER_BYTES, i + RECORD_HEADER_BYTES + length);
-        Instant time = Instant.ofEpochSecond(SpoolFormat.getLong(cache, i + 16), SpoolFormat.getInt(cache, i + 24));
-        return new SpoolRecord(SpoolFormat.getLong(cache, i + 8), time, message, this, s.number, off, off + total,
-                ordinal);
+        return record(cache, i, length, s.number, off, ordinal);
+    }
+
+    /** The checked record at {@code b[i]} (its message {@code length} octets), found at {@code off} of a segment. */
+    private SpoolRecord record(byte[] b, int i, int length, long segment, long off, long ordinal) {
+        byte[] message = Arrays.copyOfRange(b, i + RECORD_HEADER_BYTES, i + RECORD_HEADER_BYTES + length);
+        Instant time = Instant.ofEpochSecond(SpoolFormat.getLong(b, i + 16), SpoolFormat.getInt(b, i + 24));
+        return new SpoolRecord(SpoolFormat.getLong(b, i + 8), time, message, this, segment, off,
+                off + RECORD_OVERHEAD + length, ordinal);
     }
 
     /** Makes {@code cache} hold {@code [off, off + need)} of {@code s}, reading ahead when it must read. */
