@@ -2,6 +2,7 @@ package dev.sluice.transport.tls;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -34,8 +36,14 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Builds Netty {@link SslContext}s (JDK provider) from {@link TlsSettings}, reading the files once, failing closed
- * with {@link TlsConfigException}, and checking peers inside the handshake with a {@link PeerVerifier}.
+ * Builds Netty {@link SslContext}s from {@link TlsSettings}, reading the files once, failing closed with
+ * {@link TlsConfigException}, and checking peers inside the handshake with a {@link PeerVerifier}.
+ *
+ * <p><b>Provider</b>: OpenSSL (BoringSSL from {@code netty-tcnative-boringssl-static}, a dependency for Linux
+ * x86-64) where its native library loads and supports TLS 1.3; the JDK's TLS elsewhere. Both run the same peer
+ * check, protocols and key material; OpenSSL seals and opens records with less work per record, which is what a
+ * window of RELP frames waits for (BENCHMARKS.md, issue 6, session 12). {@code -Dsluice.tls=jdk} chooses the JDK
+ * anyway.
  *
  * <p><b>Server</b>: in the three x509 modes a client certificate is required ({@link ClientAuth#REQUIRE}) and
  * checked; {@code permittedPeers} lists the client names (x509/name) or fingerprints (x509/fingerprint) that may
@@ -52,7 +60,28 @@ import javax.net.ssl.SSLParameters;
  */
 public final class TlsContexts {
 
+    /** System property: {@code jdk} to use the JDK's TLS even where OpenSSL is available. */
+    public static final String PROPERTY = "sluice.tls";
+
+    private static final SslProvider PROVIDER = chooseProvider(System.getProperty(PROPERTY));
+
     private TlsContexts() {
+    }
+
+    static SslProvider chooseProvider(String property) {
+        if (property != null && property.trim().toLowerCase(Locale.ROOT).equals("jdk")) {
+            return SslProvider.JDK;
+        }
+        try {
+            return OpenSsl.isAvailable() && SslProvider.isTlsv13Supported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
+        } catch (LinkageError e) {
+            return SslProvider.JDK; // netty-tcnative was left out of the class path
+        }
+    }
+
+    /** The provider the contexts are built with by default: {@code OPENSSL} or {@code JDK}. */
+    public static SslProvider provider() {
+        return PROVIDER;
     }
 
     /**
@@ -64,6 +93,12 @@ public final class TlsContexts {
 
     /** As {@link #forServer(TlsSettings, Consumer)}, with the clock that validity periods are checked against. */
     public static SslContext forServer(TlsSettings settings, Consumer<String> warnings, Clock clock) {
+        return forServer(settings, warnings, clock, PROVIDER);
+    }
+
+    /** As {@link #forServer(TlsSettings, Consumer, Clock)}, with the given provider ({@code JDK}, {@code OPENSSL}). */
+    public static SslContext forServer(TlsSettings settings, Consumer<String> warnings, Clock clock,
+            SslProvider provider) {
         Objects.requireNonNull(warnings, "warnings");
         if (!settings.hasKeyMaterial()) {
             throw new TlsConfigException("certFile/keyFile (or keyStore): required for a TLS server");
@@ -76,7 +111,7 @@ public final class TlsContexts {
         }
         Material material = Material.load(settings, warnings, clock);
         SslContextBuilder builder = SslContextBuilder.forServer(material.keyManagers)
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(provider)
                 .protocols(settings.protocols());
         if (mode == AuthMode.ANON) {
             warnings.accept("authMode anon: client certificates are not requested; any client can connect and send"
@@ -100,6 +135,12 @@ public final class TlsContexts {
     /** As {@link #forClient(TlsSettings, String, Consumer)}, with the clock for validity periods. */
     public static SslContext forClient(TlsSettings settings, String targetHost, Consumer<String> warnings,
             Clock clock) {
+        return forClient(settings, targetHost, warnings, clock, PROVIDER);
+    }
+
+    /** As {@link #forClient(TlsSettings, String, Consumer, Clock)}, with the given provider. */
+    public static SslContext forClient(TlsSettings settings, String targetHost, Consumer<String> warnings,
+            Clock clock, SslProvider provider) {
         Objects.requireNonNull(warnings, "warnings");
         AuthMode mode = settings.authMode();
         if (mode == AuthMode.X509_NAME && settings.permittedPeers().isEmpty()
@@ -117,7 +158,7 @@ public final class TlsContexts {
         }
         PeerVerifier verifier = PeerVerifier.of(mode, material.trustedCas, settings.permittedPeers(), clock);
         SslContextBuilder builder = SslContextBuilder.forClient()
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(provider)
                 .protocols(settings.protocols())
                 // Names are checked by PeerTrustManager with rsyslog's rules, not by the JDK's HTTPS rules.
                 .endpointIdentificationAlgorithm(null)

@@ -5,6 +5,7 @@ import dev.sluice.transport.relp.RelpFrame;
 import dev.sluice.transport.relp.RelpFrameEncoder;
 import dev.sluice.transport.relp.RelpOffers;
 import dev.sluice.transport.relp.RelpResponse;
+import dev.sluice.transport.tls.TlsContexts;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -230,7 +231,7 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
                 peerSubject = peerSubject(ctx);
             } else {
                 server.tlsFailure("session " + sessionId + " from " + ctx.channel().remoteAddress()
-                        + ": TLS handshake failed: " + rootMessage(handshake.cause()));
+                        + ": TLS handshake failed: " + TlsContexts.describeFailure(handshake.cause()));
                 ctx.close();
             }
         }

@@ -25,13 +25,16 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,11 +47,39 @@ import javax.net.ssl.SNIServerName;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Real TLS handshakes over loopback TCP with Netty's NIO transport and the JDK provider. */
+/**
+ * Real TLS handshakes over loopback TCP with Netty's NIO transport, for each pairing of the two providers
+ * (OpenSSL, the default where its native library loads, and the JDK): the peer checks, their reports and the
+ * warnings must not depend on which one runs on either side.
+ */
 class TlsHandshakeTest {
+
+    /** Which provider each side uses. */
+    enum Pairing {
+        OPENSSL(SslProvider.OPENSSL, SslProvider.OPENSSL),
+        JDK(SslProvider.JDK, SslProvider.JDK),
+        JDK_CLIENT_OPENSSL_SERVER(SslProvider.JDK, SslProvider.OPENSSL),
+        OPENSSL_CLIENT_JDK_SERVER(SslProvider.OPENSSL, SslProvider.JDK);
+
+        final SslProvider client;
+        final SslProvider server;
+
+        Pairing(SslProvider client, SslProvider server) {
+            this.client = client;
+            this.server = server;
+        }
+
+        void assumeAvailable() {
+            Assumptions.assumeTrue(OpenSsl.isAvailable() || (client != SslProvider.OPENSSL
+                    && server != SslProvider.OPENSSL), () -> "OpenSSL (netty-tcnative) does not load here: "
+                    + OpenSsl.unavailabilityCause());
+        }
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -81,10 +112,12 @@ class TlsHandshakeTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    @Test
-    void mutualAuthenticationSucceedsAndDeliversBytes() throws Exception {
-        try (Peer s = startServer(serverSettings("*.example.com"))) {
-            Connection c = connect(clientSettings(client, ca()).build(), "localhost", s.port());
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void mutualAuthenticationSucceedsAndDeliversBytes(Pairing pairing) throws Exception {
+        pairing.assumeAvailable();
+        try (Peer s = startServer(pairing, serverSettings("*.example.com"))) {
+            Connection c = connect(pairing, clientSettings(client, ca()).build(), "localhost", s.port());
             assertThat(c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isNull();
             await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
             assertThat(s.handshake.join()).isNull();
@@ -92,20 +125,24 @@ class TlsHandshakeTest {
         }
     }
 
-    @Test
-    void clientSendsNoSniForAnIpLiteralAndMatchesTheIpSan() throws Exception {
-        try (Peer s = startServer(serverSettings("app.example.com"))) {
-            Connection c = connect(clientSettings(client, ca()).build(), "127.0.0.1", s.port());
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void clientSendsNoSniForAnIpLiteralAndMatchesTheIpSan(Pairing pairing) throws Exception {
+        pairing.assumeAvailable();
+        try (Peer s = startServer(pairing, serverSettings("app.example.com"))) {
+            Connection c = connect(pairing, clientSettings(client, ca()).build(), "127.0.0.1", s.port());
             assertThat(c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isNull();
             await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
             assertThat(s.sni).isEmpty();
         }
     }
 
-    @Test
-    void serverRefusesAClientWhoseNameIsNotPermitted() {
-        try (Peer s = startServer(serverSettings("app.example.com"))) {
-            connect(clientSettings(evilClient, ca()).build(), "localhost", s.port());
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void serverRefusesAClientWhoseNameIsNotPermitted(Pairing pairing) {
+        pairing.assumeAvailable();
+        try (Peer s = startServer(pairing, serverSettings("app.example.com"))) {
+            connect(pairing, clientSettings(evilClient, ca()).build(), "localhost", s.port());
             Throwable failure = awaitFailure(s.handshake);
             PeerVerificationException refusal = PeerVerificationException.find(failure).orElseThrow();
             assertThat(refusal.reason()).isEqualTo(Reason.NAME_NOT_PERMITTED);
@@ -115,10 +152,12 @@ class TlsHandshakeTest {
         }
     }
 
-    @Test
-    void clientRefusesAServerFromAnUnknownCa() {
-        try (Peer s = startServer(serverSettings(foreignServer, "app.example.com"))) {
-            Connection c = connect(clientSettings(client, ca()).build(), "localhost", s.port());
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void clientRefusesAServerFromAnUnknownCa(Pairing pairing) {
+        pairing.assumeAvailable();
+        try (Peer s = startServer(pairing, serverSettings(foreignServer, "app.example.com"))) {
+            Connection c = connect(pairing, clientSettings(client, ca()).build(), "localhost", s.port());
             Throwable failure = awaitFailure(c.handshake);
             assertThat(PeerVerificationException.find(failure)).get()
                     .extracting(PeerVerificationException::reason).isEqualTo(Reason.UNTRUSTED);
@@ -127,22 +166,26 @@ class TlsHandshakeTest {
         }
     }
 
-    @Test
-    void clientRefusesAServerWhoseNameIsNotTheTarget() {
-        try (Peer s = startServer(serverSettings("app.example.com"))) {
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void clientRefusesAServerWhoseNameIsNotTheTarget(Pairing pairing) {
+        pairing.assumeAvailable();
+        try (Peer s = startServer(pairing, serverSettings("app.example.com"))) {
             TlsSettings settings = clientSettings(client, ca()).permittedPeers("logs.example.com").build();
-            Connection c = connect(settings, "localhost", s.port());
+            Connection c = connect(pairing, settings, "localhost", s.port());
             assertThat(TlsContexts.describeFailure(awaitFailure(c.handshake)))
                     .startsWith("peer name not permitted: subject CN=localhost, SAN [localhost, 127.0.0.1]");
         }
     }
 
-    @Test
-    void serverRefusesAClientWithoutCertificate() {
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void serverRefusesAClientWithoutCertificate(Pairing pairing) {
+        pairing.assumeAvailable();
         List<String> warnings = new CopyOnWriteArrayList<>();
-        try (Peer s = startServer(serverSettings("app.example.com"))) {
+        try (Peer s = startServer(pairing, serverSettings("app.example.com"))) {
             TlsSettings settings = TlsSettings.builder().caFile(ca()).build();
-            Connection c = connect(settings, "localhost", s.port(), warnings);
+            Connection c = connect(pairing, settings, "localhost", s.port(), warnings);
             awaitFailure(s.handshake);
             await().atMost(TIMEOUT).until(() -> !c.channel.isActive());
             assertThat(s.received).isEmpty();
@@ -150,29 +193,33 @@ class TlsHandshakeTest {
         }
     }
 
-    @Test
-    void fingerprintModeAcceptsAPinnedClient() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void fingerprintModeAcceptsAPinnedClient(Pairing pairing) throws Exception {
+        pairing.assumeAvailable();
         String pinned = TestCertificates.newAuthority("Self").issue("pinned").build().sha256Fingerprint();
         TestCertificates.Issued self = otherCa.issue("pinned-client").build();
         PemFiles selfFiles = self.writePem(dir.resolve("pinned"));
         TlsSettings serverSide = TlsSettings.builder().certFile(server.certFile()).keyFile(server.keyFile())
                 .authMode("x509/fingerprint").permittedPeers(pinned, self.sha256Fingerprint()).build();
-        try (Peer s = startServer(serverSide)) {
-            Connection c = connect(clientSettings(selfFiles, ca()).build(), "localhost", s.port());
+        try (Peer s = startServer(pairing, serverSide)) {
+            Connection c = connect(pairing, clientSettings(selfFiles, ca()).build(), "localhost", s.port());
             c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
         }
     }
 
-    @Test
-    void anonEmitsWarningsOnBothSidesAndStillEncrypts() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void anonEmitsWarningsOnBothSidesAndStillEncrypts(Pairing pairing) throws Exception {
+        pairing.assumeAvailable();
         List<String> serverWarnings = new CopyOnWriteArrayList<>();
         List<String> clientWarnings = new CopyOnWriteArrayList<>();
         TlsSettings serverSide = TlsSettings.builder().certFile(server.certFile()).keyFile(server.keyFile())
                 .authMode("anon").build();
-        try (Peer s = startServer(serverSide, serverWarnings)) {
+        try (Peer s = startServer(pairing, serverSide, serverWarnings)) {
             TlsSettings clientSide = TlsSettings.builder().authMode("anon").build();
-            Connection c = connect(clientSide, "localhost", s.port(), clientWarnings);
+            Connection c = connect(pairing, clientSide, "localhost", s.port(), clientWarnings);
             c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
         }
@@ -206,12 +253,12 @@ class TlsHandshakeTest {
         return handshake.join();
     }
 
-    private static Peer startServer(TlsSettings settings) {
-        return startServer(settings, new CopyOnWriteArrayList<>());
+    private static Peer startServer(Pairing pairing, TlsSettings settings) {
+        return startServer(pairing, settings, new CopyOnWriteArrayList<>());
     }
 
-    private static Peer startServer(TlsSettings settings, List<String> warnings) {
-        SslContext context = TlsContexts.forServer(settings, warnings::add);
+    private static Peer startServer(Pairing pairing, TlsSettings settings, List<String> warnings) {
+        SslContext context = TlsContexts.forServer(settings, warnings::add, Clock.systemUTC(), pairing.server);
         Peer peer = new Peer();
         peer.channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -224,12 +271,13 @@ class TlsHandshakeTest {
         return peer;
     }
 
-    private static Connection connect(TlsSettings settings, String host, int port) {
-        return connect(settings, host, port, new CopyOnWriteArrayList<>());
+    private static Connection connect(Pairing pairing, TlsSettings settings, String host, int port) {
+        return connect(pairing, settings, host, port, new CopyOnWriteArrayList<>());
     }
 
-    private static Connection connect(TlsSettings settings, String host, int port, List<String> warnings) {
-        SslContext context = TlsContexts.forClient(settings, host, warnings::add);
+    private static Connection connect(Pairing pairing, TlsSettings settings, String host, int port,
+            List<String> warnings) {
+        SslContext context = TlsContexts.forClient(settings, host, warnings::add, Clock.systemUTC(), pairing.client);
         Connection c = new Connection();
         c.channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
