@@ -101,6 +101,12 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 4096;
     private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
+     * After sending everything there was, the delivery thread waits this long for more before it asks the
+     * application's threads to wake it (see {@link #deliveryLoop()}): a regular event waits at most this much longer
+     * before it is sent; urgent events and the transport's outcomes still wake the thread at once.
+     */
+    private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /**
      * While the transport still holds more than this many messages, its outcomes wake the delivery thread once per
      * this many (a quarter of {@link #MAX_IN_FLIGHT}) instead of once per read: there is no hurry to refill it.
      */
@@ -235,6 +241,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private volatile boolean deliveryWantsEvents;
     /** Delivery thread: the last offerRegular found the queue or spool empty. */
     private boolean drained;
+    /** Delivery thread: its last park was a linger, and nothing was sent since. */
+    private boolean lingered;
     /** The delivery thread's reused format buffer. */
     private final SyslogBuffer deliveryBuffer = new SyslogBuffer();
     /**
@@ -745,15 +753,24 @@ public final class DeliveryEngine implements AutoCloseable {
                     // wake at the stop deadline, not up to a full park after it
                     waitNanos = Math.min(waitNanos, stopDeadline - settings.ticker().getAsLong());
                 }
-                if (!progress && outcomes.isEmpty()) {
+                if (progress) {
+                    lingered = false;
+                } else if (outcomes.isEmpty()) {
                     // Raise the flags, then look again: an append or outcome published before its thread saw the
                     // flags down is seen here, one published after makes that thread unpark us. New events
                     // matter only when there was nothing to send (not while disconnected, outside the window or
                     // waiting for acknowledgements), so that a stream of appends cannot keep this thread spinning.
-                    deliveryWantsEvents = drained;
+                    // Having just sent all there was, it first waits LINGER_NANOS without asking for new events:
+                    // the rest of a burst is appended meanwhile without the appending threads waking it per event
+                    // and without it reading each record while the next is written, and goes in one batch.
+                    boolean linger = drained && !lingered && !stopping;
+                    lingered = linger;
+                    deliveryWantsEvents = drained && !linger;
                     deliveryParked = true;
-                    if (outcomes.isEmpty() && urgentAppended == seenUrgent && !(drained && appended != seen)) {
-                        LockSupport.parkNanos(this, Math.max(1, waitNanos));
+                    if (outcomes.isEmpty() && urgentAppended == seenUrgent
+                            && !(deliveryWantsEvents && appended != seen)) {
+                        LockSupport.parkNanos(this, Math.max(1, linger ? Math.min(LINGER_NANOS, waitNanos)
+                                : waitNanos));
                     }
                     deliveryParked = false;
                     deliveryWantsEvents = false;
