@@ -73,7 +73,8 @@ public final class TlsContexts {
             return SslProvider.JDK;
         }
         try {
-            return OpenSsl.isAvailable() && SslProvider.isTlsv13Supported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
+            boolean openSsl = OpenSsl.isAvailable() && SslProvider.isTlsv13Supported(SslProvider.OPENSSL);
+            return openSsl ? SslProvider.OPENSSL : SslProvider.JDK;
         } catch (LinkageError e) {
             return SslProvider.JDK; // netty-tcnative was left out of the class path
         }
