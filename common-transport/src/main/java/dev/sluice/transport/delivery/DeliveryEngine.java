@@ -767,13 +767,22 @@ public final class DeliveryEngine implements AutoCloseable {
                     lingered = linger;
                     deliveryWantsEvents = drained && !linger;
                     deliveryParked = true;
+                    boolean idle = deliveryWantsEvents;
                     if (outcomes.isEmpty() && urgentAppended == seenUrgent
                             && !(deliveryWantsEvents && appended != seen)) {
                         LockSupport.parkNanos(this, Math.max(1, linger ? Math.min(LINGER_NANOS, waitNanos)
                                 : waitNanos));
                     }
-                    deliveryParked = false;
                     deliveryWantsEvents = false;
+                    if (idle && appended != seen && !stopping && outcomes.isEmpty()
+                            && urgentAppended == seenUrgent) {
+                        // Woken from idle by a regular event: gather the rest of its burst for LINGER_NANOS
+                        // before the first read, so that the burst goes in one batch and the appending threads
+                        // do not share the machine with a send of its first event (deliveryParked stays up:
+                        // urgent events and outcomes still wake this thread at once).
+                        LockSupport.parkNanos(this, LINGER_NANOS);
+                    }
+                    deliveryParked = false;
                 }
             }
         } catch (RuntimeException | Error e) {
