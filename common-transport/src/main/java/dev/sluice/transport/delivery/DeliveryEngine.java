@@ -102,8 +102,9 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
      * After sending everything there was, the delivery thread waits this long for more before it asks the
-     * application's threads to wake it (see {@link #deliveryLoop()}): a regular event waits at most this much longer
-     * before it is sent; urgent events and the transport's outcomes still wake the thread at once.
+     * application's threads to wake it, and, woken from idle by a regular event, this long again before its first
+     * read, to gather the rest of the burst (see {@link #deliveryLoop()}): a regular event waits at most this much
+     * longer before it is sent; urgent events and the transport's outcomes still wake the thread at once.
      */
     private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     /**
