@@ -56,6 +56,8 @@ public final class RelpServer implements AutoCloseable {
     private final RelpServerSettings settings;
     private final Faults faults = new Faults(this);
     private final SslContext sslContext;
+    /** The running listener's start, {@code null} once stopped; sessions it accepted carry it. */
+    private volatile Object listening;
     private final ChannelGroup sessions = new DefaultChannelGroup("relp-sessions", GlobalEventExecutor.INSTANCE);
     private final AtomicLong sessionIds = new AtomicLong();
     private final List<String> tlsFailures = new CopyOnWriteArrayList<>();
@@ -94,6 +96,8 @@ public final class RelpServer implements AutoCloseable {
                     new DefaultThreadFactory("sluice-relp-server-io", true), NettyIo.handlerFactory());
         }
         int port = boundPort != 0 ? boundPort : settings.port();
+        Object run = new Object();
+        listening = run;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NettyIo.serverSocketChannel())
@@ -109,8 +113,8 @@ public final class RelpServer implements AutoCloseable {
                         }
                         p.addLast("relp-decoder", new RelpFrameDecoder(settings.maxFrameSize()));
                         p.addLast("relp-encoder", RelpFrameEncoder.INSTANCE);
-                        p.addLast("relp-session", new RelpSessionHandler(RelpServer.this, sessionIds.incrementAndGet(),
-                                sslContext != null));
+                        p.addLast("relp-session", new RelpSessionHandler(RelpServer.this, run,
+                                sessionIds.incrementAndGet(), sslContext != null));
                     }
                 });
         serverChannel = bind(bootstrap, port);
@@ -157,6 +161,7 @@ public final class RelpServer implements AutoCloseable {
      * messages are kept; {@link #start()} or {@link #restart()} binds the same port again.
      */
     public synchronized void stop() {
+        listening = null;
         closeListener();
         serverCloseAll();
         sessions.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -167,6 +172,7 @@ public final class RelpServer implements AutoCloseable {
      * without {@code serverclose} or pending acks.
      */
     public synchronized void kill() {
+        listening = null;
         closeListener();
         for (Channel ch : sessions) {
             abort(ch);
@@ -295,13 +301,27 @@ public final class RelpServer implements AutoCloseable {
 
     // ---- called by the session handlers ----
 
-    boolean register(Channel ch) {
+    /** The running listener's start (what its sessions carry), {@code null} when stopped; for tests. */
+    Object listening() {
+        return listening;
+    }
+
+    /**
+     * Counts a new session in, unless it comes too late: accepted by a listener that {@link #stop()} or
+     * {@link #kill()} has closed since ({@code run} is the listener's start), it would outlive the stop that
+     * closed every session it knew of.
+     */
+    boolean register(Channel ch, Object run) {
         if (sessions.size() >= settings.maxSessions()) {
             diagnostic("session from " + ch.remoteAddress() + " refused: " + sessions.size()
                     + " sessions open (maxSessions: " + settings.maxSessions() + ")");
             return false;
         }
         sessions.add(ch);
+        if (listening != run) { // read after the add: a stop either sees the session or is seen here
+            sessions.remove(ch);
+            return false;
+        }
         return true;
     }
 

@@ -36,6 +36,7 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
     private static final Set<String> SERVER_COMMANDS = Set.of(RelpCommands.SYSLOG);
 
     private final RelpServer server;
+    private final Object run;
     private final long sessionId;
     private final boolean tls;
     /** Responses of the current read, in order; {@link #syslogAcks} marks which answer {@code syslog} frames. */
@@ -47,15 +48,17 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
     private boolean closing;
     private String peerSubject;
 
-    RelpSessionHandler(RelpServer server, long sessionId, boolean tls) {
+    /** @param run the start of the listener that accepted the session (see {@code RelpServer.register}) */
+    RelpSessionHandler(RelpServer server, Object run, long sessionId, boolean tls) {
         this.server = server;
+        this.run = run;
         this.sessionId = sessionId;
         this.tls = tls;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (!server.register(ctx.channel())) {
+        if (!server.register(ctx.channel(), run)) {
             ctx.close();
             return;
         }

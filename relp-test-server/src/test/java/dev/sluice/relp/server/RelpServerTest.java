@@ -1,5 +1,7 @@
 package dev.sluice.relp.server;
 
+import io.netty.channel.embedded.EmbeddedChannel;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -247,6 +249,28 @@ class RelpServerTest {
         assertThat(server.port()).isEqualTo(port);
         try (BlockingRelpClient client = BlockingRelpClient.open(port)) {
             assertThat(client.command("syslog", MSG).data()).isEqualTo("200 OK");
+        }
+    }
+
+    /**
+     * A connection accepted just before a stop whose session becomes active only after the stop closed every
+     * session it knew of is closed as it starts, even once the server runs again: none outlives a stop.
+     */
+    @Test
+    void aSessionAcceptedBeforeAStopAndActiveAfterItIsClosed() {
+        try (RelpServer standalone = RelpServer.builder().build().start()) {
+            Object beforeTheStop = standalone.listening();
+            standalone.stop();
+            EmbeddedChannel late = new EmbeddedChannel(new RelpSessionHandler(standalone, beforeTheStop, 1, false));
+            assertThat(late.isOpen()).isFalse();
+
+            standalone.start();
+            EmbeddedChannel later = new EmbeddedChannel(new RelpSessionHandler(standalone, beforeTheStop, 2, false));
+            assertThat(later.isOpen()).isFalse();
+            EmbeddedChannel current = new EmbeddedChannel(
+                    new RelpSessionHandler(standalone, standalone.listening(), 3, false));
+            assertThat(current.isOpen()).isTrue();
+            current.close();
         }
     }
 
