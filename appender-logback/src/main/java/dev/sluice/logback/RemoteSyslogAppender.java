@@ -46,6 +46,13 @@ public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILogg
     private Encoder<ILoggingEvent> encoder;
     private ResolvedConfig resolved;
     private volatile RemoteSyslogSink sink;
+    /** This context's hand-over at reconfigurations; {@code null} outside a Logback {@code LoggerContext}. */
+    private ReloadHandOver handOver;
+    /**
+     * The context's map of started appenders when this one started: a reset of the context clears its objects
+     * before it stops the appenders, so a stop that finds another map (or none) comes from a reset.
+     */
+    private Object startedIn;
 
     private final Diagnostics status = new Diagnostics() {
         @Override
@@ -77,15 +84,32 @@ public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILogg
             return;
         }
         replaceStartedTwin();
+        handOver = ReloadHandOver.of(getContext());
+        if (handOver != null) {
+            handOver.awaitClosing(r.engineSettings());
+        }
         try {
-            sink = RemoteSyslogSink.open(r.engineSettings(), r.mapper());
+            sink = open(r);
         } catch (RuntimeException e) {
             addError(e.getMessage(), e);
             return;
         }
+        startedIn = getContext() == null ? null : startedInContext();
         resolved = r;
         layout = msgLayout;
         super.start();
+    }
+
+    private RemoteSyslogSink open(ResolvedConfig r) {
+        try {
+            return RemoteSyslogSink.open(r.engineSettings(), r.mapper());
+        } catch (IllegalStateException refused) {
+            // the spool directory may be held by a sink the reset parked, with other targets under another name
+            if (handOver != null && handOver.closeParkedOn(r.engineSettings())) {
+                return RemoteSyslogSink.open(r.engineSettings(), r.mapper());
+            }
+            throw refused;
+        }
     }
 
     /**
@@ -129,18 +153,32 @@ public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILogg
         return null;
     }
 
+    /**
+     * Stops the appender. Stopped by a reset of the context (a reconfiguration), it leaves its engine running for
+     * the next configuration's appender to take over ({@link ReloadHandOver}); stopped otherwise, or by a stop of
+     * the context, it stops the engine, draining for at most {@code shutdownTimeout}.
+     */
     @Override
     public void stop() {
         if (!isStarted()) {
             return;
         }
         super.stop();
-        if (getContext() != null && getName() != null) {
+        boolean byReset = handOver != null && getContext().getObject(STARTED_KEY) != startedIn;
+        if (getContext() != null && getName() != null && !byReset) {
             startedInContext().remove(getName(), this);
         }
         RemoteSyslogSink s = sink;
         sink = null;
-        if (s != null) {
+        if (s == null) {
+            return;
+        }
+        if (byReset) {
+            addInfo("stopped by a reset of the logging context: its delivery engine runs on for the next"
+                    + " configuration's appenders to take over (at most " + ReloadHandOver.GRACE.toSeconds()
+                    + " s without one)");
+            handOver.park(resolved.engineSettings(), s);
+        } else {
             s.close();
         }
     }

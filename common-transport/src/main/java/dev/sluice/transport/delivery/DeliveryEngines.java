@@ -40,8 +40,8 @@ import java.util.Objects;
  * is refused, not dropped, and the lease gives it to the new engine. Appenders of other
  * names with the same key share the engine of the first, with its settings, until every one has stopped (reported
  * as a warning when their options differ).
- * Logback stops the old appender before it starts the new one, so the engine simply stops (draining, as the stop
- * might be the application's last) and starts again; there is no successor.
+ * Logback stops the old appender before it starts the new one; its front-end keeps the old lease open through the
+ * reset and closes it once the new configuration has started, so the same order reaches this registry.
  *
  * <p>Thread-safe. {@link #acquire} and {@link Lease#close()} may take as long as starting or stopping an engine
  * (bounded by {@code shutdownTimeout}; a hand-over to a successor on a spool does not drain); they are called from

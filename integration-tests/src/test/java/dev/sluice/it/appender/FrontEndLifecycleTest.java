@@ -9,11 +9,15 @@ import ch.qos.logback.core.status.Status;
 import dev.sluice.relp.server.ReceivedMessage;
 import dev.sluice.relp.server.RelpTestServer;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -80,13 +84,7 @@ class FrontEndLifecycleTest {
         context.info("while the first server is down");
 
         System.setProperty("sluice.lc.target", second.target());
-        context.reconfigure();
-        context.info("after the reconfiguration");
-
-        assertThat(second.awaitMessages(2, WAIT)).extracting(ReceivedMessage::message)
-                .containsExactly("while the first server is down", "after the reconfiguration");
-        assertThat(context.errors()).isEmpty();
-        assertThat(context.isStarted("central")).isTrue();
+        reconfigureAndExpectTheSpoolAndWhatFollowsAtTheSecondServer(context, "central");
         await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
     }
 
@@ -138,8 +136,7 @@ class FrontEndLifecycleTest {
     /**
      * Log4j2 starts the new configuration before it stops the old one, so the new appender's events wait in memory
      * while the old engine stops: with a spool it stops without draining (the new engine replays the spool first),
-     * not after its shutdownTimeout. Logback stops the old appender before it starts the new one: no successor, so
-     * its stop drains as any stop does (and Logback itself refuses events meanwhile).
+     * not after its shutdownTimeout. (Logback stops the old appender first: see the Logback tests below.)
      */
     @Test
     void aLog4j2ReconfigurationWithASpoolDoesNotWaitForTheOldEngineToDrain() {
@@ -166,6 +163,153 @@ class FrontEndLifecycleTest {
         assertThat(context.errors()).isEmpty();
         assertThat(health.number("Dropped")).isZero();
         await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
+    }
+
+    /**
+     * Logback resets the context, stopping the old appender, before it reads the configuration again: the engine
+     * runs on through the reset and the new appender takes it over (with other options, as its successor: on a spool
+     * without draining; with the same ones, sharing it, counters and connection included), so the reset does not wait
+     * for a drain. Logback itself discards events logged between its reset and the new appender's start.
+     */
+    @ParameterizedTest(name = "to {0}")
+    @ValueSource(strings = {"RFC3164", "RFC5424"})
+    void aLogbackReconfigurationHandsTheRunningEngineOverInsteadOfDrainingIt(String format) {
+        first.faults().withholdAcks();
+        System.setProperty("sluice.lc.shutdownTimeout", "30s");
+        Context context = centralWithSpool("logback");
+        context.info("before the reconfiguration");
+        first.awaitMessages(1, WAIT); // received, never acknowledged: draining would wait out the 30 s
+
+        System.setProperty("sluice.lc.format", format);
+        Thread reconfiguration = new Thread(context::reconfigure, "reconfiguration");
+        reconfiguration.start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> !reconfiguration.isAlive());
+        context.info("after the reconfiguration");
+
+        Health health = new Health("central");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(health.number("SpoolRecords")).as("%s", health)
+                .isEqualTo(2));
+        if (format.equals("RFC5424")) {
+            assertThat(health.number("Accepted")).as("the same engine, its count running on").isEqualTo(2);
+            assertThat(health.number("Reconnects")).as("%s", health).isZero();
+        }
+        first.faults().resumeAcks();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(first.messages()).extracting(ReceivedMessage::message)
+                .contains("before the reconfiguration", "after the reconfiguration"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(health.number("SpoolRecords")).isZero());
+        assertThat(context.errors()).isEmpty();
+        assertThat(health.number("Dropped")).isZero();
+        assertThat(context.isStarted("central")).isTrue();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
+    }
+
+    /** Renamed and sent elsewhere at once, on the same spool: the parked engine lets go of the spool for it. */
+    @Test
+    void aLogbackReconfigurationThatRenamesAndRetargetsOnTheSameSpoolStartsTheNewAppender() {
+        Context context = centralWithSpool("logback");
+        first.stop();
+        context.info("while the first server is down");
+
+        options("moved", second.target(), "RFC5424");
+        reconfigureAndExpectTheSpoolAndWhatFollowsAtTheSecondServer(context, "moved");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isZero());
+    }
+
+    /** A reset with no configuration after it: the engine stops on its own, after a grace of a few seconds. */
+    @Test
+    void aLogbackResetWithoutAConfigurationStopsTheEngineAfterAGrace() {
+        LogbackContext context = (LogbackContext) centralWithSpool("logback");
+        context.info("one");
+        first.awaitMessages(1, WAIT);
+
+        context.context.reset();
+
+        assertThat(context.infos()).anySatisfy(i -> assertThat(i).contains("stopped by a reset"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isZero());
+    }
+
+    /** A stop of the context may be the application's last: it stops the engine, parked or not, before it returns. */
+    @ParameterizedTest(name = "after a reset: {0}")
+    @ValueSource(booleans = {false, true})
+    void aLogbackContextStopStopsTheEngineBeforeItReturns(boolean afterAReset) {
+        first.faults().withholdAcks();
+        LogbackContext context = (LogbackContext) centralWithSpool("logback");
+        context.info("one");
+        first.awaitMessages(1, WAIT);
+        if (afterAReset) {
+            context.context.reset(); // parks the engine
+        }
+
+        context.close(); // drains for at most shutdownTimeout (2 s): acks are withheld
+        opened.remove(context);
+
+        assertThat(deliveryThreads("central")).isZero();
+        assertThat(context.context.getStatusManager().getCopyOfStatusList()).noneMatch(
+                s -> s.getLevel() >= Status.ERROR);
+    }
+
+    /** Stopped by the application itself, not by a reset, the appender stops its engine before it returns. */
+    @Test
+    void aLogbackAppenderStoppedByTheApplicationStopsItsEngineAtOnce() {
+        LogbackContext context = (LogbackContext) centralWithSpool("logback");
+        context.info("one");
+        first.awaitMessages(1, WAIT);
+
+        context.context.getLogger("ROOT").getAppender("central").stop();
+
+        assertThat(deliveryThreads("central")).isZero();
+        assertThat(context.infos()).noneSatisfy(i -> assertThat(i).contains("stopped by a reset"));
+    }
+
+    /**
+     * Logback's own reload: {@code scan="true"}, run on Logback's scheduler when the file changes. The new options
+     * apply and the engine is handed over, as after a reset and a configuration made by hand.
+     */
+    @Test
+    void aLogbackScanReloadAppliesTheNewOptionsThroughTheHandOver(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("logback.xml");
+        Files.writeString(file, scanned("RFC5424"));
+        LogbackContext context = new LogbackContext(file.toUri().toURL());
+        opened.add(context);
+        context.info("before the reload");
+        assertThat(first.awaitMessages(1, WAIT).get(0).format()).hasToString("RFC5424");
+
+        Files.writeString(file, scanned("RFC3164"));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5))); // a change, whatever the clock
+        await().atMost(WAIT).untilAsserted(() -> {
+            context.info("after the reload");
+            List<ReceivedMessage> received = first.messages();
+            assertThat(received.get(received.size() - 1).format()).hasToString("RFC3164");
+        });
+
+        assertThat(context.infos()).anySatisfy(i -> assertThat(i).contains("stopped by a reset"));
+        assertThat(context.errors()).isEmpty();
+        assertThat(context.isStarted("central")).isTrue();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
+    }
+
+    private String scanned(String format) {
+        return """
+                <configuration scan="true" scanPeriod="100 milliseconds">
+                  <appender name="central" class="dev.sluice.logback.RemoteSyslogAppender">
+                    <target>%s</target>
+                    <format>%s</format>
+                    <spool><directory>%s</directory></spool>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="central"/></root>
+                </configuration>
+                """.formatted(first.target(), format, spool);
+    }
+
+    /** After "while the first server is down" was logged to the first server, reconfigured to the second. */
+    private static void reconfigureAndExpectTheSpoolAndWhatFollowsAtTheSecondServer(Context context, String appender) {
+        context.reconfigure();
+        context.info("after the reconfiguration");
+
+        assertThat(second.awaitMessages(2, WAIT)).extracting(ReceivedMessage::message)
+                .containsExactly("while the first server is down", "after the reconfiguration");
+        assertThat(context.errors()).isEmpty();
+        assertThat(context.isStarted(appender)).isTrue();
     }
 
     /** Appender {@code central} to the first server, RFC 5424, with a spool. */
@@ -313,11 +457,15 @@ class FrontEndLifecycleTest {
     }
 
     private static final class LogbackContext implements Context {
-        private final ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+        final ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
         private final URL url;
 
         LogbackContext(String resource) {
-            url = url(resource);
+            this(url(resource));
+        }
+
+        LogbackContext(URL url) {
+            this.url = url;
             context.setName("sluice-lifecycle-" + CONTEXTS.incrementAndGet());
             context.setMDCAdapter(new LogbackMDCAdapter());
             configure();
@@ -355,6 +503,11 @@ class FrontEndLifecycleTest {
         public List<String> errors() {
             return context.getStatusManager().getCopyOfStatusList().stream()
                     .filter(s -> s.getLevel() >= Status.ERROR).map(Status::getMessage).toList();
+        }
+
+        List<String> infos() {
+            return context.getStatusManager().getCopyOfStatusList().stream()
+                    .filter(s -> s.getLevel() == Status.INFO).map(Status::getMessage).toList();
         }
 
         @Override
