@@ -26,25 +26,28 @@ import java.util.concurrent.TimeUnit;
  * the reset wait for it to drain (up to {@code shutdownTimeout}) while Logback discards every event logged, and the
  * new appender would open a new connection and start its counters at zero.
  *
- * <p>So an appender stopped by a reset <em>parks</em> its sink here, engine running, and the sink is closed only once
- * the configuration that follows has started its appenders: the new ones acquire the running engine first (same
- * targets and spool: they share it; the same name with other options: they are its successor and it hands over, on
- * a spool without draining), and closing the parked lease then stops nothing or hands over. Parked sinks are closed
+ * <p>So an appender stopped by a reset <em>parks</em> its sink here, engine running and its lease
+ * {@linkplain RemoteSyslogSink#retire() retiring}, and the sink is closed only once the configuration that follows has
+ * started its appenders: the new ones acquire the running engine first (the same name and options: they share it;
+ * another name or other options on its targets or spool directory: they are its successor, and it hands over, on a
+ * spool without draining), and closing the parked lease then stops nothing or hands over. Parked sinks are closed
  *
  * <ul>
- *   <li>when the next configuration ends (Logback's {@code CONFIGURATION_ENDED_*} events), on the configuring
- *       thread, after the new appenders are attached to their loggers: a hand-over to a sharing appender or to a
- *       successor on a spool takes no time, and once the reconfiguration returns the new options apply (as in
- *       Log4j2); an engine no new appender took drains, as at any stop, while the new appenders already log;</li>
- *   <li>{@link #GRACE} after the reset when no configuration ends by then (a reset with nothing after it, or a
- *       configuration made by code rather than Joran), in the background, each on a thread of its own;</li>
+ *   <li>when the next configuration ends well (Logback's {@code CONFIGURATION_ENDED_SUCCESSFULLY}), on the
+ *       configuring thread, after the new appenders are attached to their loggers: a hand-over takes no time, and
+ *       once the reconfiguration returns the new options apply (as in Log4j2); an engine no new appender took
+ *       drains, as at any stop, while the new appenders already log. An end with XML errors does not close them:
+ *       Logback's reload falls back to the last good configuration, which may take them;</li>
+ *   <li>{@link #GRACE} after the last park when no configuration ends well by then (a reset with nothing after it,
+ *       or a configuration made by code rather than Joran; a Joran configuration under way holds them up to
+ *       {@link #MAX_CONFIGURING}), in the background, each on a thread of its own;</li>
  *   <li>when the context stops ({@code LoggerContext.stop()} resets, then tells its listeners): at once, on the
- *       stopping thread, draining as any stop does, since it may be the application's last.</li>
+ *       stopping thread, draining as any stop does, since it may be the application's last; a stop also waits for
+ *       the background closes under way.</li>
  * </ul>
  *
  * A new appender waits for a background close on its spool directory to end before it opens the spool (the closing
- * engine holds the spool's lock until then); and when the registry refuses its spool directory because a parked sink
- * holds it with other targets (a rename and a retarget at once), it closes the parked sinks on that directory first.
+ * engine holds the spool's lock until then).
  *
  * <p>One per {@link LoggerContext}; thread-safe.
  */
@@ -53,14 +56,25 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
     /** How long a parked sink waits for a configuration after the reset. */
     static final Duration GRACE = Duration.ofSeconds(5);
 
+    /** How long a configuration under way (started, not ended) holds the parked sinks at most. */
+    private static final Duration MAX_CONFIGURING = Duration.ofSeconds(60);
+
     /** Beyond an engine's own {@code shutdownTimeout}, how long to wait for a background close of it. */
     private static final Duration CLOSE_MARGIN = Duration.ofSeconds(10);
 
-    /** By context, weakly: a hand-over holds no reference to its context. */
+    /**
+     * By context, weakly: a hand-over refers to its context only through the sinks parked in it (their diagnostics
+     * report through the appender), for the grace and the close.
+     */
     private static final Map<Context, ReloadHandOver> BY_CONTEXT = new WeakHashMap<>();
 
     private final List<Parked> parked = new ArrayList<>();
     private final List<Closing> closing = new ArrayList<>();
+    /** When the grace ends, by {@link System#nanoTime()}: {@link #GRACE} after the last park; guarded by this. */
+    private long graceEnd;
+    /** Whether a Joran configuration has started and not ended, and since when; guarded by this. */
+    private boolean configuring;
+    private long configuringSince;
     /** The thread that closes in the background what is still parked at the grace's end; guarded by this. */
     private Thread waiter;
 
@@ -99,7 +113,9 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
 
     /** Keeps {@code sink} running until the next configuration has started its appenders. */
     synchronized void park(EngineSettings settings, RemoteSyslogSink sink) {
+        sink.retire();
         parked.add(new Parked(settings, sink));
+        graceEnd = System.nanoTime() + GRACE.toNanos();
         if (waiter == null) {
             waiter = new Thread(this::closeAfterGrace, "sluice-logback-handover");
             waiter.setDaemon(true);
@@ -126,29 +142,35 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
     }
 
     /**
-     * When the registry refused {@code settings}' spool directory: closes, at once, the parked sinks that use it.
-     *
-     * @return whether there was one (opening again may then succeed)
+     * Follows Joran. A configuration that starts holds the grace (its appenders may still want the parked engines);
+     * one that ends well has started its appenders: the parked sinks are closed, on this thread. One that ends with
+     * XML errors may be followed at once by Logback's fallback to the last good configuration (a reset, then that
+     * configuration, then {@code CONFIGURATION_ENDED_SUCCESSFULLY}): the grace starts again.
      */
-    boolean closeParkedOn(EngineSettings settings) {
-        Path spool = spoolOf(settings);
-        if (spool == null) {
-            return false;
-        }
-        List<Parked> on = new ArrayList<>();
-        synchronized (this) {
-            parked.removeIf(p -> spool.equals(spoolOf(p.settings())) && on.add(p));
-        }
-        on.forEach(p -> p.sink().close());
-        return !on.isEmpty();
-    }
-
-    /** A configuration ended: its appenders have taken what they share; closes the parked sinks, on this thread. */
     @Override
     public void listen(ConfigurationEvent event) {
         switch (event.getEventType()) {
-            case CONFIGURATION_ENDED_SUCCESSFULLY, CONFIGURATION_ENDED_WITH_XML_PARSING_ERRORS,
-                    PARTIAL_CONFIGURATION_ENDED_SUCCESSFULLY -> closeParked();
+            case CONFIGURATION_STARTED -> {
+                synchronized (this) {
+                    configuringSince = System.nanoTime();
+                    configuring = true;
+                }
+            }
+            case CONFIGURATION_ENDED_WITH_XML_PARSING_ERRORS -> {
+                synchronized (this) {
+                    configuring = false;
+                    graceEnd = System.nanoTime() + GRACE.toNanos();
+                    notifyAll();
+                }
+            }
+            case CONFIGURATION_ENDED_SUCCESSFULLY, PARTIAL_CONFIGURATION_ENDED_SUCCESSFULLY -> {
+                List<Parked> now;
+                synchronized (this) {
+                    configuring = false;
+                    now = takeParked();
+                }
+                now.forEach(p -> p.sink().close());
+            }
             default -> {
             }
         }
@@ -157,30 +179,37 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
     /** The context stops: closes what is parked now, on this thread, and waits for the closes under way. */
     @Override
     public void onStop(LoggerContext context) {
+        List<Parked> now;
         List<Closing> underWay;
-        synchronized (this) {
+        synchronized (this) { // both at once: the waiter moves none from one to the other in between
+            configuring = false;
+            now = takeParked();
             underWay = new ArrayList<>(closing);
         }
-        closeParked();
+        now.forEach(p -> p.sink().close());
         underWay.forEach(ReloadHandOver::join);
     }
 
-    private void closeParked() {
-        List<Parked> now;
-        synchronized (this) {
-            now = new ArrayList<>(parked);
-            parked.clear();
-            notifyAll(); // the waiter has nothing left to wait for
-        }
-        now.forEach(p -> p.sink().close());
+    /** Takes the parked sinks, for the caller to close; guarded by this. */
+    private List<Parked> takeParked() {
+        List<Parked> now = new ArrayList<>(parked);
+        parked.clear();
+        notifyAll(); // the waiter has nothing left to wait for
+        return now;
     }
 
-    /** The waiter: closes in the background what is still parked at the grace's end. */
+    /**
+     * The waiter: closes in the background what is still parked {@link #GRACE} after the last park, or after a
+     * configuration that has not ended within {@link #MAX_CONFIGURING}.
+     */
     private void closeAfterGrace() {
         synchronized (this) {
-            long deadline = System.nanoTime() + GRACE.toNanos();
-            long left;
-            while (!parked.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+            while (!parked.isEmpty()) {
+                long end = configuring ? Math.max(graceEnd, configuringSince + MAX_CONFIGURING.toNanos()) : graceEnd;
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
                 } catch (InterruptedException e) {

@@ -89,7 +89,7 @@ public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILogg
             handOver.awaitClosing(r.engineSettings());
         }
         try {
-            sink = open(r);
+            sink = RemoteSyslogSink.open(r.engineSettings(), r.mapper());
         } catch (RuntimeException e) {
             addError(e.getMessage(), e);
             return;
@@ -98,18 +98,6 @@ public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILogg
         resolved = r;
         layout = msgLayout;
         super.start();
-    }
-
-    private RemoteSyslogSink open(ResolvedConfig r) {
-        try {
-            return RemoteSyslogSink.open(r.engineSettings(), r.mapper());
-        } catch (IllegalStateException refused) {
-            // the spool directory may be held by a sink the reset parked, with other targets under another name
-            if (handOver != null && handOver.closeParkedOn(r.engineSettings())) {
-                return RemoteSyslogSink.open(r.engineSettings(), r.mapper());
-            }
-            throw refused;
-        }
     }
 
     /**

@@ -64,6 +64,14 @@ public final class RemoteSyslogSink implements AutoCloseable {
         return lease.engine();
     }
 
+    /**
+     * Keeps the engine for the appender that will replace this one (see {@link DeliveryEngines.Lease#retire()});
+     * {@link #close()} still ends this sink's use of it.
+     */
+    public void retire() {
+        lease.retire();
+    }
+
     @Override
     public void close() {
         lease.close();

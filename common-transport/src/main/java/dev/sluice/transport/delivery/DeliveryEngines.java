@@ -41,7 +41,9 @@ import java.util.Objects;
  * names with the same key share the engine of the first, with its settings, until every one has stopped (reported
  * as a warning when their options differ).
  * Logback stops the old appender before it starts the new one; its front-end keeps the old lease open through the
- * reset and closes it once the new configuration has started, so the same order reaches this registry.
+ * reset, {@linkplain Lease#retire() retiring}, and closes it once the new configuration has started, so the same
+ * order reaches this registry. A retiring engine also passes to an appender of another name (a rename, with or
+ * without other targets, on the same spool directory), as its successor.
  *
  * <p>Thread-safe. {@link #acquire} and {@link Lease#close()} may take as long as starting or stopping an engine
  * (bounded by {@code shutdownTimeout}; a hand-over to a successor on a spool does not drain); they are called from
@@ -92,12 +94,12 @@ public final class DeliveryEngines {
         if (holder == null && key.spool != null) {
             for (Map.Entry<Key, Holder> e : running.entrySet()) {
                 if (key.spool.equals(e.getKey().spool)) {
-                    if (!e.getValue().settings.name().equals(settings.name())) {
+                    if (!e.getValue().settings.name().equals(settings.name()) && !e.getValue().retiring()) {
                         throw new IllegalStateException("Spool.directory: " + key.spool + " is in use by appender "
                                 + e.getValue().settings.name() + " with target " + e.getKey().targetText()
                                 + " (expected one spool directory per target list)");
                     }
-                    holder = e.getValue(); // the same appender, configured again with other targets
+                    holder = e.getValue(); // the same appender configured again, or one that replaces it
                 }
             }
         }
@@ -114,7 +116,7 @@ public final class DeliveryEngines {
         }
         Lease lease = new Lease(settings, holder.engine);
         lease.holder = holder;
-        if (isSuccessor(holder.settings, settings)) {
+        if (isSuccessor(holder.settings, settings) || holder.retiring() && !isSame(holder.settings, settings)) {
             holder.successors.add(lease);
         } else {
             holder.leases.add(lease);
@@ -133,6 +135,11 @@ public final class DeliveryEngines {
     private static boolean isSuccessor(EngineSettings current, EngineSettings next) {
         return current.name().equals(next.name()) && next.options() != null
                 && !next.options().equals(current.options());
+    }
+
+    /** Whether {@code next} is the appender that runs with {@code current}, configured alike. */
+    private static boolean isSame(EngineSettings current, EngineSettings next) {
+        return current.name().equals(next.name()) && Objects.equals(current.options(), next.options());
     }
 
     /** How many engines are running (or starting); for tests and diagnostics. */
@@ -231,12 +238,27 @@ public final class DeliveryEngines {
         /** Reports, rate-limited, the events dropped because the replacing engine failed to start. */
         private final StatusReporter failedReporter;
         private boolean closed;
+        /** Kept open only until a replacement has acquired (see {@link #retire()}); guarded by the registry. */
+        private boolean retiring;
 
         private Lease(EngineSettings settings, DeliveryEngine engine) {
             this.settings = settings;
             this.failedReporter = new StatusReporter(settings.name(), settings.diagnostics(), settings.clock(),
                     StatusReporter.DEFAULT_INTERVAL);
             this.engine = engine;
+        }
+
+        /**
+         * Marks this lease as kept open only until the appender that replaces it has acquired its own: Logback stops
+         * the old appender before it starts the new one, and its front-end keeps the old lease open meanwhile. While
+         * every lease on an engine is retiring, an appender with another name or other options that asks for its
+         * targets or its spool directory becomes its successor (it gets an engine with its own settings when the
+         * retiring leases close) instead of sharing it with the old settings or being refused the spool.
+         */
+        public void retire() {
+            synchronized (DeliveryEngines.this) {
+                retiring = true;
+            }
         }
 
         /**
@@ -361,6 +383,11 @@ public final class DeliveryEngines {
         final List<Lease> leases = new ArrayList<>();
         /** Leases of a new configuration of the same appender, waiting for {@link #leases} to go. */
         final List<Lease> successors = new ArrayList<>();
+
+        /** Whether every lease that uses the engine is {@linkplain Lease#retire() retiring}; guarded by the registry. */
+        boolean retiring() {
+            return !leases.isEmpty() && leases.stream().allMatch(l -> l.retiring);
+        }
 
         Holder(Key key, EngineSettings settings, DeliveryEngine engine) {
             this.key = key;

@@ -366,4 +366,39 @@ class DeliveryEnginesTest {
             assertThat(lease.engine()).isNotNull();
         }
     }
+
+    /**
+     * Logback's order: the old appender's lease is kept open, retiring, until the new one has acquired. An appender
+     * of another name, on the same targets or only the same spool directory, is then the retiring engine's successor
+     * (an engine with its own name and options takes over the spool when the old lease closes), not a sharer with the
+     * old settings and not refused; one of the same name and options shares it.
+     */
+    @Test
+    void aRetiringEnginePassesToTheAppenderThatReplacesItUnderAnotherName() {
+        DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+        for (String target : new String[] {"udp://127.0.0.1:9", "udp://127.0.0.1:10"}) {
+            DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", spool));
+            DeliveryEngine first = old.engine();
+            old.retire();
+            try (DeliveryEngines.Lease moved = registry.acquire(settings("moved", target, "b", spool))) {
+                assertThat(moved.engine()).as("until the old appender lets go").isSameAs(first);
+
+                old.close();
+
+                assertThat(moved.engine()).isNotSameAs(first);
+                assertThat(moved.engine().settings().name()).isEqualTo("moved");
+                assertThat(moved.engine().settings().targets()).hasToString("[" + target + "]");
+                assertThat(registry.runningCount()).isEqualTo(1);
+            }
+            assertThat(registry.runningCount()).isZero();
+        }
+        try (DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", spool))) {
+            old.retire();
+            try (DeliveryEngines.Lease same = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", spool))) {
+                assertThat(same.engine()).isSameAs(old.engine());
+                old.close();
+                assertThat(same.engine().settings().options()).isEqualTo("a");
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.sluice.it.appender;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.joran.ReconfigureOnChangeTask;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.status.Status;
 
@@ -288,6 +289,75 @@ class FrontEndLifecycleTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
     }
 
+    /**
+     * A reload whose included file is broken: Logback's configuration ends with XML errors, then it falls back to
+     * the last good configuration, whose appender takes the parked engine over (no drain, the count running on).
+     */
+    @Test
+    void aLogbackReloadThatFallsBackAfterXmlErrorsHandsTheEngineOverToTheFallback(@TempDir Path dir)
+            throws IOException {
+        first.faults().withholdAcks(); // a drain would wait out the 30 s shutdownTimeout
+        Path part = dir.resolve("part.xml");
+        Files.writeString(part, """
+                <included>
+                  <appender name="central" class="dev.sluice.logback.RemoteSyslogAppender">
+                    <target>%s</target>
+                    <shutdownTimeout>30s</shutdownTimeout>
+                    <spool><directory>%s</directory></spool>
+                  </appender>
+                </included>
+                """.formatted(first.target(), spool));
+        Path file = dir.resolve("logback.xml");
+        Files.writeString(file, """
+                <configuration scan="true" scanPeriod="100 milliseconds">
+                  <include file="%s"/>
+                  <root level="INFO"><appender-ref ref="central"/></root>
+                </configuration>
+                """.formatted(part));
+        LogbackContext context = new LogbackContext(file.toUri().toURL());
+        opened.add(context);
+        context.info("before the reload");
+        first.awaitMessages(1, WAIT);
+
+        Files.writeString(part, "<included><appender name=\"central\"");
+        Files.setLastModifiedTime(part, FileTime.from(Instant.now().plusSeconds(5)));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(context.infos())
+                .contains(ReconfigureOnChangeTask.RE_REGISTERING_PREVIOUS_SAFE_CONFIGURATION));
+        context.info("after the fallback");
+
+        Health health = new Health("central");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(health.number("Accepted")).as("%s", health)
+                .isEqualTo(2));
+        assertThat(first.awaitMessages(2, WAIT)).extracting(ReceivedMessage::message)
+                .containsExactly("before the reload", "after the fallback");
+        assertThat(context.isStarted("central")).isTrue();
+        assertThat(deliveryThreads("central")).isEqualTo(1);
+        first.faults().resumeAcks();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(health.number("SpoolRecords")).isZero());
+    }
+
+    /** Renamed, with other options, on the same target and spool: the new name's engine runs with its options. */
+    @Test
+    void aLogbackReconfigurationThatRenamesOnTheSameTargetAndSpoolRunsTheNewOptions() {
+        Context context = centralWithSpool("logback");
+        context.info("before the reconfiguration");
+        first.awaitMessages(1, WAIT);
+
+        options("moved", first.target(), "RFC3164");
+        context.reconfigure();
+        context.info("after the reconfiguration");
+
+        List<ReceivedMessage> received = first.awaitMessages(2, WAIT);
+        assertThat(received.get(1).message()).isEqualTo("after the reconfiguration");
+        assertThat(received.get(1).format()).hasToString("RFC3164");
+        assertThat(context.errors()).isEmpty();
+        assertThat(context.reports()).noneSatisfy(r -> assertThat(r).contains("shares the delivery engine"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isZero());
+        assertThat(deliveryThreads("moved")).isEqualTo(1);
+        assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(
+                dev.sluice.transport.health.Jmx.objectName("moved"))).isTrue();
+    }
+
     private String scanned(String format) {
         return """
                 <configuration scan="true" scanPeriod="100 milliseconds">
@@ -482,7 +552,7 @@ class FrontEndLifecycleTest {
 
         @Override
         public void reconfigure() {
-            // what Logback's own scan (ReconfigureOnChangeTask) and Spring Boot do
+            // what Logback's own scan (ReconfigureOnChangeTask) and Spring Boot's re-initialisation do
             context.reset();
             configure();
         }
