@@ -19,7 +19,9 @@ import org.apache.logging.log4j.core.Core;
 import org.apache.logging.log4j.core.Filter;
 import org.apache.logging.log4j.core.Layout;
 import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.Property;
 import org.apache.logging.log4j.core.config.plugins.Plugin;
 import org.apache.logging.log4j.core.config.plugins.PluginBuilderAttribute;
@@ -67,12 +69,15 @@ public final class RemoteSyslogAppender extends AbstractAppender {
     };
 
     private final ResolvedConfig config;
+    /** The configuration this appender belongs to; {@code null} if built without one. */
+    private final Configuration configuration;
     private volatile RemoteSyslogSink sink;
 
     private RemoteSyslogAppender(String name, Filter filter, Layout<? extends Serializable> layout,
-            boolean ignoreExceptions, Property[] properties, ResolvedConfig config) {
+            boolean ignoreExceptions, Property[] properties, ResolvedConfig config, Configuration configuration) {
         super(name, filter, layout, ignoreExceptions, properties);
         this.config = config;
+        this.configuration = configuration;
     }
 
     @PluginBuilderFactory
@@ -97,6 +102,7 @@ public final class RemoteSyslogAppender extends AbstractAppender {
      */
     @Override
     public void start() {
+        retireOutgoing();
         try {
             sink = RemoteSyslogSink.open(config.engineSettings(), config.mapper());
         } catch (RuntimeException e) {
@@ -104,6 +110,30 @@ public final class RemoteSyslogAppender extends AbstractAppender {
             return;
         }
         super.start();
+    }
+
+    /**
+     * Log4j2 starts a new configuration's appenders while the running one still logs, and stops the running one's
+     * after. Its appenders of this plugin that the new configuration no longer has (renamed or removed) are about
+     * to stop: their engines are marked as retiring ({@link RemoteSyslogSink#retire()}) before this one acquires,
+     * so that an appender renamed, with or without other targets, on the same spool directory or targets becomes
+     * the successor of the old one's engine (as in a Logback reload) instead of being refused the spool or sharing
+     * the engine with the old options.
+     */
+    private void retireOutgoing() {
+        LoggerContext context = configuration == null ? null : configuration.getLoggerContext();
+        Configuration running = context == null ? null : context.getConfiguration();
+        if (running == null || running == configuration) {
+            return;
+        }
+        for (Appender a : running.getAppenders().values()) {
+            if (a instanceof RemoteSyslogAppender old && configuration.getAppender(old.getName()) == null) {
+                RemoteSyslogSink s = old.sink;
+                if (s != null) {
+                    s.retire();
+                }
+            }
+        }
     }
 
     @Override
@@ -209,7 +239,7 @@ public final class RemoteSyslogAppender extends AbstractAppender {
                 return null;
             }
             return new RemoteSyslogAppender(name, getFilter(), getLayout(), isIgnoreExceptions(),
-                    getPropertyArray(), resolved);
+                    getPropertyArray(), resolved, getConfiguration());
         }
 
         private AppenderConfig toConfig() {

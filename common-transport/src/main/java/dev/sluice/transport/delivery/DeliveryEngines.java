@@ -43,7 +43,9 @@ import java.util.Objects;
  * Logback stops the old appender before it starts the new one; its front-end keeps the old lease open through the
  * reset, {@linkplain Lease#retire() retiring}, and closes it once the new configuration has started, so the same
  * order reaches this registry. A retiring engine also passes to an appender of another name (a rename, with or
- * without other targets, on the same spool directory), as its successor.
+ * without other targets, on the same spool directory), as its successor. The Log4j2 front-end retires the leases of
+ * the appenders a new configuration no longer has before its own appenders acquire, so that a rename there is a
+ * successor too, not refused the spool nor sharing the engine with the old options.
  *
  * <p>Thread-safe. {@link #acquire} and {@link Lease#close()} may take as long as starting or stopping an engine
  * (bounded by {@code shutdownTimeout}; a hand-over to a successor on a spool does not drain); they are called from
@@ -250,7 +252,8 @@ public final class DeliveryEngines {
 
         /**
          * Marks this lease as kept open only until the appender that replaces it has acquired its own: Logback stops
-         * the old appender before it starts the new one, and its front-end keeps the old lease open meanwhile. While
+         * the old appender before it starts the new one, and its front-end keeps the old lease open meanwhile; Log4j2
+         * starts the new configuration first, and its front-end retires the appenders that configuration drops. While
          * every lease on an engine is retiring, an appender with another name or other options that asks for its
          * targets or its spool directory becomes its successor (it gets an engine with its own settings when the
          * retiring leases close) instead of sharing it with the old settings or being refused the spool.

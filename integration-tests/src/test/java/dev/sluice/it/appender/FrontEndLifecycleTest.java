@@ -204,10 +204,14 @@ class FrontEndLifecycleTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
     }
 
-    /** Renamed and sent elsewhere at once, on the same spool: the parked engine lets go of the spool for it. */
-    @Test
-    void aLogbackReconfigurationThatRenamesAndRetargetsOnTheSameSpoolStartsTheNewAppender() {
-        Context context = centralWithSpool("logback");
+    /**
+     * Renamed and sent elsewhere at once, on the same spool: the old engine (parked by Logback's front-end, retired by
+     * Log4j2's) lets go of the spool for it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void aReconfigurationThatRenamesAndRetargetsOnTheSameSpoolStartsTheNewAppender(String frontEnd) {
+        Context context = centralWithSpool(frontEnd);
         first.stop();
         context.info("while the first server is down");
 
@@ -337,9 +341,10 @@ class FrontEndLifecycleTest {
     }
 
     /** Renamed, with other options, on the same target and spool: the new name's engine runs with its options. */
-    @Test
-    void aLogbackReconfigurationThatRenamesOnTheSameTargetAndSpoolRunsTheNewOptions() {
-        Context context = centralWithSpool("logback");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4j2", "logback"})
+    void aReconfigurationThatRenamesOnTheSameTargetAndSpoolRunsTheNewOptions(String frontEnd) {
+        Context context = centralWithSpool(frontEnd);
         context.info("before the reconfiguration");
         first.awaitMessages(1, WAIT);
 
