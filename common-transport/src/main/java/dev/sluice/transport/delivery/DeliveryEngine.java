@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,6 +114,13 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     private static final int OUTCOMES_PER_WAKE = MAX_IN_FLIGHT / 4;
     private static final int SPOOL_READ_BATCH = 256;
+    /** A spool that could not be opened at start is tried again after 1 s, then twice as long each time, up to 30 s. */
+    private static final long SPOOL_RETRY_FIRST_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long SPOOL_RETRY_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Offers are held at most this long for the answers to what is in flight when a spool opens late. */
+    private static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** {@link #enqueue} found the spool open (a retry opened it meanwhile): the event goes there instead. */
+    private static final int TO_SPOOL = -2;
     /** Results of {@link #appendOrRefuse(EngineEvent, AppendGuard.Cell)}. */
     static final int ACCEPTED = 1;
     static final int DROPPED = 0;
@@ -129,7 +137,24 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Counters counters = new Counters();
     private final AppenderListener events;
     private final SyslogEncoder encoder;
-    private final Spool spool;
+    /**
+     * {@code null} without a spool, or while the configured one cannot be opened: the engine then keeps events in
+     * memory and the delivery thread tries again ({@link #retrySpool()}); once set, never unset. Volatile: the
+     * application's threads read it per event.
+     */
+    private volatile Spool spool;
+    /**
+     * The configured spool, opened by a retry and not yet taken into use: offers are held until nothing is in flight,
+     * then the queue moves into it ({@link #adoptSpool()}). Delivery thread only, like the retry's schedule.
+     */
+    private Spool openedLate;
+    /** The last reason the spool could not be opened that was reported. Delivery thread only (after the start). */
+    private String spoolFailure;
+    private long spoolRetryAt;
+    private long spoolRetryNanos = SPOOL_RETRY_FIRST_NANOS;
+    /** Since when offers are held for a spool opened late ({@link #retrySpool()}); {@link #NOT_HELD} if they are not. */
+    private long heldSince = NOT_HELD;
+    private static final long NOT_HELD = Long.MIN_VALUE;
     private final AtomicLong sequence;
     private final Thread deliveryThread;
     private final AtomicBoolean accepting = new AtomicBoolean(true);
@@ -265,6 +290,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 settings.listener());
         this.events = fanOut(listeners);
         this.spool = openSpool(settings);
+        this.spoolRetryAt = settings.ticker().getAsLong() + SPOOL_RETRY_FIRST_NANOS;
         this.sequence = new AtomicLong(spool == null ? 0 : spool.highestSequenceId());
         this.replayScanUpTo = spool != null && !spool.isEmpty() && anyUrgent(settings.urgency())
                 ? spool.highestSequenceId() : 0;
@@ -278,8 +304,10 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /**
      * Starts an engine: opens the spool (its replay comes first) and connects in the background. A spool that
-     * cannot be opened (locked by another process, unusable directory) is reported and the engine runs from
-     * memory instead, so that logging problems never stop the application.
+     * cannot be opened (locked by another process or by an engine still stopping, unusable directory) is reported
+     * and the engine runs from memory instead, so that logging problems never stop the application; it tries the
+     * spool again after 1 s, then twice as long each time up to 30 s, and once it opens, the events held in memory
+     * move into it and the engine goes on as if it had opened at start.
      */
     public static DeliveryEngine start(EngineSettings settings) {
         return start(settings, null);
@@ -312,44 +340,50 @@ public final class DeliveryEngine implements AutoCloseable {
             return null;
         }
         try {
-            SpoolListener spoolEvents = new SpoolListener() {
-                @Override
-                public void corruptRegion(Path segment, long offset, long length, String reason, Path quarantinedTo) {
-                    events.spoolProblem("corrupt region in " + segment.getFileName() + " at " + offset + " ("
-                            + length + " octets): " + reason + "; quarantined to " + quarantinedTo);
-                    events.dropped(DropReason.CORRUPT, 1);
-                }
-
-                @Override
-                public void fileQuarantined(Path file, String reason, Path quarantinedTo) {
-                    events.spoolProblem(file.getFileName() + ": " + reason + "; quarantined to " + quarantinedTo);
-                }
-
-                @Override
-                public void segmentsMissing(long first, long last) {
-                    events.spoolProblem("segments " + first + " to " + last + " are missing; skipped");
-                }
-
-                @Override
-                public void flushFailed(IOException error) {
-                    events.spoolProblem("flush failed: " + error.getMessage());
-                }
-
-                @Override
-                public void segmentDropped(long firstSequenceId, long lastSequenceId, long records) {
-                    forgetDroppedUrgent(firstSequenceId, lastSequenceId);
-                }
-            };
-            // The engine's own listener reports spool problems; a listener set on the SpoolConfig is not used.
-            return Spool.open(SpoolConfig.builder(s.spool().directory())
-                    .maxSize(s.spool().maxSize()).segmentSize(s.spool().segmentSize()).fsync(s.spool().fsync())
-                    .fsyncInterval(s.spool().fsyncInterval()).minFreeDiskSpace(s.spool().minFreeDiskSpace())
-                    .listener(spoolEvents).build());
+            return tryOpenSpool(s);
         } catch (IOException | RuntimeException e) {
+            spoolFailure = e.getMessage();
             s.diagnostics().error("RemoteSyslog[" + s.name() + "]: spool " + s.spool().directory()
-                    + " cannot be used, keeping events in memory only: " + e.getMessage(), e);
+                    + " cannot be used, keeping events in memory until it can (tried again every 30 s at most): "
+                    + e.getMessage(), e);
             return null;
         }
+    }
+
+    private Spool tryOpenSpool(EngineSettings s) throws IOException {
+        SpoolListener spoolEvents = new SpoolListener() {
+            @Override
+            public void corruptRegion(Path segment, long offset, long length, String reason, Path quarantinedTo) {
+                events.spoolProblem("corrupt region in " + segment.getFileName() + " at " + offset + " ("
+                        + length + " octets): " + reason + "; quarantined to " + quarantinedTo);
+                events.dropped(DropReason.CORRUPT, 1);
+            }
+
+            @Override
+            public void fileQuarantined(Path file, String reason, Path quarantinedTo) {
+                events.spoolProblem(file.getFileName() + ": " + reason + "; quarantined to " + quarantinedTo);
+            }
+
+            @Override
+            public void segmentsMissing(long first, long last) {
+                events.spoolProblem("segments " + first + " to " + last + " are missing; skipped");
+            }
+
+            @Override
+            public void flushFailed(IOException error) {
+                events.spoolProblem("flush failed: " + error.getMessage());
+            }
+
+            @Override
+            public void segmentDropped(long firstSequenceId, long lastSequenceId, long records) {
+                forgetDroppedUrgent(firstSequenceId, lastSequenceId);
+            }
+        };
+        // The engine's own listener reports spool problems; a listener set on the SpoolConfig is not used.
+        return Spool.open(SpoolConfig.builder(s.spool().directory())
+                .maxSize(s.spool().maxSize()).segmentSize(s.spool().segmentSize()).fsync(s.spool().fsync())
+                .fsyncInterval(s.spool().fsyncInterval()).minFreeDiskSpace(s.spool().minFreeDiskSpace())
+                .listener(spoolEvents).build());
     }
 
     // ------------------------------------------------------------------ accepting (application threads)
@@ -397,10 +431,20 @@ public final class DeliveryEngine implements AutoCloseable {
         if (!accepting.get()) {
             return refuse();
         }
-        long seq;
-        Pending p;
+        long seq = 0;
+        Pending p = null;
         boolean isUrgent = settings.urgency().isUrgent(event.severity().code());
-        if (spool != null) {
+        boolean spooled = spool != null;
+        if (!spooled) {
+            p = new Pending(sequence.incrementAndGet(), event);
+            int queued = enqueue(p, isUrgent);
+            spooled = queued == TO_SPOOL; // opened meanwhile: the number drawn is left unused
+            if (!spooled && queued != ACCEPTED) {
+                return queued;
+            }
+            seq = p.seq;
+        }
+        if (spooled) {
             // The spool takes records in sequence-id order only: numbering and appending are one step, or a
             // thread that drew a lower id after another would be refused. Mapping and formatting happen before,
             // outside the lock, with the id the thread will most likely draw; under the lock the drawn id is
@@ -448,13 +492,6 @@ public final class DeliveryEngine implements AutoCloseable {
             if (truncated) {
                 events.truncated(seq, -1, buffer.size());
             }
-        } else {
-            p = new Pending(sequence.incrementAndGet(), event);
-            int queued = enqueue(p, isUrgent);
-            if (queued != ACCEPTED) {
-                return queued;
-            }
-            seq = p.seq;
         }
         events.accepted(seq);
         if (isUrgent) {
@@ -550,6 +587,9 @@ public final class DeliveryEngine implements AutoCloseable {
             if (!accepting.get()) {
                 return refuse(); // stop() passes this lock once accepting is down: nothing queued after it
             }
+            if (spool != null) {
+                return TO_SPOOL; // adoptSpool moved the queue into the spool under this lock
+            }
             while (queue.size() >= capacity || !queue.isEmpty() && queuedBytes + p.size > maxBytes) {
                 switch (settings.overflow()) {
                     case DROP_NEWEST -> {
@@ -576,6 +616,9 @@ public final class DeliveryEngine implements AutoCloseable {
                             notFull.awaitNanos(NOT_FULL_RECHECK_NANOS);
                         } catch (InterruptedException e) {
                             interrupted = true;
+                        }
+                        if (spool != null) {
+                            return TO_SPOOL;
                         }
                     }
                 }
@@ -728,11 +771,14 @@ public final class DeliveryEngine implements AutoCloseable {
                 // Messages stay with the engine (queue or spool, visible in health) until a session is up; so
                 // after an outage the first message out is the notice of what was dropped meanwhile.
                 boolean connected = transport.state() == TransportState.CONNECTED;
-                boolean progress = connected && offerUrgent();
+                boolean holding = retrySpool();
+                boolean progress = connected && !holding && offerUrgent();
                 Instant now = settings.clock().instant();
                 long waitNanos = MAX_PARK_NANOS;
-                // Without a spool, a stop delivers outside the window too: the alternative is losing the events.
-                if (connected && (settings.schedule().isOpen(now) || stopping && spool == null)) {
+                if (holding) {
+                    // a spool opened late waits for what is in flight to be answered (outcomes wake this thread)
+                } else if (connected && (settings.schedule().isOpen(now) || stopping && spool == null)) {
+                    // Without a spool, a stop delivers outside the window too: the alternative is losing the events.
                     long limited = offerRegular();
                     progress |= limited == 0;
                     if (limited > 0) {
@@ -790,6 +836,162 @@ public final class DeliveryEngine implements AutoCloseable {
             settings.diagnostics().error("RemoteSyslog[" + settings.name() + "]: delivery thread failed", e);
         } finally {
             finishStop();
+        }
+    }
+
+    /**
+     * Without the configured spool (it could not be opened at start: locked by an engine still stopping or by another
+     * process, say): tries to open it again when due (after 1 s, then twice as long each time, up to 30 s). Once it
+     * is open, it is taken into use ({@link #adoptSpool}) when nothing is in flight, so that no message sent from
+     * memory is in flight in spool mode (its id, drawn in memory, could be a spooled record's): while connected,
+     * offers are held until what is in flight is answered, for at most {@link #MAX_HOLD_NANOS}; while not connected,
+     * or after that, what the transport holds is taken back into the queue, as by a failover switch to the same
+     * target (what it had sent is sent again, counted as resent), and the spool is taken into use.
+     * Delivery thread only.
+     *
+     * @return whether offers are held
+     */
+    private boolean retrySpool() {
+        if (spool != null || settings.spool() == null || stopping) {
+            return false;
+        }
+        if (openedLate == null) {
+            long now = settings.ticker().getAsLong();
+            if (now - spoolRetryAt < 0) {
+                return false;
+            }
+            try {
+                openedLate = tryOpenSpool(settings);
+            } catch (IOException | RuntimeException e) {
+                spoolRetryNanos = Math.min(2 * spoolRetryNanos, SPOOL_RETRY_MAX_NANOS);
+                spoolRetryAt = now + spoolRetryNanos;
+                if (!Objects.equals(e.getMessage(), spoolFailure)) {
+                    spoolFailure = e.getMessage(); // the start reported the first reason; a new one is told too
+                    settings.diagnostics().warn("RemoteSyslog[" + settings.name() + "]: spool "
+                            + settings.spool().directory() + " still cannot be used, events are kept in memory: "
+                            + e.getMessage(), null);
+                }
+                return false;
+            }
+        }
+        if (!inFlight.isEmpty()) {
+            long now = settings.ticker().getAsLong();
+            if (heldSince == NOT_HELD) {
+                heldSince = now;
+            }
+            if (transport.state() == TransportState.CONNECTED && now - heldSince < MAX_HOLD_NANOS) {
+                return true; // the answers are coming, or the next pass after MAX_HOLD_NANOS hands back
+            }
+            switchTransport(failover.current());
+        }
+        adoptSpool(false);
+        return false;
+    }
+
+    /**
+     * Takes the spool {@link #retrySpool()} opened into use, with nothing in flight: under both the spool's and the
+     * queue's lock (no event is appended meanwhile), the queued events are numbered on from the spool's highest
+     * sequence id and appended to it in their order, urgent ones join the spool's urgent lane again, and the spool
+     * is published; an application thread waiting for the queue's lock then appends to the spool instead
+     * ({@link #TO_SPOOL}). What the spool held already (left by the engine that had it) is replayed first, as at a
+     * start. A queued message that a failover switch handed back was formatted already: it keeps the sequence id
+     * written in it. Delivery thread only.
+     */
+    private void adoptSpool(boolean atStop) {
+        Spool s = openedLate;
+        openedLate = null;
+        try {
+            adopt(s, atStop);
+        } catch (RuntimeException | Error e) {
+            // cannot happen (ids are above the spool's highest); the engine goes on from memory, without the spool
+            closeQuietly(s);
+            spoolRetryAt = settings.ticker().getAsLong() + SPOOL_RETRY_MAX_NANOS;
+            settings.diagnostics().error("RemoteSyslog[" + settings.name() + "]: spool " + settings.spool().directory()
+                    + " could not be taken into use; events are kept in memory: " + e, e);
+        }
+    }
+
+    private void adopt(Spool s, boolean atStop) {
+        long moved = 0;
+        long spoolFull = 0;
+        long diskFull = 0;
+        List<Pending> lane = new ArrayList<>();
+        spoolOrder.lock();
+        try {
+            queueLock.lock();
+            try {
+                if (!accepting.get() && !atStop) {
+                    openedLate = s; // a stop began: finishStop moves what is left into it
+                    return;
+                }
+                replayScanUpTo = !s.isEmpty() && anyUrgent(settings.urgency()) ? s.highestSequenceId() : 0;
+                long seq = Math.max(sequence.get(), s.highestSequenceId());
+                for (Pending p : queue) {
+                    if (!p.take()) {
+                        continue; // the urgent lane took it (cannot be: nothing is in flight)
+                    }
+                    seq++;
+                    byte[] record = p.event != null ? encode(p.event.fields(), seq, deliveryBuffer) : p.payload;
+                    AppendResult result;
+                    try {
+                        result = s.append(seq, p.eventTime, record);
+                    } catch (IOException e) {
+                        events.spoolProblem("append failed: " + e.getMessage());
+                        result = AppendResult.DISK_SPACE_LOW;
+                    }
+                    if (result != AppendResult.APPENDED) {
+                        // the overflow policy is not applied here: these were accepted long before; counted
+                        if (result == AppendResult.SPOOL_FULL) {
+                            spoolFull++;
+                        } else {
+                            diskFull++;
+                        }
+                        continue;
+                    }
+                    moved++;
+                    if (p.resend) {
+                        resendFromSpool.add(seq); // counted as resent when offered, as after a switch in spool mode
+                        resendUpTo = Math.max(resendUpTo, seq);
+                    }
+                    int severity = p.event != null ? p.event.severity().code() : severityOf(record);
+                    if (severity >= 0 && settings.urgency().isUrgent(severity)
+                            && urgentSpooledCount.get() < MAX_URGENT_HELD) {
+                        Pending u = new Pending(seq, p.eventTime, record);
+                        u.resend = p.resend;
+                        registerUrgent(u);
+                        lane.add(u);
+                    }
+                }
+                queue.clear();
+                queuedBytes = 0;
+                urgent.clear(); // its events were in the queue too: taken above, or sent and answered
+                urgent.addAll(lane);
+                sequence.set(seq);
+                appended = seq;
+                spool = s;
+                notFull.signalAll();
+            } finally {
+                queueLock.unlock();
+            }
+        } finally {
+            spoolOrder.unlock();
+        }
+        if (spoolFull > 0) {
+            drop(DropReason.SPOOL_FULL, spoolFull);
+        }
+        if (diskFull > 0) {
+            drop(DropReason.DISK_FULL, diskFull);
+        }
+        settings.diagnostics().info("RemoteSyslog[" + settings.name() + "]: spool " + settings.spool().directory()
+                + " opened; events are spooled again (" + moved + " held in memory moved into it"
+                + (atStop ? ", at the stop)" : ")"));
+    }
+
+    private static void closeQuietly(Spool s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // nothing was written to it
         }
     }
 
@@ -1318,9 +1520,16 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void maybeSwitchTarget() {
         Target next = failover.decide(transport.state());
-        if (next == null) {
-            return;
+        if (next != null) {
+            switchTransport(next);
         }
+    }
+
+    /**
+     * Closes the transport without waiting and opens one to {@code next}: what the old one held goes back to the
+     * queue or the spool's reading, and urgent events it had not seen answered back to the lane. Delivery thread.
+     */
+    private void switchTransport(Target next) {
         Set<Long> sent = transportEvents.handedBackSent;
         List<Outbound> undelivered = transport.close(Duration.ZERO);
         transport = newTransport(next);
@@ -1360,25 +1569,7 @@ public final class DeliveryEngine implements AutoCloseable {
             }
         }
         if (spool == null) {
-            queueLock.lock();
-            try {
-                for (int i = undelivered.size() - 1; i >= 0; i--) {
-                    Outbound o = undelivered.get(i);
-                    if (o.id() != INTERNAL_ID) {
-                        // keeps the event's own time, so health's oldest age stays true across the switch
-                        Pending p = new Pending(o.id(), eventTimes.getOrDefault(o.id(), settings.clock().instant()),
-                                o.payload());
-                        p.resend = sent.contains(o.id());
-                        queue.addFirst(p);
-                        queuedBytes += p.size;
-                        if (laneUnfinished.contains(o.id())) {
-                            backToLane.add(p); // in the queue too: whichever path takes it first sends it
-                        }
-                    }
-                }
-            } finally {
-                queueLock.unlock();
-            }
+            requeue(undelivered, sent, eventTimes, laneUnfinished, backToLane);
         } else {
             // The spool is read again from its head: everything in flight is offered again, delivered records
             // waiting behind an unacknowledged one too, except what the old transport never wrote.
@@ -1408,6 +1599,33 @@ public final class DeliveryEngine implements AutoCloseable {
         // newest first at the head, so the lane sends them in their order, before the urgent events still waiting
         for (Pending p : backToLane) {
             urgent.addFirst(p);
+        }
+    }
+
+    /**
+     * Memory mode: puts what a closed transport handed back at the head of the queue, in order, those of
+     * {@code laneUnfinished} also in {@code backToLane} (whichever path takes one first sends it).
+     */
+    private void requeue(List<Outbound> undelivered, Set<Long> sent, Map<Long, Instant> eventTimes,
+            Set<Long> laneUnfinished, List<Pending> backToLane) {
+        queueLock.lock();
+        try {
+            for (int i = undelivered.size() - 1; i >= 0; i--) {
+                Outbound o = undelivered.get(i);
+                if (o.id() != INTERNAL_ID) {
+                    // keeps the event's own time, so health's oldest age stays true across the switch
+                    Pending p = new Pending(o.id(), eventTimes.getOrDefault(o.id(), settings.clock().instant()),
+                            o.payload());
+                    p.resend = sent.contains(o.id());
+                    queue.addFirst(p);
+                    queuedBytes += p.size;
+                    if (laneUnfinished.contains(o.id())) {
+                        backToLane.add(p);
+                    }
+                }
+            }
+        } finally {
+            queueLock.unlock();
         }
     }
 
@@ -1535,7 +1753,7 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Stops: drains for at most {@code shutdownTimeout}, leaves the rest in the spool, never hangs. */
     @Override
     public void close() {
-        stop(settings.shutdownTimeout());
+        stop(false);
     }
 
     /**
@@ -1548,7 +1766,7 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     void closeForSuccessor() {
         handingOver = true;
-        stop(spool != null ? Duration.ZERO : settings.shutdownTimeout());
+        stop(true);
     }
 
     /**
@@ -1563,21 +1781,27 @@ public final class DeliveryEngine implements AutoCloseable {
         return counts;
     }
 
-    private void stop(Duration drain) {
+    /**
+     * Stops accepting, lets the delivery thread drain for at most {@code shutdownTimeout} (for a successor with a
+     * spool: not at all) and waits for it.
+     */
+    private void stop(boolean forSuccessor) {
         if (!accepting.compareAndSet(true, false)) {
             return;
         }
-        stopDeadline = settings.ticker().getAsLong() + drain.toNanos();
-        stopping = true;
         queueLock.lock();
         try {
             notFull.signalAll();
         } finally {
             queueLock.unlock();
         }
-        // an append under way finishes before the delivery thread can close the spool; later ones see accepting down
+        // An append under way finishes before the delivery thread can close the spool; later ones see accepting down.
+        // So does a spool being taken into use (adoptSpool): none starts after, so the spool read below stays true.
         spoolOrder.lock();
         spoolOrder.unlock();
+        Duration drain = forSuccessor && spool != null ? Duration.ZERO : settings.shutdownTimeout();
+        stopDeadline = settings.ticker().getAsLong() + drain.toNanos();
+        stopping = true;
         LockSupport.unpark(deliveryThread);
         try {
             deliveryThread.join(drain.toMillis() + 5_000);
@@ -1593,11 +1817,27 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void finishStop() {
         long left = Math.max(0, stopDeadline - settings.ticker().getAsLong());
+        Set<Long> sent = transportEvents.handedBackSent;
         List<Outbound> undelivered = transport.close(Duration.ofNanos(left));
         processOutcomes();
         // drop notices the server did not acknowledge: not announced after all (see takeUnannounced)
         noticesOut.values().forEach(this::reannounce);
         noticesOut.clear();
+        if (openedLate != null) {
+            // opened by a retry and not taken into use yet (offers were held for answers, or the stop came first):
+            // what is left in memory goes into it rather than being lost
+            Map<Long, Instant> eventTimes = new HashMap<>();
+            synchronized (inFlight) {
+                for (InFlight f : inFlight) {
+                    eventTimes.put(f.seq, f.eventTime);
+                }
+                inFlight.clear();
+            }
+            inFlightById.clear();
+            requeue(undelivered, sent, eventTimes, Set.of(), new ArrayList<>());
+            undelivered = List.of();
+            adoptSpool(true);
+        }
         if (spool == null) {
             long lost = undelivered.stream().filter(o -> o.id() != INTERNAL_ID).count();
             queueLock.lock();
@@ -1652,21 +1892,23 @@ public final class DeliveryEngine implements AutoCloseable {
         long qRecords;
         long qBytes;
         Instant oldest;
+        Spool s;
         queueLock.lock();
         try {
             qRecords = queue.size();
             qBytes = queuedBytes;
             oldest = queue.isEmpty() ? null : queue.peekFirst().eventTime;
+            s = spool; // with the queue: a spool taken into use meanwhile has the queue's events (see adoptSpool)
         } finally {
             queueLock.unlock();
         }
         long sRecords = 0;
         long sBytes = 0;
-        if (spool != null) {
+        if (s != null) {
             try {
-                sRecords = spool.pendingRecords();
-                sBytes = spool.sizeOnDisk();
-                oldest = spool.oldestEventTime().orElse(oldest);
+                sRecords = s.pendingRecords();
+                sBytes = s.sizeOnDisk();
+                oldest = s.oldestEventTime().orElse(oldest);
             } catch (IOException | RuntimeException e) {
                 // a closed spool: report what is known
             }

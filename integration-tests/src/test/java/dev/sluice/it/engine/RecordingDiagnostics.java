@@ -5,7 +5,10 @@ import dev.sluice.transport.health.Diagnostics;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Diagnostics that keep every warning and error ({@code "WARN …"}, {@code "ERROR …"}), for assertions. */
+/**
+ * Diagnostics that keep every warning, error and information ({@code "WARN …"}, {@code "ERROR …"},
+ * {@code "INFO …"}), for assertions.
+ */
 final class RecordingDiagnostics implements Diagnostics {
 
     final List<String> messages = new CopyOnWriteArrayList<>();
@@ -18,5 +21,10 @@ final class RecordingDiagnostics implements Diagnostics {
     @Override
     public void error(String message, Throwable cause) {
         messages.add("ERROR " + message);
+    }
+
+    @Override
+    public void info(String message) {
+        messages.add("INFO " + message);
     }
 }
