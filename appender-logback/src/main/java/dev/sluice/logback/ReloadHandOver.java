@@ -77,6 +77,12 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
     private long configuringSince;
     /** The thread that closes in the background what is still parked at the grace's end; guarded by this. */
     private Thread waiter;
+    /**
+     * The context has stopped ({@link #onStop}) and no appender has started in it since; guarded by this. An
+     * appender stopped then (an {@code AsyncAppender}'s worker stops its appenders after the context's stop may have
+     * returned) is closed at once, not parked: no configuration follows to take it.
+     */
+    private boolean contextStopped;
 
     private record Parked(EngineSettings settings, RemoteSyslogSink sink) {
     }
@@ -108,11 +114,27 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
                 loggerContext.addListener(handOver);
             }
         }
+        synchronized (handOver) {
+            handOver.contextStopped = false; // an appender starts: the context is in use again
+        }
         return handOver;
     }
 
-    /** Keeps {@code sink} running until the next configuration has started its appenders. */
-    synchronized void park(EngineSettings settings, RemoteSyslogSink sink) {
+    /**
+     * Keeps {@code sink} running until the next configuration has started its appenders; closes it at once, on this
+     * thread, if the context has stopped.
+     */
+    void park(EngineSettings settings, RemoteSyslogSink sink) {
+        synchronized (this) {
+            if (!contextStopped) {
+                parkNow(settings, sink);
+                return;
+            }
+        }
+        sink.close();
+    }
+
+    private void parkNow(EngineSettings settings, RemoteSyslogSink sink) {
         sink.retire();
         parked.add(new Parked(settings, sink));
         graceEnd = System.nanoTime() + GRACE.toNanos();
@@ -183,6 +205,7 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
         List<Closing> underWay;
         synchronized (this) { // both at once: the waiter moves none from one to the other in between
             configuring = false;
+            contextStopped = true;
             now = takeParked();
             underWay = new ArrayList<>(closing);
         }

@@ -1,0 +1,70 @@
+package dev.sluice.logback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@link ReloadHandOver} does with an appender stopped outside a reconfiguration. The reconfigurations
+ * themselves (reset, reload, fallback, rename) run against a real receiver in the integration tests'
+ * {@code FrontEndLifecycleTest}.
+ */
+class ReloadHandOverTest {
+
+    private static boolean deliveryThreadAlive(String appender) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("sluice-delivery-" + appender) && t.isAlive());
+    }
+
+    /** An appender to a UDP port of its own (engines are shared by target). */
+    private static RemoteSyslogAppender started(LoggerContext context, String name, int port) {
+        RemoteSyslogAppender appender = new RemoteSyslogAppender();
+        appender.setContext(context);
+        appender.setName(name);
+        appender.setTarget("udp://127.0.0.1:" + port);
+        appender.start();
+        assertThat(appender.isStarted()).as(context.getStatusManager().getCopyOfStatusList().toString()).isTrue();
+        assertThat(deliveryThreadAlive(name)).isTrue();
+        return appender;
+    }
+
+    /**
+     * An {@code AsyncAppender}'s worker stops its appenders itself, and may do so after the context's stop has
+     * returned (it flushed for longer than {@code maxFlushTime}). Nothing will take the engine over then: it is
+     * stopped at once, on the stopping thread, not parked for the grace.
+     */
+    @Test
+    void anAppenderStoppedAfterItsContextStoppedStopsItsEngineAtOnce() {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        // attached to no logger, like an AsyncAppender's child: the context's stop does not stop it
+        RemoteSyslogAppender appender = started(context, "late-child", 9);
+        context.stop();
+        assertThat(appender.isStarted()).isTrue();
+
+        appender.stop();
+
+        assertThat(deliveryThreadAlive("late-child")).isFalse();
+    }
+
+    /** After a stop, the context may be configured and used again: an appender stopped by its next reset parks. */
+    @Test
+    void aContextStartedAgainAfterAStopParksAtItsResetsAgain() {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        context.stop();
+        context.start();
+        RemoteSyslogAppender appender = started(context, "restarted", 19);
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        try {
+            context.reset(); // stops the appender: parked, its engine runs on for the next configuration
+            assertThat(appender.isStarted()).isFalse();
+            assertThat(deliveryThreadAlive("restarted")).isTrue();
+        } finally {
+            context.stop(); // closes what is parked before it returns
+        }
+        assertThat(deliveryThreadAlive("restarted")).isFalse();
+    }
+}
