@@ -248,7 +248,8 @@ import java.util.zip.CRC32C;
  *       acknowledged and deleted, so it is reported again on each open (its quarantine copy is replaced, not
  *       duplicated). Damage that appears while the spool is open is found when the record is read, skipped and
  *       reported the same way; {@link #pendingRecords()} then over-counts until the next open.</li>
- *   <li>{@code rejected.spool} is not limited by {@code maxSize}; an operator empties it.</li>
+ *   <li>{@code rejected.spool} is limited by {@code maxSize} (and {@code minFreeDiskSpace}) on its own, besides the
+ *       segments; beyond it refused records are not copied ({@link #moveAside} says so). An operator empties it.</li>
  *   <li>One message is at most 16 MiB. Sequence ids start at 1 and must increase with every append.</li>
  *   <li>Forcing the directory after a rename is done where the platform allows it (Linux); elsewhere a power cut
  *       right after a rename may lose that rename.</li>
@@ -1947,12 +1948,17 @@ public final class Spool implements Closeable {
     /**
      * Copies {@code record}, refused by the server for good, to {@code rejected.spool} and forces it (unless
      * {@link FsyncPolicy#NEVER}), so that acknowledging it afterwards loses nothing. Does not remove it: the
-     * caller counts it as done and acknowledges it in order.
+     * caller counts it as done and acknowledges it in order. The rejected file is bounded like the segments: a
+     * record that would take it past {@link SpoolConfig#maxSize()}, or the file system below
+     * {@link SpoolConfig#minFreeDiskSpace()}, is not copied (a receiver that refuses everything cannot fill the
+     * disk with copies).
+     *
+     * @return {@code true} if copied, {@code false} if the rejected file has no room for it
      */
-    public synchronized void moveAside(SpoolRecord record) throws IOException {
+    public synchronized boolean moveAside(SpoolRecord record) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            moveAside0(record);
+            return moveAside0(record);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -1960,11 +1966,14 @@ public final class Spool implements Closeable {
         }
     }
 
-    private void moveAside0(SpoolRecord record) throws IOException {
+    private boolean moveAside0(SpoolRecord record) throws IOException {
         ensureOpen();
         requireOwned(record);
         reopenIfClosed(rejected);
         int total = SpoolFormat.recordBytes(record.messageLength());
+        if (rejected.end + total > config.maxSize() || !enoughDiskSpace(total)) {
+            return false;
+        }
         byte[] buf = new byte[total];
         SpoolFormat.encodeRecord(buf, 0, record.sequenceId(), record.eventTime().getEpochSecond(),
                 record.eventTime().getNano(), record.messageArray(), crc);
@@ -1979,8 +1988,10 @@ public final class Spool implements Closeable {
             throw e;
         }
         rejected.end = pos + total;
+        bytesSinceSpaceCheck += total;
         rejectedRecords++;
         listener.movedAside(record);
+        return true;
     }
 
     /**

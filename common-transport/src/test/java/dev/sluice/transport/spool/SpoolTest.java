@@ -465,6 +465,50 @@ class SpoolTest {
         assertThat(Files.size(dir.resolve(Spool.REJECTED_FILE))).isEqualTo(32 + 32 + Records.message(2).length);
     }
 
+    /** A receiver that refuses everything cannot fill the disk with copies: the rejected file stops at maxSize. */
+    @Test
+    void theRejectedFileStopsAtMaxSizeAndTheRecordsBeyondAreStillAcknowledged() throws Exception {
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0).maxSize(16_512).segmentSize(4_128);
+        open();
+        byte[] big = new byte[3_000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        int copied = 0;
+        for (long seq = 1; seq <= 8; seq++) {
+            assertThat(spool.append(seq, Records.time(seq), big)).isEqualTo(AppendResult.APPENDED);
+            SpoolRecord r = spool.peek(1).get(0);
+            if (spool.moveAside(r)) {
+                copied++;
+            }
+            spool.acknowledge(r);
+        }
+        // 32 octets of file header, then 32 + 3,000 per record: five fit in 16,512, the sixth would not
+        assertThat(copied).isEqualTo(5);
+        assertThat(spool.rejectedRecords()).isEqualTo(5);
+        assertThat(listener.of("movedAside")).hasSize(5);
+        assertThat(Files.size(dir.resolve(Spool.REJECTED_FILE))).isEqualTo(32 + 5 * (32 + 3_000))
+                .isLessThanOrEqualTo(16_512);
+        assertThat(spool.isEmpty()).isTrue();
+        reopen();
+        assertThat(spool.rejectedRecords()).isEqualTo(5);
+        assertThat(spool.isEmpty()).isTrue();
+    }
+
+    @Test
+    void theRejectedFileKeepsNoCopyThatWouldTakeTheDiskBelowItsMinimum() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(10 << 20).fileSystem(fs);
+        fs.usableSpace = (10 << 20) + 100_000; // close to the minimum: every copy looks again, as appends do
+        open();
+        Records.append(spool, 1, 2);
+        List<SpoolRecord> all = spool.peek(2);
+        assertThat(spool.moveAside(all.get(0))).isTrue();
+        fs.usableSpace = 10 << 20;
+        assertThat(spool.moveAside(all.get(1))).isFalse();
+        spool.acknowledge(all.get(1));
+        assertThat(spool.rejectedRecords()).isEqualTo(1);
+        assertThat(spool.isEmpty()).isTrue();
+    }
+
     @Test
     void theIntervalFlushWritesTheCheckpointInTheBackground() throws Exception {
         config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0).fsyncInterval(Duration.ofMillis(20));

@@ -183,6 +183,31 @@ class DeliveryEngineTest {
                 .contains("event 1");
     }
 
+    /** A receiver that refuses every message cannot fill the disk with copies: rejected.spool stops at maxSize. */
+    @Test
+    void aReceiverThatRefusesEverythingDoesNotGrowTheRejectedFileBeyondMaxSize() throws Exception {
+        Path spool = dir.resolve("spool");
+        RecordingDiagnostics diagnostics = new RecordingDiagnostics();
+        engine = DeliveryEngine.start(settings().diagnostics(diagnostics)
+                .spool(SpoolConfig.builder(spool).maxSize(16_512).segmentSize(4_128).build()).build());
+        server.faults().rejectNext(300 * (1 + TransportSettings.DEFAULT_MAX_REJECT_ATTEMPTS));
+        for (int chunk = 0; chunk < 6; chunk++) {
+            for (int i = 0; i < 50; i++) {
+                assertThat(engine.append(event(chunk * 50 + i))).isTrue();
+            }
+            int done = (chunk + 1) * 50;
+            await().atMost(WAIT).until(() -> engine.health().counters().rejected() == done);
+        }
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        assertThat(java.nio.file.Files.size(spool.resolve("rejected.spool"))).isLessThanOrEqualTo(16_512);
+        assertThat(diagnostics.messages).filteredOn(m -> m.contains("rejected.spool has reached maxSize"))
+                .hasSize(1);
+        assertThat(engine.health().counters().droppedTotal()).isZero();
+        // the receiver takes messages again: delivery goes on
+        assertThat(engine.append(event(300))).isTrue();
+        await().atMost(WAIT).until(() -> eventNumbers(server.messages()).contains(300));
+    }
+
     @Test
     void aBurstBeyondTheInFlightLimitLeavesNothingSpooledOnceAcknowledged() {
         // 20,000 > the engine's 4,096 in flight: while the transport holds thousands, outcomes wake the delivery
