@@ -43,7 +43,9 @@ import java.util.concurrent.TimeUnit;
  *       {@link #MAX_CONFIGURING}), in the background, each on a thread of its own;</li>
  *   <li>when the context stops ({@code LoggerContext.stop()} resets, then tells its listeners): at once, on the
  *       stopping thread, draining as any stop does, since it may be the application's last; a stop also waits for
- *       the background closes under way.</li>
+ *       the background closes under way. Not when Spring Boot's logging initialisation stops the context, as it
+ *       does before it resets and configures it again (its own shutdown still stops it as above): that stop is
+ *       handled as a reset.</li>
  * </ul>
  *
  * A new appender waits for a background close on its spool directory to end before it opens the spool (the closing
@@ -198,9 +200,16 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
         }
     }
 
-    /** The context stops: closes what is parked now, on this thread, and waits for the closes under way. */
+    /**
+     * The context stops: closes what is parked now, on this thread, and waits for the closes under way. Except when
+     * the stop is Spring Boot's logging initialisation ({@link #SPRING_BOOT_RECONFIGURES}), which stops the context
+     * only to reset and configure it at once: what is parked then waits for that configuration, as after a reset.
+     */
     @Override
     public void onStop(LoggerContext context) {
+        if (calledFrom(SPRING_BOOT_RECONFIGURES)) {
+            return;
+        }
         List<Parked> now;
         List<Closing> underWay;
         synchronized (this) { // both at once: the waiter moves none from one to the other in between
@@ -211,6 +220,23 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
         }
         now.forEach(p -> p.sink().close());
         underWay.forEach(ReloadHandOver::join);
+    }
+
+    /**
+     * Spring Boot's {@code LogbackLoggingSystem} (2.x to 4.x) configures the context through this method, which calls
+     * {@code LoggerContext.stop()} and then {@code reset()} before it configures it again; its shutdown handler stops
+     * the context from another method.
+     */
+    static final String SPRING_BOOT_RECONFIGURES =
+            "org.springframework.boot.logging.logback.LogbackLoggingSystem.stopAndReset";
+
+    /** Whether the calling thread is inside {@code method} ({@code class.method}). */
+    private static boolean calledFrom(String method) {
+        int dot = method.lastIndexOf('.');
+        String className = method.substring(0, dot);
+        String methodName = method.substring(dot + 1);
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                f -> f.getMethodName().equals(methodName) && f.getClassName().equals(className)));
     }
 
     /** Takes the parked sinks, for the caller to close; guarded by this. */

@@ -3,6 +3,10 @@ package dev.sluice.logback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +70,39 @@ class ReloadHandOverTest {
             context.stop(); // closes what is parked before it returns
         }
         assertThat(deliveryThreadAlive("restarted")).isFalse();
+    }
+
+    /**
+     * Spring Boot's logging initialisation stops the context, resets it and configures it again: the stop is
+     * handled as a reset (the engine is parked, not drained: with a receiver down, the drain held the application's
+     * start for up to {@code shutdownTimeout}), and the configuration that follows takes the engine over. Spring
+     * Boot's shutdown, from another method, still stops it.
+     */
+    @Test
+    void springBootsLoggingInitialisationHandsTheEngineToTheConfigurationThatFollows() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        RemoteSyslogAppender appender = started(context, "boot", 29);
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+
+        org.springframework.boot.logging.logback.LogbackLoggingSystem.stopAndReset(context);
+        assertThat(appender.isStarted()).isFalse();
+        assertThat(deliveryThreadAlive("boot")).isTrue();
+
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(new ByteArrayInputStream("""
+                <configuration>
+                  <appender name="boot" class="dev.sluice.logback.RemoteSyslogAppender">
+                    <target>udp://127.0.0.1:29</target>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="boot"/></root>
+                </configuration>
+                """.getBytes(StandardCharsets.UTF_8)));
+        context.start();
+        assertThat(deliveryThreadAlive("boot")).isTrue();
+
+        org.springframework.boot.logging.logback.LogbackLoggingSystem.shutdown(context);
+        assertThat(deliveryThreadAlive("boot")).isFalse();
     }
 }
