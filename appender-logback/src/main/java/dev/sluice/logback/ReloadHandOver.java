@@ -41,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #GRACE} after the last park when no configuration ends well by then (a reset with nothing after it,
  *       or a configuration made by code rather than Joran; a Joran configuration under way holds them up to
  *       {@link #MAX_CONFIGURING}), in the background, each on a thread of its own;</li>
+ *   <li>at the JVM's exit, by a shutdown hook registered while anything is parked or closing in the background:
+ *       a parked engine is hidden from the framework's own stop (Spring Boot's start may fail with it parked, and a
+ *       stopped context ignores a second stop), and its daemon threads would end with the JVM;</li>
  *   <li>when the context stops ({@code LoggerContext.stop()} resets, then tells its listeners): at once, on the
  *       stopping thread, draining as any stop does, since it may be the application's last; a stop also waits for
  *       the background closes under way. Not when Spring Boot's logging initialisation stops the context, as it
@@ -92,6 +95,13 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
     private record Closing(EngineSettings settings, Thread thread) {
     }
 
+    /**
+     * Registered with the JVM while anything is parked or closing in the background (guarded by this): at exit, it
+     * closes what is parked, draining, and waits for the closes under way. Parked engines are hidden from the
+     * framework's own stop, and a JVM exit would otherwise end their daemon threads with events in memory.
+     */
+    private Thread exitHook;
+
     private ReloadHandOver() {
     }
 
@@ -111,15 +121,19 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
                 BY_CONTEXT.put(context, handOver);
                 context.addConfigurationEventListener(handOver); // a reset keeps these
             }
-            // a stop of the context removes every listener, even reset-resistant ones: register again after one
-            if (!loggerContext.getCopyOfListenerList().contains(handOver)) {
-                loggerContext.addListener(handOver);
-            }
+            handOver.listenTo(loggerContext);
         }
         synchronized (handOver) {
             handOver.contextStopped = false; // an appender starts: the context is in use again
         }
         return handOver;
+    }
+
+    /** A stop of the context removes every listener, even reset-resistant ones: registers again after one. */
+    private void listenTo(LoggerContext loggerContext) {
+        if (!loggerContext.getCopyOfListenerList().contains(this)) {
+            loggerContext.addListener(this);
+        }
     }
 
     /**
@@ -145,6 +159,7 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
             waiter.setDaemon(true);
             waiter.start();
         }
+        updateExitHook();
     }
 
     /**
@@ -244,7 +259,45 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
         List<Parked> now = new ArrayList<>(parked);
         parked.clear();
         notifyAll(); // the waiter has nothing left to wait for
+        updateExitHook();
         return now;
+    }
+
+    /**
+     * Registers {@link #exitHook} while anything is parked or closing in the background, and removes it after;
+     * guarded by this. The sinks the caller of {@link #takeParked} closes on its own thread are its to finish.
+     */
+    private void updateExitHook() {
+        boolean needed = !parked.isEmpty() || !closing.isEmpty();
+        try {
+            if (needed && exitHook == null) {
+                Thread hook = new Thread(this::closeAtExit, "sluice-logback-handover-exit");
+                Runtime.getRuntime().addShutdownHook(hook);
+                exitHook = hook;
+            } else if (!needed && exitHook != null) {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+                exitHook = null;
+            }
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting: the hook registered before runs, or the closes under way end with it
+        }
+    }
+
+    /** At JVM exit: closes what is parked, draining, and waits for the background closes under way. */
+    void closeAtExit() {
+        List<Parked> now;
+        List<Closing> underWay;
+        synchronized (this) {
+            now = takeParked();
+            underWay = new ArrayList<>(closing);
+        }
+        now.forEach(p -> p.sink().close());
+        underWay.forEach(ReloadHandOver::join);
+    }
+
+    /** Whether the JVM would close parked engines at exit; for tests. */
+    synchronized boolean closesAtExit() {
+        return exitHook != null;
     }
 
     /**
@@ -273,6 +326,7 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
             }
             parked.clear();
             waiter = null;
+            updateExitHook();
         }
     }
 
@@ -282,6 +336,7 @@ final class ReloadHandOver implements LoggerContextListener, ConfigurationEventL
         } finally {
             synchronized (this) {
                 closing.removeIf(c -> c.thread() == Thread.currentThread());
+                updateExitHook();
             }
         }
     }

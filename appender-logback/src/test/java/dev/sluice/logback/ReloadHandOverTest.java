@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 
+import dev.sluice.transport.health.Jmx;
+
 import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +19,10 @@ import org.junit.jupiter.api.Test;
  * {@code FrontEndLifecycleTest}.
  */
 class ReloadHandOverTest {
+
+    private static long accepted(String appender) throws Exception {
+        return (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(Jmx.objectName(appender), "Accepted");
+    }
 
     private static boolean deliveryThreadAlive(String appender) {
         return Thread.getAllStackTraces().keySet().stream()
@@ -53,12 +60,18 @@ class ReloadHandOverTest {
         assertThat(deliveryThreadAlive("late-child")).isFalse();
     }
 
-    /** After a stop, the context may be configured and used again: an appender stopped by its next reset parks. */
+    /**
+     * After a stop, the context may be configured and used again: once an appender starts in it, an appender stopped
+     * by its next reset parks.
+     */
     @Test
     void aContextStartedAgainAfterAStopParksAtItsResetsAgain() {
         LoggerContext context = new LoggerContext();
         context.start();
-        context.stop();
+        RemoteSyslogAppender before = started(context, "before-stop", 18);
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(before);
+        context.stop(); // the hand-over knows the context stopped
+        assertThat(deliveryThreadAlive("before-stop")).isFalse();
         context.start();
         RemoteSyslogAppender appender = started(context, "restarted", 19);
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
@@ -84,10 +97,16 @@ class ReloadHandOverTest {
         context.start();
         RemoteSyslogAppender appender = started(context, "boot", 29);
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        for (int i = 0; i < 3; i++) {
+            context.getLogger("app").info("before Spring Boot configures logging");
+        }
+        assertThat(accepted("boot")).isEqualTo(3);
 
         org.springframework.boot.logging.logback.LogbackLoggingSystem.stopAndReset(context);
         assertThat(appender.isStarted()).isFalse();
         assertThat(deliveryThreadAlive("boot")).isTrue();
+        ReloadHandOver handOver = ReloadHandOver.of(context);
+        assertThat(handOver.closesAtExit()).isTrue(); // should the configuration fail and the JVM exit
 
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
@@ -100,9 +119,36 @@ class ReloadHandOverTest {
                 </configuration>
                 """.getBytes(StandardCharsets.UTF_8)));
         context.start();
-        assertThat(deliveryThreadAlive("boot")).isTrue();
+        context.getLogger("app").info("after");
+        // the same engine: its counters run on (a new one would have started at zero)
+        assertThat(accepted("boot")).isEqualTo(4);
+        assertThat(handOver.closesAtExit()).isFalse();
 
         org.springframework.boot.logging.logback.LogbackLoggingSystem.shutdown(context);
         assertThat(deliveryThreadAlive("boot")).isFalse();
+    }
+
+    /**
+     * A parked engine is hidden from the framework's own stop (a Spring Boot start that fails after its stop leaves
+     * the context stopped, and a stopped context ignores the shutdown's stop): while one is parked, a JVM shutdown
+     * hook closes it, draining, at exit.
+     */
+    @Test
+    void whileAnEngineIsParkedTheJvmsExitClosesIt() {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        RemoteSyslogAppender appender = started(context, "parked", 39);
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        ReloadHandOver handOver = ReloadHandOver.of(context);
+        assertThat(handOver.closesAtExit()).isFalse();
+
+        context.reset(); // parks it
+        assertThat(deliveryThreadAlive("parked")).isTrue();
+        assertThat(handOver.closesAtExit()).isTrue();
+
+        handOver.closeAtExit(); // what the hook runs
+        assertThat(deliveryThreadAlive("parked")).isFalse();
+        assertThat(handOver.closesAtExit()).isFalse();
+        context.stop();
     }
 }

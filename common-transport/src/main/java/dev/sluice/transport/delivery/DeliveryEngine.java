@@ -195,7 +195,7 @@ public final class DeliveryEngine implements AutoCloseable {
     public static final int MAX_URGENT_HELD = 10_000;
     /** Entries of {@link #urgentSpooled} the lane has not seen delivered ({@link Pending#held}); see registerUrgent. */
     private final AtomicInteger urgentSpooledCount = new AtomicInteger();
-    /** Delivery thread: {@code rejected.spool} had no room for a refused record once, and that was reported. */
+    /** Delivery thread: {@code rejected.spool} had no room for the last refused record, and that was reported. */
     private boolean rejectedFullReported;
     /** Delivery thread: the spool's {@link Spool#deliveredAhead()} was full once, and that was reported. */
     private boolean deliveredAheadFullReported;
@@ -1419,11 +1419,13 @@ public final class DeliveryEngine implements AutoCloseable {
                 }
                 if (f.rejected) {
                     try {
-                        if (!spool.moveAside(f.record) && !rejectedFullReported) {
+                        if (spool.moveAside(f.record)) {
+                            rejectedFullReported = false; // room again: the next refusal to keep one is news
+                        } else if (!rejectedFullReported) {
                             rejectedFullReported = true;
                             events.spoolProblem("rejected.spool has reached maxSize, or the disk"
-                                    + " minFreeDiskSpace: records the server refuses are counted and reported but no"
-                                    + " longer kept there (reported once per run)");
+                                    + " minFreeDiskSpace: records the server refuses are counted and reported but not"
+                                    + " kept there until it has room again");
                         }
                     } catch (IOException e) {
                         events.spoolProblem("cannot move a refused record aside: " + e.getMessage());
