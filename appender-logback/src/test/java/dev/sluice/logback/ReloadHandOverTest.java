@@ -29,6 +29,14 @@ class ReloadHandOverTest {
                 .anyMatch(t -> t.getName().equals("sluice-delivery-" + appender) && t.isAlive());
     }
 
+    /** A started context whose root logger has a started appender of {@code name}, to a UDP port of its own. */
+    private static LoggerContext withRootAppender(String name, int port) {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(started(context, name, port));
+        return context;
+    }
+
     /** An appender to a UDP port of its own (engines are shared by target). */
     private static RemoteSyslogAppender started(LoggerContext context, String name, int port) {
         RemoteSyslogAppender appender = new RemoteSyslogAppender();
@@ -66,10 +74,7 @@ class ReloadHandOverTest {
      */
     @Test
     void aContextStartedAgainAfterAStopParksAtItsResetsAgain() {
-        LoggerContext context = new LoggerContext();
-        context.start();
-        RemoteSyslogAppender before = started(context, "before-stop", 18);
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(before);
+        LoggerContext context = withRootAppender("before-stop", 18);
         context.stop(); // the hand-over knows the context stopped
         assertThat(deliveryThreadAlive("before-stop")).isFalse();
         context.start();
@@ -93,10 +98,9 @@ class ReloadHandOverTest {
      */
     @Test
     void springBootsLoggingInitialisationHandsTheEngineToTheConfigurationThatFollows() throws Exception {
-        LoggerContext context = new LoggerContext();
-        context.start();
-        RemoteSyslogAppender appender = started(context, "boot", 29);
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        LoggerContext context = withRootAppender("boot", 29);
+        RemoteSyslogAppender appender = (RemoteSyslogAppender) context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                .getAppender("boot");
         for (int i = 0; i < 3; i++) {
             context.getLogger("app").info("before Spring Boot configures logging");
         }
@@ -135,10 +139,7 @@ class ReloadHandOverTest {
      */
     @Test
     void whileAnEngineIsParkedTheJvmsExitClosesIt() {
-        LoggerContext context = new LoggerContext();
-        context.start();
-        RemoteSyslogAppender appender = started(context, "parked", 39);
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        LoggerContext context = withRootAppender("parked", 39);
         ReloadHandOver handOver = ReloadHandOver.of(context);
         assertThat(handOver.closesAtExit()).isFalse();
 
