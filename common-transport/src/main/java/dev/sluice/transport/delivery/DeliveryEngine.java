@@ -144,8 +144,9 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     private volatile Spool spool;
     /**
-     * The configured spool, opened by a retry and not yet taken into use: offers are held until nothing is in flight,
-     * then the queue moves into it ({@link #adoptSpool()}). Delivery thread only, like the retry's schedule.
+     * The configured spool, opened by a retry and not yet taken into use: offers are held until nothing is in flight
+     * (for at most {@link #MAX_HOLD_NANOS}), then the queue moves into it ({@link #adoptSpool}). Delivery thread only,
+     * like the retry's schedule; kept for {@code finishStop} when a stop comes first.
      */
     private Spool openedLate;
     /** The last reason the spool could not be opened that was reported. Delivery thread only (after the start). */
@@ -892,24 +893,29 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /**
      * Takes the spool {@link #retrySpool()} opened into use, with nothing in flight: under both the spool's and the
-     * queue's lock (no event is appended meanwhile), the queued events are numbered on from the spool's highest
-     * sequence id and appended to it in their order, urgent ones join the spool's urgent lane again, and the spool
-     * is published; an application thread waiting for the queue's lock then appends to the spool instead
-     * ({@link #TO_SPOOL}). What the spool held already (left by the engine that had it) is replayed first, as at a
-     * start. A queued message that a failover switch handed back was formatted already: it keeps the sequence id
-     * written in it. Delivery thread only.
+     * queue's lock (no event is appended meanwhile), the queued events are numbered on from the higher of the
+     * spool's highest sequence id and the last one drawn in memory (an id is never given twice) and appended to it
+     * in their order, urgent ones join the spool's urgent lane again, and the spool is published; an application
+     * thread waiting for the queue's lock then appends to the spool instead ({@link #TO_SPOOL}). What the spool held
+     * already (left by the engine that had it) is replayed first, as at a start. A queued message formatted already
+     * (handed back by a failover switch or a hand-back above, or held back by the rate limit) keeps the sequence id
+     * written in it. At a stop ({@code atStop}), it is done for {@code finishStop} although the engine no longer
+     * accepts. Delivery thread only.
      */
     private void adoptSpool(boolean atStop) {
         Spool s = openedLate;
         openedLate = null;
         try {
             adopt(s, atStop);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             // cannot happen (ids are above the spool's highest); the engine goes on from memory, without the spool
             closeQuietly(s);
             spoolRetryAt = settings.ticker().getAsLong() + SPOOL_RETRY_MAX_NANOS;
             settings.diagnostics().error("RemoteSyslog[" + settings.name() + "]: spool " + settings.spool().directory()
                     + " could not be taken into use; events are kept in memory: " + e, e);
+        } catch (Error e) {
+            closeQuietly(s); // not left locked behind a delivery thread that ends
+            throw e;
         }
     }
 
