@@ -119,6 +119,11 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final long SPOOL_RETRY_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** Offers are held at most this long for the answers to what is in flight when a spool opens late. */
     private static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Offers are held at most this long for what a held-up I/O thread is to hand back after a failover switch
+     * ({@link #lateAwaited}), so that older events are not sent after newer ones; after it, sending goes on.
+     */
+    private static final long LATE_HOLD_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** {@link #enqueue} found the spool open (a retry opened it meanwhile): the event goes there instead. */
     private static final int TO_SPOOL = -2;
     /** Results of {@link #appendOrRefuse(EngineEvent, AppendGuard.Cell)}. */
@@ -233,9 +238,25 @@ public final class DeliveryEngine implements AutoCloseable {
     private final ArrayDeque<SpoolRecord> readAhead = new ArrayDeque<>();
     private final RateLimiter rateLimiter;
     private final Failover failover;
-    private SyslogTransport transport;
+    /** Replaced by the delivery thread at a failover switch; volatile for {@link #health()}. */
+    private volatile SyslogTransport transport;
     /** The listener of {@code transport}, which collects what its close hands back after sending it. */
     private TransportEvents transportEvents;
+    /**
+     * What closed transports handed back after their {@code close} had returned ({@link TransportEvents#handedBackLate}),
+     * waiting for the delivery thread; {@code null} once {@code finishStop} has taken the last of them, after which a
+     * late hand-back of events held in memory is counted as dropped at shutdown. Guarded by
+     * {@link #lateLock}.
+     */
+    private List<LateHandBack> lateHandBacks = new ArrayList<>();
+    private final Object lateLock = new Object();
+    /**
+     * Closes in memory mode whose hand-back is still to come (their I/O thread was held up): a spool opened late is
+     * not taken into use meanwhile, as the events coming back belong in the queue it takes over. Delivery thread only.
+     */
+    private int lateAwaited;
+    /** When {@link #lateAwaited} last rose from zero. Delivery thread only. */
+    private long lateSince;
     /**
      * Spool mode: sequence ids a failover switch left sent and unacknowledged (or acknowledged but not yet
      * acknowledged in the spool) on the old target; they are read from the spool again and counted as resent when
@@ -765,6 +786,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 long seenUrgent = urgentAppended;
                 drained = false;
                 processOutcomes();
+                takeBackLate();
                 forgetTakenUrgent();
                 if (stopping && (nothingLeft() || nothingToSendBeforeTheWindow()
                         || settings.ticker().getAsLong() - stopDeadline >= 0)) {
@@ -774,12 +796,17 @@ public final class DeliveryEngine implements AutoCloseable {
                 // Messages stay with the engine (queue or spool, visible in health) until a session is up; so
                 // after an outage the first message out is the notice of what was dropped meanwhile.
                 boolean connected = transport.state() == TransportState.CONNECTED;
-                boolean holding = retrySpool();
+                long lateHoldLeft = lateHoldLeft();
+                boolean holding = retrySpool() || lateHoldLeft > 0;
                 boolean progress = connected && !holding && offerUrgent();
                 Instant now = settings.clock().instant();
                 long waitNanos = MAX_PARK_NANOS;
                 if (holding) {
-                    // a spool opened late waits for what is in flight to be answered (outcomes wake this thread)
+                    // a spool opened late waits for what is in flight to be answered (outcomes wake this thread);
+                    // a late hand-back wakes it too
+                    if (lateHoldLeft > 0) {
+                        waitNanos = Math.min(waitNanos, lateHoldLeft);
+                    }
                 } else if (connected && (settings.schedule().isOpen(now) || stopping && spool == null)) {
                     // Without a spool, a stop delivers outside the window too: the alternative is losing the events.
                     long limited = offerRegular();
@@ -886,6 +913,10 @@ public final class DeliveryEngine implements AutoCloseable {
                 return true; // the answers are coming, or the next pass after MAX_HOLD_NANOS hands back
             }
             switchTransport(failover.current());
+            heldSince = NOT_HELD;
+        }
+        if (lateAwaited > 0) {
+            return false; // the events a held-up I/O thread is to hand back go into the queue first (takeBackLate)
         }
         adoptSpool(false);
         return false;
@@ -1004,7 +1035,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private boolean nothingLeft() {
-        if (!inFlight.isEmpty() || !urgent.isEmpty()) {
+        if (!inFlight.isEmpty() || !urgent.isEmpty() || lateAwaited > 0) {
             return false;
         }
         if (spool != null) {
@@ -1545,8 +1576,17 @@ public final class DeliveryEngine implements AutoCloseable {
      * queue or the spool's reading, and urgent events it had not seen answered back to the lane. Delivery thread.
      */
     private void switchTransport(Target next) {
-        Set<Long> sent = transportEvents.handedBackSent;
+        TransportEvents closing = transportEvents;
+        Set<Long> sent = closing.handedBackSent;
+        closing.memoryMode = spool == null;
         List<Outbound> undelivered = transport.close(Duration.ZERO);
+        boolean late = undelivered == null; // its I/O thread is held up: what it holds comes back later
+        if (late) {
+            undelivered = List.of();
+            if (spool == null && lateAwaited++ == 0) {
+                lateSince = settings.ticker().getAsLong();
+            }
+        }
         transport = newTransport(next);
         // a drop notice the old target did not acknowledge: announced again, ahead of the next message out
         for (Outbound o : undelivered) {
@@ -1572,6 +1612,10 @@ public final class DeliveryEngine implements AutoCloseable {
             inFlight.clear();
             lastRead = null;
             readAhead.clear();
+        }
+        if (late) {
+            closing.eventTimesAtClose = eventTimes;
+            closing.laneUnfinishedAtClose = laneUnfinished;
         }
         List<Pending> backToLane = new ArrayList<>();
         // the spool is read again from its head: an urgent event the lane sent and the old target answered stays
@@ -1618,6 +1662,70 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /**
+     * What transports closed while their I/O thread was held up handed back since: drop notices among it are
+     * announced again; in memory mode the events go back to the head of the queue (and urgent ones to the lane), as
+     * {@link #switchTransport} does with what a close returns in time. In spool mode nothing else is needed: the
+     * switch had the spool read again from its head. Delivery thread only (and {@code finishStop}).
+     */
+    /** How much longer offers are held for a late hand-back after a switch; 0 if they are not. */
+    private long lateHoldLeft() {
+        return lateAwaited == 0 ? 0 : Math.max(0, lateSince + LATE_HOLD_NANOS - settings.ticker().getAsLong());
+    }
+
+    private void takeBackLate() {
+        List<LateHandBack> taken;
+        synchronized (lateLock) {
+            if (lateHandBacks == null || lateHandBacks.isEmpty()) {
+                return;
+            }
+            taken = new ArrayList<>(lateHandBacks);
+            lateHandBacks.clear();
+        }
+        takeBack(taken);
+    }
+
+    private void takeBack(List<LateHandBack> taken) {
+        for (LateHandBack l : taken) {
+            TransportEvents from = l.from();
+            for (Outbound o : l.undelivered()) {
+                long[] counts = o.id() == INTERNAL_ID ? noticesOut.remove(o) : null;
+                if (counts != null) {
+                    reannounce(counts);
+                }
+            }
+            if (!from.memoryMode) {
+                continue;
+            }
+            lateAwaited--;
+            List<Pending> backToLane = new ArrayList<>();
+            requeue(l.undelivered(), from.handedBackSent, from.eventTimesAtClose, from.laneUnfinishedAtClose,
+                    backToLane);
+            for (Pending p : backToLane) {
+                urgent.addFirst(p);
+            }
+        }
+    }
+
+    /** A closed transport's late hand-back ({@link DeliveryListener#handedBackLate}); I/O thread. */
+    private void handedBackLate(TransportEvents from, List<Outbound> undelivered) {
+        synchronized (lateLock) {
+            if (lateHandBacks != null) {
+                lateHandBacks.add(new LateHandBack(from, undelivered));
+                LockSupport.unpark(deliveryThread);
+                return;
+            }
+        }
+        // after the stop: events that were in memory are lost; a spool still holds the others
+        long lost = from.memoryMode ? undelivered.stream().filter(o -> o.id() != INTERNAL_ID).count() : 0;
+        if (lost > 0) {
+            events.dropped(DropReason.SHUTDOWN, lost);
+        }
+    }
+
+    private record LateHandBack(TransportEvents from, List<Outbound> undelivered) {
+    }
+
+    /**
      * Memory mode: puts what a closed transport handed back at the head of the queue, in order, those of
      * {@code laneUnfinished} also in {@code backToLane} (whichever path takes one first sends it).
      */
@@ -1655,6 +1763,11 @@ public final class DeliveryEngine implements AutoCloseable {
         private int outcomesSinceWake;
         /** The transport that reports here; set once it is made (null before: every batch wakes). */
         volatile SyslogTransport reporter;
+        /** Set when its transport is closed: whether the engine was without a spool then. */
+        volatile boolean memoryMode;
+        /** Set when its close returned before the hand-back: what {@link #takeBack} needs then (memory mode). */
+        volatile Map<Long, Instant> eventTimesAtClose = Map.of();
+        volatile Set<Long> laneUnfinishedAtClose = Set.of();
 
         TransportEvents(Target target) {
             this.target = target.toString();
@@ -1715,6 +1828,11 @@ public final class DeliveryEngine implements AutoCloseable {
             if (message.id() != INTERNAL_ID) {
                 handedBackSent.add(message.id());
             }
+        }
+
+        @Override
+        public void handedBackLate(List<Outbound> undelivered) {
+            DeliveryEngine.this.handedBackLate(this, undelivered);
         }
 
         @Override
@@ -1832,26 +1950,45 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void finishStop() {
         long left = Math.max(0, stopDeadline - settings.ticker().getAsLong());
-        Set<Long> sent = transportEvents.handedBackSent;
+        TransportEvents closing = transportEvents;
+        Set<Long> sent = closing.handedBackSent;
+        closing.memoryMode = spool == null;
         List<Outbound> undelivered = transport.close(Duration.ofNanos(left));
+        if (undelivered == null) {
+            // its I/O thread is held up: what it holds comes back below if in time, else is counted when it comes
+            undelivered = List.of();
+            if (spool == null) {
+                lateAwaited++;
+                closing.eventTimesAtClose = inFlightEventTimes();
+            }
+        }
         processOutcomes();
+        // late hand-backs come in no more: those here go back to the queue (lost with it, or into a spool opened late);
+        // one that comes later is counted as dropped when it comes (handedBackLate)
+        List<LateHandBack> late;
+        synchronized (lateLock) {
+            late = lateHandBacks;
+            lateHandBacks = null;
+        }
         // drop notices the server did not acknowledge: not announced after all (see takeUnannounced)
         noticesOut.values().forEach(this::reannounce);
         noticesOut.clear();
         if (openedLate != null) {
             // opened by a retry and not taken into use yet (offers were held for answers, or the stop came first):
             // what is left in memory goes into it rather than being lost
-            Map<Long, Instant> eventTimes = new HashMap<>();
+            Map<Long, Instant> eventTimes = inFlightEventTimes();
             synchronized (inFlight) {
-                for (InFlight f : inFlight) {
-                    eventTimes.put(f.seq, f.eventTime);
-                }
                 inFlight.clear();
             }
             inFlightById.clear();
             requeue(undelivered, sent, eventTimes, Set.of(), new ArrayList<>());
             undelivered = List.of();
+            if (late != null) {
+                takeBack(late); // older than what the last transport held: ahead of it
+            }
             adoptSpool(true);
+        } else if (late != null) {
+            takeBack(late);
         }
         if (spool == null) {
             long lost = undelivered.stream().filter(o -> o.id() != INTERNAL_ID).count();
@@ -1873,6 +2010,16 @@ public final class DeliveryEngine implements AutoCloseable {
                 events.spoolProblem("close failed: " + e.getMessage());
             }
         }
+    }
+
+    private Map<Long, Instant> inFlightEventTimes() {
+        Map<Long, Instant> eventTimes = new HashMap<>();
+        synchronized (inFlight) {
+            for (InFlight f : inFlight) {
+                eventTimes.put(f.seq, f.eventTime);
+            }
+        }
+        return eventTimes;
     }
 
     private void closeSpoolQuietly() {

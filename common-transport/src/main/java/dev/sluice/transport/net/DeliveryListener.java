@@ -39,6 +39,16 @@ public interface DeliveryListener {
     }
 
     /**
+     * {@link SyslogTransport#close(java.time.Duration)} returned {@code null}: its I/O thread was held up beyond the
+     * close's bound (a listener that blocks it, a long pause) and could not hand the undelivered messages back in
+     * time. These are they, in offer order, with {@link #handedBackSent} called before for those written, once the
+     * I/O thread got to them; empty if there were none. Called once, on the I/O thread (or on the closing thread, if
+     * the hand-back came just as it gave up waiting).
+     */
+    default void handedBackLate(java.util.List<Outbound> undelivered) {
+    }
+
+    /**
      * The transport has reported a batch of {@link #delivered} and {@link #rejected} calls (for example every answer
      * of one read) and written what they made room for. Called on the I/O thread after the last of them, once per
      * batch: a listener that hands outcomes to another thread can wake it once here instead of once per message.

@@ -218,7 +218,9 @@ abstract class NettyTransport implements SyslogTransport {
      * <p>Bounded: it returns at the latest {@code timeout} plus two seconds after the call, whatever the server
      * does. Called on this transport's I/O thread (from a listener), it does not wait: the drain then happens
      * without this caller, and the returned list is empty unless the close could finish at once. A second call
-     * waits like the first but returns an empty list: the undelivered messages are handed back once.
+     * waits like the first but returns an empty list: the undelivered messages are handed back once. If the I/O
+     * thread is held up past that bound (a listener blocks it, a long pause), the first call returns {@code null}
+     * and the messages go to {@link DeliveryListener#handedBackLate} when the thread gets to them.
      */
     @Override
     public List<Outbound> close(Duration timeout) {
@@ -242,10 +244,11 @@ abstract class NettyTransport implements SyslogTransport {
             return first ? undelivered : List.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return List.of();
+            return handBackLate(first);
         } catch (ExecutionException | TimeoutException e) {
-            // Only if a listener blocks the I/O thread: the messages cannot be collected safely.
-            return List.of();
+            // The I/O thread is held up (a listener blocks it, a long pause): the messages cannot be collected
+            // safely now, so they are handed over when it gets to them.
+            return handBackLate(first);
         } finally {
             if (closed.isDone()) {
                 lease.close();
@@ -253,6 +256,17 @@ abstract class NettyTransport implements SyslogTransport {
                 closed.whenComplete((r, e) -> lease.close());
             }
         }
+    }
+
+    private List<Outbound> handBackLate(boolean first) {
+        if (!first) {
+            return List.of();
+        }
+        closed.whenComplete((undelivered, failure) -> {
+            List<Outbound> late = undelivered != null ? undelivered : List.of();
+            safely(() -> listener.handedBackLate(late));
+        });
+        return null;
     }
 
     @Override

@@ -32,7 +32,9 @@ public interface SyslogTransport extends AutoCloseable {
      * Stops: tries for at most {@code timeout} to deliver what is pending (RELP: until acknowledged) and to
      * close the session cleanly, then closes the connection whatever the server does.
      *
-     * @return the messages that were not delivered, in the order they were offered, for the caller to keep
+     * @return the messages that were not delivered, in the order they were offered, for the caller to keep; or
+     *         {@code null} if they could not be collected in time (the I/O thread was held up): they then go to
+     *         {@link DeliveryListener#handedBackLate} once it gets to them
      */
     List<Outbound> close(Duration timeout);
 

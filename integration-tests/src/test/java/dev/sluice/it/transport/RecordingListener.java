@@ -21,6 +21,8 @@ final class RecordingListener implements DeliveryListener {
     final List<String> rejected = new CopyOnWriteArrayList<>();
     final AtomicInteger resent = new AtomicInteger();
     final List<Long> handedBackSent = new CopyOnWriteArrayList<>();
+    /** The lists {@link #handedBackLate} was given. */
+    final List<List<Outbound>> handedBackLate = new CopyOnWriteArrayList<>();
     final AtomicInteger connected = new AtomicInteger();
     final AtomicInteger writable = new AtomicInteger();
     final List<String> disconnects = new CopyOnWriteArrayList<>();
@@ -64,6 +66,11 @@ final class RecordingListener implements DeliveryListener {
     @Override
     public void handedBackSent(Outbound message) {
         handedBackSent.add(message.id());
+    }
+
+    @Override
+    public void handedBackLate(List<Outbound> undelivered) {
+        handedBackLate.add(List.copyOf(undelivered));
     }
 
     @Override

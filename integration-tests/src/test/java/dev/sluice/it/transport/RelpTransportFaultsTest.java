@@ -253,4 +253,33 @@ class RelpTransportFaultsTest {
         assertThat(transport.pending()).isZero();
         assertThat(transport.state()).isEqualTo(TransportState.CLOSED);
     }
+
+    /**
+     * The I/O thread held up past the close's bound (a listener blocking it, say): {@code close} returns
+     * {@code null} instead of an empty list that would lose the messages, and once the thread is free the listener
+     * gets them all, in order, after {@code handedBackSent} for those written.
+     */
+    @Test
+    void closeWithTheIoThreadHeldUpReturnsNullAndHandsTheMessagesBackLate() throws InterruptedException {
+        server.faults().withholdAcks();
+        start(settings().ackTimeout(Duration.ofSeconds(30)).build());
+        Messages.offerRange(transport, 0, 1_000);
+        server.awaitMessages(TransportSettings.DEFAULT_WINDOW_SIZE, WAIT);
+        try (HeldIoThreads held = HeldIoThreads.hold()) {
+            try {
+                assertThat(transport.close(Duration.ZERO)).isNull();
+                assertThat(listener.handedBackLate).isEmpty();
+            } finally {
+                held.release();
+            }
+            await().atMost(WAIT).until(() -> !listener.handedBackLate.isEmpty());
+        }
+        assertThat(listener.handedBackLate).hasSize(1);
+        assertThat(listener.handedBackLate.get(0)).extracting(dev.sluice.transport.net.Outbound::id)
+                .containsExactlyElementsOf(LongStream.range(0, 1_000).boxed().toList());
+        assertThat(listener.handedBackSent).containsExactlyElementsOf(
+                LongStream.range(0, TransportSettings.DEFAULT_WINDOW_SIZE).boxed().toList());
+        assertThat(listener.delivered).hasValue(0);
+        assertThat(transport.close(Duration.ZERO)).as("handed back once").isEmpty();
+    }
 }
