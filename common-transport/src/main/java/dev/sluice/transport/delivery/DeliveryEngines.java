@@ -2,6 +2,7 @@ package dev.sluice.transport.delivery;
 
 import dev.sluice.transport.event.AppendGuard;
 import dev.sluice.transport.health.DropReason;
+import dev.sluice.transport.health.Health;
 import dev.sluice.transport.health.StatusReporter;
 import dev.sluice.transport.net.Target;
 
@@ -178,25 +179,31 @@ public final class DeliveryEngines {
             return;
         }
         long[] unannounced = null;
+        Health.CountersSnapshot counted = null;
         if (old.engine != null) {
             // Outside the lock. With a spool, no draining: the successor replays the spool first anyway, and
             // meanwhile the new appender's events wait in memory (see the class comment).
             old.engine.closeForSuccessor();
             unannounced = old.engine.takeUnannounced();
+            counted = old.engine.counters().snapshot();
         }
-        start(next, unannounced);
+        start(next, unannounced, counted);
     }
 
     /**
      * Starts the engine of a holder made by a reconfiguration, once the one before it has stopped; it announces the
-     * drops that one had not announced ({@code unannounced}, or {@code null}).
+     * drops that one had not announced ({@code unannounced}, or {@code null}), and its counters go on from that
+     * one's ({@code counted}, or {@code null}), so that JMX and the health API do not start again at zero.
      */
-    private void start(Holder holder, long[] unannounced) {
+    private void start(Holder holder, long[] unannounced, Health.CountersSnapshot counted) {
         DeliveryEngine engine = null;
         try {
             // the inherited drops go in before the engine's thread runs: it may send a replayed record at once,
             // and the notice belongs ahead of it
             engine = starter.start(holder.settings, unannounced);
+            if (counted != null) {
+                engine.counters().add(counted);
+            }
         } catch (RuntimeException e) {
             holder.settings.diagnostics().error("RemoteSyslog[" + holder.settings.name() + "]: cannot start delivery"
                     + " to " + holder.key.targetText() + " after a reconfiguration: " + e.getMessage(), e);

@@ -103,6 +103,11 @@ class FrontEndLifecycleTest {
         List<ReceivedMessage> received = first.awaitMessages(2, WAIT);
         assertThat(received.get(1).format()).as(received.get(1).text()).hasToString("RFC3164");
         await().atMost(WAIT).untilAsserted(() -> assertThat(deliveryThreads("central")).isEqualTo(1));
+        // a new engine, and the appender's JMX counters go on from the old one's
+        Health health = new Health("central");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(health.number("Acknowledged")).as(health.toString())
+                .isEqualTo(2));
+        assertThat(health.number("Accepted")).isEqualTo(2);
     }
 
     @ParameterizedTest(name = "{0}")
