@@ -243,10 +243,10 @@ public final class DeliveryEngine implements AutoCloseable {
     /** The listener of {@code transport}, which collects what its close hands back after sending it. */
     private TransportEvents transportEvents;
     /**
-     * What closed transports handed back after their {@code close} had returned ({@link TransportEvents#handedBackLate}),
-     * waiting for the delivery thread; {@code null} once {@code finishStop} has taken the last of them, after which a
-     * late hand-back of events held in memory is counted as dropped at shutdown. Guarded by
-     * {@link #lateLock}.
+     * What closed transports handed back after their {@code close} had returned
+     * ({@link TransportEvents#handedBackLate}), waiting for the delivery thread; {@code null} once {@code finishStop}
+     * has taken the last of them, after which a late hand-back of events held in memory is counted as dropped at
+     * shutdown. Guarded by {@link #lateLock}.
      */
     private List<LateHandBack> lateHandBacks = new ArrayList<>();
     private final Object lateLock = new Object();
@@ -1694,6 +1694,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 }
             }
             if (!from.memoryMode) {
+                backToLaneFromSpool(l);
                 continue;
             }
             lateAwaited--;
@@ -1702,6 +1703,35 @@ public final class DeliveryEngine implements AutoCloseable {
                     backToLane);
             for (Pending p : backToLane) {
                 urgent.addFirst(p);
+            }
+        }
+    }
+
+    /**
+     * Spool mode: the urgent events the lane had given the old target unanswered go back to the lane, as
+     * {@link #switchTransport} does with what a close returns in time (else they would wait for the window), unless
+     * the regular path has read their records since the switch (it sends them then) or the engine is stopping.
+     */
+    private void backToLaneFromSpool(LateHandBack l) {
+        TransportEvents from = l.from();
+        if (spool == null || stopping || from.laneUnfinishedAtClose.isEmpty()) {
+            return;
+        }
+        long readUpTo;
+        synchronized (inFlight) {
+            readUpTo = lastRead == null ? 0 : lastRead.sequenceId();
+        }
+        List<Outbound> undelivered = l.undelivered();
+        for (int i = undelivered.size() - 1; i >= 0; i--) {
+            Outbound o = undelivered.get(i);
+            long seq = o.id();
+            if (seq != INTERNAL_ID && seq > readUpTo && from.laneUnfinishedAtClose.contains(seq)
+                    && !urgentSpooled.containsKey(seq)) {
+                Pending p = new Pending(seq, from.eventTimesAtClose.getOrDefault(seq, settings.clock().instant()),
+                        o.payload());
+                p.resend = from.handedBackSent.contains(seq);
+                registerUrgent(p);
+                urgent.addFirst(p); // newest first at the head: the lane sends them in their order
             }
         }
     }

@@ -5,18 +5,22 @@ import static dev.sluice.it.engine.NumberedEvents.event;
 import static dev.sluice.it.engine.NumberedEvents.quickTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sluice.it.transport.HeldIoThreads;
 import dev.sluice.relp.server.RelpTestServer;
 import dev.sluice.transport.delivery.DeliveryEngine;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.FailoverPolicy;
+import dev.sluice.transport.delivery.UrgencyPolicy;
 import dev.sluice.transport.health.AppenderListener;
 import dev.sluice.transport.health.DeliveryState;
 import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.net.Target;
 import dev.sluice.transport.spool.Spool;
 import dev.sluice.transport.spool.SpoolConfig;
+import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +67,18 @@ class EngineHeldUpIoThreadTest {
 
     private void holdIoThreads() throws InterruptedException {
         held = HeldIoThreads.hold();
+    }
+
+    /** Records the I/O thread that connects to {@code target}. */
+    private static AppenderListener threadOf(String target, AtomicReference<String> thread) {
+        return new AppenderListener() {
+            @Override
+            public void connected(String connected, boolean reconnect) {
+                if (connected.equals(target)) {
+                    thread.set(Thread.currentThread().getName());
+                }
+            }
+        };
     }
 
     private void append(long from, long to) {
@@ -172,14 +188,7 @@ class EngineHeldUpIoThreadTest {
                 .transport(quickTransport().toBuilder().windowSize(WINDOW).maxPending(2 * WINDOW)
                         .ackTimeout(Duration.ofMinutes(5)).build())
                 .failover(FailoverPolicy.PREFER_PRIMARY).primaryRetry(Duration.ofSeconds(3))
-                .listener(new AppenderListener() {
-                    @Override
-                    public void connected(String target, boolean reconnect) {
-                        if (target.equals(secondaryTarget)) {
-                            secondaryThread.set(Thread.currentThread().getName());
-                        }
-                    }
-                })
+                .listener(threadOf(secondaryTarget, secondaryThread))
                 .shutdownTimeout(Duration.ofSeconds(2)).build());
         append(0, EVENTS); // the secondary's transport takes 2 windows, the rest waits in the engine's queue
         await().atMost(WAIT).until(() -> secondary.messages().size() == WINDOW);
@@ -199,5 +208,47 @@ class EngineHeldUpIoThreadTest {
         await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == EVENTS);
         assertThat(primary.messages()).extracting(m -> NumberedEvents.number(m.message()))
                 .as("in order, once each").containsExactlyElementsOf(range(0, EVENTS));
+    }
+
+    /**
+     * With a spool, urgent events the lane had sent to the old target unanswered go back to the lane when the
+     * held-up thread hands them back: they reach the new target at once, not when the window opens (here: never).
+     */
+    @Test
+    void withASpoolUrgentEventsAHeldUpOldTransportHandsBackGoOutAtOnceOutsideTheWindow() throws Exception {
+        primary.stop();
+        secondary.faults().withholdAcks();
+        SwitchedWindow window = new SwitchedWindow(); // closed
+        int urgentEvents = 5;
+        String secondaryTarget = Target.parse(secondary.target()).toString();
+        AtomicReference<String> secondaryThread = new AtomicReference<>();
+        engine = DeliveryEngine.start(EngineSettings.builder("held-up-urgent")
+                .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
+                .transport(quickTransport().toBuilder().windowSize(WINDOW).ackTimeout(Duration.ofMinutes(5)).build())
+                .failover(FailoverPolicy.PREFER_PRIMARY).primaryRetry(Duration.ofSeconds(3))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).schedule(window)
+                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .listener(threadOf(secondaryTarget, secondaryThread))
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        for (long i = 0; i < urgentEvents; i++) {
+            assertThat(engine.append(SyslogMessage.builder().timestamp(NumberedEvents.EVENT_TIME)
+                    .severity(Severity.ERROR).hostname("h").appName("app").message(NumberedEvents.PREFIX + i).build()))
+                    .isTrue();
+        }
+        await().atMost(WAIT).until(() -> secondary.messages().size() == urgentEvents);
+
+        // outside the window health does not show the switch: the new transport's connection does, on the other
+        // I/O thread, while the old one's is held
+        held = HeldIoThreads.holdOnly(secondaryThread.get());
+        assumeTrue(held.threads() > 1, "needs two I/O threads (two cores)");
+        assertThat(primary.server().activeSessions()).isZero();
+        primary.start();
+        await().atMost(WAIT).until(() -> primary.server().activeSessions() > 0); // switched
+        held.release();
+
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == urgentEvents);
+        assertThat(window.open).isFalse();
+        assertThat(primary.messages()).extracting(m -> NumberedEvents.number(m.message()))
+                .containsExactlyElementsOf(range(0, urgentEvents));
     }
 }
