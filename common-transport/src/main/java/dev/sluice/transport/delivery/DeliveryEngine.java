@@ -139,7 +139,7 @@ public final class DeliveryEngine implements AutoCloseable {
     static final long MAX_QUEUE_BYTES = 64L << 20;
 
     private final EngineSettings settings;
-    private final Counters counters = new Counters();
+    private final Counters counters;
     private final AppenderListener events;
     private final SyslogEncoder encoder;
     /**
@@ -255,8 +255,10 @@ public final class DeliveryEngine implements AutoCloseable {
      * not taken into use meanwhile, as the events coming back belong in the queue it takes over. Delivery thread only.
      */
     private int lateAwaited;
-    /** When {@link #lateAwaited} last rose from zero. Delivery thread only. */
+    /** When a close in memory mode last returned before its hand-back. Delivery thread only. */
     private long lateSince;
+    /** Spool mode: the highest id the regular path has read since the last failover switch. Delivery thread only. */
+    private long readSinceSwitch;
     /**
      * Spool mode: sequence ids a failover switch left sent and unacknowledged (or acknowledged but not yet
      * acknowledged in the spool) on the old target; they are read from the spool again and counted as resent when
@@ -305,10 +307,11 @@ public final class DeliveryEngine implements AutoCloseable {
     private volatile boolean tlsFailing;
     private AutoCloseable jmx = () -> { };
 
-    private DeliveryEngine(EngineSettings settings) {
+    private DeliveryEngine(EngineSettings settings, Counters inherited) {
         this.settings = settings;
+        this.counters = inherited != null ? inherited : new Counters();
         this.encoder = settings.encoder();
-        List<AppenderListener> listeners = List.of(counters,
+        List<AppenderListener> listeners = List.of(this.counters,
                 new StatusReporter(settings.name(), settings.diagnostics(), settings.clock(),
                         StatusReporter.DEFAULT_INTERVAL),
                 settings.listener());
@@ -343,7 +346,16 @@ public final class DeliveryEngine implements AutoCloseable {
      * are announced ahead of the first message this one sends (a replayed record included), not counted again.
      */
     public static DeliveryEngine start(EngineSettings settings, long[] inheritedDrops) {
-        DeliveryEngine engine = new DeliveryEngine(settings);
+        return start(settings, inheritedDrops, null);
+    }
+
+    /**
+     * As {@link #start(EngineSettings, long[])}, counting on in {@code counters} (or {@code null}): those of the
+     * engine this one replaces, so that the appender's counters (JMX, {@link #health()}) go on from there, with what
+     * that engine still counts as it ends.
+     */
+    public static DeliveryEngine start(EngineSettings settings, long[] inheritedDrops, Counters counters) {
+        DeliveryEngine engine = new DeliveryEngine(settings, counters);
         if (inheritedDrops != null) {
             engine.reannounce(inheritedDrops);
         }
@@ -796,7 +808,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 // Messages stay with the engine (queue or spool, visible in health) until a session is up; so
                 // after an outage the first message out is the notice of what was dropped meanwhile.
                 boolean connected = transport.state() == TransportState.CONNECTED;
-                long lateHoldLeft = lateHoldLeft();
+                long lateHoldLeft = stopping ? 0 : lateHoldLeft(); // a stop delivers what it can within its bound
                 boolean holding = retrySpool() || lateHoldLeft > 0;
                 boolean progress = connected && !holding && offerUrgent();
                 Instant now = settings.clock().instant();
@@ -1181,6 +1193,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     r = readAhead.pollFirst();
                     lastRead = r;
                 }
+                readSinceSwitch = Math.max(readSinceSwitch, r.sequenceId());
                 if ((!urgentSpooled.isEmpty() || !spool.deliveredAhead().isEmpty()) && followsUrgentLane(r)) {
                     continue;
                 }
@@ -1583,8 +1596,9 @@ public final class DeliveryEngine implements AutoCloseable {
         boolean late = undelivered == null; // its I/O thread is held up: what it holds comes back later
         if (late) {
             undelivered = List.of();
-            if (spool == null && lateAwaited++ == 0) {
-                lateSince = settings.ticker().getAsLong();
+            if (spool == null) {
+                lateAwaited++;
+                lateSince = settings.ticker().getAsLong(); // the hold runs from the latest such close
             }
         }
         transport = newTransport(next);
@@ -1613,6 +1627,7 @@ public final class DeliveryEngine implements AutoCloseable {
             lastRead = null;
             readAhead.clear();
         }
+        readSinceSwitch = 0;
         if (late) {
             closing.eventTimesAtClose = eventTimes;
             closing.laneUnfinishedAtClose = laneUnfinished;
@@ -1661,17 +1676,18 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * What transports closed while their I/O thread was held up handed back since: drop notices among it are
-     * announced again; in memory mode the events go back to the head of the queue (and urgent ones to the lane), as
-     * {@link #switchTransport} does with what a close returns in time. In spool mode nothing else is needed: the
-     * switch had the spool read again from its head. Delivery thread only (and {@code finishStop}).
-     */
     /** How much longer offers are held for a late hand-back after a switch; 0 if they are not. */
     private long lateHoldLeft() {
         return lateAwaited == 0 ? 0 : Math.max(0, lateSince + LATE_HOLD_NANOS - settings.ticker().getAsLong());
     }
 
+    /**
+     * What transports closed while their I/O thread was held up handed back since: drop notices among it are
+     * announced again; in memory mode the events go back to the head of the queue (and urgent ones to the lane), as
+     * {@link #switchTransport} does with what a close returns in time. In spool mode the switch had the spool read
+     * again from its head; urgent events the lane had sent go back to it ({@link #backToLaneFromSpool}). Delivery
+     * thread only (and {@code finishStop}).
+     */
     private void takeBackLate() {
         List<LateHandBack> taken;
         synchronized (lateLock) {
@@ -1710,23 +1726,31 @@ public final class DeliveryEngine implements AutoCloseable {
     /**
      * Spool mode: the urgent events the lane had given the old target unanswered go back to the lane, as
      * {@link #switchTransport} does with what a close returns in time (else they would wait for the window), unless
-     * the regular path has read their records since the switch (it sends them then) or the engine is stopping.
+     * the regular path has read their records since the switch (it sends them then), they are no longer in the spool
+     * (acknowledged, before its head or delivered ahead), or the engine is stopping.
      */
     private void backToLaneFromSpool(LateHandBack l) {
         TransportEvents from = l.from();
         if (spool == null || stopping || from.laneUnfinishedAtClose.isEmpty()) {
             return;
         }
-        long readUpTo;
-        synchronized (inFlight) {
-            readUpTo = lastRead == null ? 0 : lastRead.sequenceId();
+        long head;
+        try {
+            List<SpoolRecord> first = spool.peek(1);
+            if (first.isEmpty()) {
+                return; // all acknowledged
+            }
+            head = first.get(0).sequenceId();
+        } catch (IOException e) {
+            events.spoolProblem("read failed: " + e.getMessage());
+            return; // they wait for the regular path
         }
         List<Outbound> undelivered = l.undelivered();
         for (int i = undelivered.size() - 1; i >= 0; i--) {
             Outbound o = undelivered.get(i);
             long seq = o.id();
-            if (seq != INTERNAL_ID && seq > readUpTo && from.laneUnfinishedAtClose.contains(seq)
-                    && !urgentSpooled.containsKey(seq)) {
+            if (seq != INTERNAL_ID && seq > readSinceSwitch && seq >= head && from.laneUnfinishedAtClose.contains(seq)
+                    && !urgentSpooled.containsKey(seq) && !spool.deliveredAhead().contains(seq)) {
                 Pending p = new Pending(seq, from.eventTimesAtClose.getOrDefault(seq, settings.clock().instant()),
                         o.payload());
                 p.resend = from.handedBackSent.contains(seq);

@@ -2,7 +2,7 @@ package dev.sluice.transport.delivery;
 
 import dev.sluice.transport.event.AppendGuard;
 import dev.sluice.transport.health.DropReason;
-import dev.sluice.transport.health.Health;
+import dev.sluice.transport.health.Counters;
 import dev.sluice.transport.health.StatusReporter;
 import dev.sluice.transport.net.Target;
 
@@ -68,8 +68,10 @@ public final class DeliveryEngines {
          * @param inheritedDrops drops the engine replaced by a reconfiguration counted and did not announce in-band,
          *                       by {@link DropReason} ordinal, or {@code null}: the new engine announces them ahead of
          *                       the first message it sends, so they must be known before its delivery thread runs
+         * @param counters       the counters of the engine replaced by a reconfiguration of the appender of the same
+         *                       name, for the new engine to count on in, or {@code null}
          */
-        DeliveryEngine start(EngineSettings settings, long[] inheritedDrops);
+        DeliveryEngine start(EngineSettings settings, long[] inheritedDrops, Counters counters);
     }
 
     /** A registry of its own, with its own way of starting engines; for tests. Appenders use {@link #shared()}. */
@@ -109,7 +111,7 @@ public final class DeliveryEngines {
         if (holder == null) {
             DeliveryEngine engine;
             try {
-                engine = starter.start(settings, null);
+                engine = starter.start(settings, null, null);
             } catch (RuntimeException e) {
                 throw new IllegalStateException(settings.name() + ": cannot start delivery to " + key.targetText()
                         + ": " + e.getMessage(), e);
@@ -179,31 +181,30 @@ public final class DeliveryEngines {
             return;
         }
         long[] unannounced = null;
-        Health.CountersSnapshot counted = null;
+        Counters counters = null;
         if (old.engine != null) {
             // Outside the lock. With a spool, no draining: the successor replays the spool first anyway, and
             // meanwhile the new appender's events wait in memory (see the class comment).
             old.engine.closeForSuccessor();
             unannounced = old.engine.takeUnannounced();
-            counted = old.engine.counters().snapshot();
+            if (old.engine.settings().name().equals(next.settings.name())) {
+                counters = old.engine.counters(); // the same appender: its counters go on (not for a rename)
+            }
         }
-        start(next, unannounced, counted);
+        start(next, unannounced, counters);
     }
 
     /**
      * Starts the engine of a holder made by a reconfiguration, once the one before it has stopped; it announces the
-     * drops that one had not announced ({@code unannounced}, or {@code null}), and its counters go on from that
-     * one's ({@code counted}, or {@code null}), so that JMX and the health API do not start again at zero.
+     * drops that one had not announced ({@code unannounced}, or {@code null}), and counts on in that one's
+     * {@code counters} (or {@code null}), so that JMX and the health API do not start again at zero.
      */
-    private void start(Holder holder, long[] unannounced, Health.CountersSnapshot counted) {
+    private void start(Holder holder, long[] unannounced, Counters counters) {
         DeliveryEngine engine = null;
         try {
             // the inherited drops go in before the engine's thread runs: it may send a replayed record at once,
             // and the notice belongs ahead of it
-            engine = starter.start(holder.settings, unannounced);
-            if (counted != null) {
-                engine.counters().add(counted);
-            }
+            engine = starter.start(holder.settings, unannounced, counters);
         } catch (RuntimeException e) {
             holder.settings.diagnostics().error("RemoteSyslog[" + holder.settings.name() + "]: cannot start delivery"
                     + " to " + holder.key.targetText() + " after a reconfiguration: " + e.getMessage(), e);

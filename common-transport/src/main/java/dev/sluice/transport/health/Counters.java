@@ -70,22 +70,6 @@ public final class Counters implements AppenderListener {
         tlsFailures.increment();
     }
 
-    /**
-     * Adds {@code earlier}'s values: what the engine a reconfiguration replaced had counted, so that the appender's
-     * counters go on from there.
-     */
-    public void add(Health.CountersSnapshot earlier) {
-        accepted.add(earlier.accepted());
-        delivered.add(earlier.delivered());
-        acknowledged.add(earlier.acknowledged());
-        resent.add(earlier.resent());
-        rejected.add(earlier.rejected());
-        truncated.add(earlier.truncated());
-        reconnects.add(earlier.reconnects());
-        tlsFailures.add(earlier.tlsFailures());
-        earlier.dropped().forEach((reason, count) -> dropped.get(reason).add(count));
-    }
-
     /** The dropped count for one reason. */
     public long dropped(DropReason reason) {
         return dropped.get(reason).sum();

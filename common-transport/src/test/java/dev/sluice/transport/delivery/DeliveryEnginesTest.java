@@ -52,7 +52,7 @@ class DeliveryEnginesTest {
 
     /** A registry whose engines with options "b" start only once {@code startNext} is counted down. */
     private static DeliveryEngines holdingBackOptionsB(CountDownLatch startNext) {
-        return new DeliveryEngines((s, drops) -> {
+        return new DeliveryEngines((s, drops, counters) -> {
             if (s.options().equals("b")) {
                 try {
                     assertThat(startNext.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
@@ -60,7 +60,7 @@ class DeliveryEnginesTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return DeliveryEngine.start(s, drops);
+            return DeliveryEngine.start(s, drops, counters);
         });
     }
 
@@ -141,6 +141,19 @@ class DeliveryEnginesTest {
             assertThat(next.append(event("after"))).isTrue();
             assertThat(next.engine().counters().snapshot().accepted()).isEqualTo(4);
             assertThat(next.engine().health().counters().accepted()).as("as JMX reads them").isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aRenamedAppendersEngineCountsAfreshUnderItsNewName() {
+        DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+        DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", spool));
+        assertThat(old.append(event("before"))).isTrue();
+        old.retire(); // as a Log4j2 configuration that no longer has it does
+        try (DeliveryEngines.Lease renamed = registry.acquire(settings("audit", "udp://127.0.0.1:9", "b", spool))) {
+            old.close();
+            assertThat(renamed.engine().settings().name()).isEqualTo("audit");
+            assertThat(renamed.engine().counters().snapshot().accepted()).isZero();
         }
     }
 
@@ -254,8 +267,8 @@ class DeliveryEnginesTest {
             receiver.setSoTimeout((int) WAIT.toMillis());
             // The new engine replays the spooled event as soon as its thread runs; here it has sent both datagrams
             // before the registry gets the engine back, so the drops must have been handed over before it ran.
-            DeliveryEngines registry = new DeliveryEngines((s, drops) -> {
-                DeliveryEngine engine = DeliveryEngine.start(s, drops);
+            DeliveryEngines registry = new DeliveryEngines((s, drops, counters) -> {
+                DeliveryEngine engine = DeliveryEngine.start(s, drops, counters);
                 if (s.options().equals("b")) {
                     await().atMost(WAIT).until(() -> engine.counters().snapshot().delivered() == 1
                             && engine.health().spoolRecords() == 0);
@@ -335,11 +348,11 @@ class DeliveryEnginesTest {
     void afterTheNewEngineFailedToStartEveryEventIsReportedNotDroppedSilently() throws Exception {
         List<String> warnings = new CopyOnWriteArrayList<>();
         Diagnostics diagnostics = recording(warnings);
-        DeliveryEngines registry = new DeliveryEngines((s, drops) -> {
+        DeliveryEngines registry = new DeliveryEngines((s, drops, counters) -> {
             if (s.options().equals("b")) {
                 throw new IllegalStateException("cannot open the spool (test)");
             }
-            return DeliveryEngine.start(s, drops);
+            return DeliveryEngine.start(s, drops, counters);
         });
         DeliveryEngines.Lease old = registry.acquire(settings("central", "udp://127.0.0.1:9", "a", null));
         DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
