@@ -228,9 +228,7 @@ class EngineHeldUpIoThreadTest {
                 .listener(threadOf(secondaryTarget, secondaryThread))
                 .shutdownTimeout(Duration.ofSeconds(2)).build());
         for (long i = 0; i < urgentEvents; i++) {
-            assertThat(engine.append(SyslogMessage.builder().timestamp(NumberedEvents.EVENT_TIME)
-                    .severity(Severity.ERROR).hostname("h").appName("app").message(NumberedEvents.PREFIX + i).build()))
-                    .isTrue();
+            assertThat(engine.append(urgent(i))).isTrue();
         }
         await().atMost(WAIT).until(() -> secondary.messages().size() == urgentEvents);
 
@@ -247,5 +245,49 @@ class EngineHeldUpIoThreadTest {
         assertThat(window.open).isFalse();
         assertThat(primary.messages()).extracting(m -> NumberedEvents.number(m.message()))
                 .containsExactlyElementsOf(range(0, urgentEvents));
+    }
+
+    /**
+     * The other side of the test above: inside the window the regular path sends those urgent events again from the
+     * spool right after the switch, and the lane must not send them a third time when the late hand-back comes.
+     */
+    @Test
+    void withASpoolInsideTheWindowUrgentEventsTheRegularPathSentAgainAreNotSentOnceMoreByTheLane() throws Exception {
+        primary.stop();
+        secondary.faults().withholdAcks();
+        int urgentEvents = 5;
+        String secondaryTarget = Target.parse(secondary.target()).toString();
+        AtomicReference<String> secondaryThread = new AtomicReference<>();
+        engine = DeliveryEngine.start(EngineSettings.builder("held-up-urgent-open")
+                .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
+                .transport(quickTransport().toBuilder().windowSize(WINDOW).ackTimeout(Duration.ofMinutes(5)).build())
+                .failover(FailoverPolicy.PREFER_PRIMARY).primaryRetry(Duration.ofSeconds(3))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build())
+                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .listener(threadOf(secondaryTarget, secondaryThread))
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        for (long i = 0; i < urgentEvents; i++) {
+            assertThat(engine.append(urgent(i))).isTrue();
+        }
+        await().atMost(WAIT).until(() -> secondary.messages().size() == urgentEvents);
+
+        held = HeldIoThreads.holdOnly(secondaryThread.get());
+        assumeTrue(held.threads() > 1, "needs two I/O threads (two cores)");
+        primary.start();
+        // switched, and the regular path sent them again from the spool, answered: all acknowledged
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == urgentEvents
+                && engine.health().spoolRecords() == 0);
+        held.release();
+        // the late hand-back is taken before this event is offered, and urgent events go before regular ones
+        assertThat(engine.append(event(urgentEvents))).isTrue();
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains((long) urgentEvents));
+
+        assertThat(primary.messages()).extracting(m -> NumberedEvents.number(m.message()))
+                .as("once each").containsExactlyElementsOf(range(0, urgentEvents + 1));
+    }
+
+    private static SyslogMessage urgent(long n) {
+        return SyslogMessage.builder().timestamp(NumberedEvents.EVENT_TIME).severity(Severity.ERROR).hostname("h")
+                .appName("app").message(NumberedEvents.PREFIX + n).build();
     }
 }
