@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.sluice.it.transport.HeldIoThreads;
 import dev.sluice.relp.server.RelpTestServer;
 import dev.sluice.transport.delivery.DeliveryEngine;
+import dev.sluice.transport.delivery.DeliverySchedule;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.FailoverPolicy;
 import dev.sluice.transport.delivery.UrgencyPolicy;
@@ -213,29 +214,12 @@ class EngineHeldUpIoThreadTest {
      */
     @Test
     void withASpoolUrgentEventsAHeldUpOldTransportHandsBackGoOutAtOnceOutsideTheWindow() throws Exception {
-        primary.stop();
-        secondary.faults().withholdAcks();
         SwitchedWindow window = new SwitchedWindow(); // closed
         int urgentEvents = 5;
-        String secondaryTarget = Target.parse(secondary.target()).toString();
-        AtomicReference<String> secondaryThread = new AtomicReference<>();
-        engine = DeliveryEngine.start(EngineSettings.builder("held-up-urgent")
-                .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
-                .transport(quickTransport().toBuilder().windowSize(WINDOW).ackTimeout(Duration.ofMinutes(5)).build())
-                .failover(FailoverPolicy.PREFER_PRIMARY).primaryRetry(Duration.ofSeconds(3))
-                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).schedule(window)
-                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
-                .listener(threadOf(secondaryTarget, secondaryThread))
-                .shutdownTimeout(Duration.ofSeconds(2)).build());
-        for (long i = 0; i < urgentEvents; i++) {
-            assertThat(engine.append(urgent(i))).isTrue();
-        }
-        await().atMost(WAIT).until(() -> secondary.messages().size() == urgentEvents);
+        sendUrgentToTheSecondaryThenHoldItsThread("held-up-urgent", urgentEvents, window);
 
         // outside the window health does not show the switch: the new transport's connection does, on the other
         // I/O thread, while the old one's is held
-        held = HeldIoThreads.holdOnly(secondaryThread.get());
-        assumeTrue(held.threads() > 1, "needs two I/O threads (two cores)");
         assertThat(primary.server().activeSessions()).isZero();
         primary.start();
         await().atMost(WAIT).until(() -> primary.server().activeSessions() > 0); // switched
@@ -253,26 +237,8 @@ class EngineHeldUpIoThreadTest {
      */
     @Test
     void withASpoolInsideTheWindowUrgentEventsTheRegularPathSentAgainAreNotSentOnceMoreByTheLane() throws Exception {
-        primary.stop();
-        secondary.faults().withholdAcks();
         int urgentEvents = 5;
-        String secondaryTarget = Target.parse(secondary.target()).toString();
-        AtomicReference<String> secondaryThread = new AtomicReference<>();
-        engine = DeliveryEngine.start(EngineSettings.builder("held-up-urgent-open")
-                .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
-                .transport(quickTransport().toBuilder().windowSize(WINDOW).ackTimeout(Duration.ofMinutes(5)).build())
-                .failover(FailoverPolicy.PREFER_PRIMARY).primaryRetry(Duration.ofSeconds(3))
-                .spool(SpoolConfig.builder(dir.resolve("spool")).build())
-                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
-                .listener(threadOf(secondaryTarget, secondaryThread))
-                .shutdownTimeout(Duration.ofSeconds(2)).build());
-        for (long i = 0; i < urgentEvents; i++) {
-            assertThat(engine.append(urgent(i))).isTrue();
-        }
-        await().atMost(WAIT).until(() -> secondary.messages().size() == urgentEvents);
-
-        held = HeldIoThreads.holdOnly(secondaryThread.get());
-        assumeTrue(held.threads() > 1, "needs two I/O threads (two cores)");
+        sendUrgentToTheSecondaryThenHoldItsThread("held-up-urgent-open", urgentEvents, DeliverySchedule.always());
         primary.start();
         // switched, and the regular path sent them again from the spool, answered: all acknowledged
         await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == urgentEvents
@@ -284,6 +250,32 @@ class EngineHeldUpIoThreadTest {
 
         assertThat(primary.messages()).extracting(m -> NumberedEvents.number(m.message()))
                 .as("once each").containsExactlyElementsOf(range(0, urgentEvents + 1));
+    }
+
+    /**
+     * With a spool: {@code count} urgent events sent by the lane to the secondary, which does not answer, while the
+     * primary is down; then only the old transport's I/O thread is held (the new one can connect).
+     */
+    private void sendUrgentToTheSecondaryThenHoldItsThread(String name, int count, DeliverySchedule schedule)
+            throws InterruptedException {
+        primary.stop();
+        secondary.faults().withholdAcks();
+        String secondaryTarget = Target.parse(secondary.target()).toString();
+        AtomicReference<String> secondaryThread = new AtomicReference<>();
+        engine = DeliveryEngine.start(EngineSettings.builder(name)
+                .targets(List.of(Target.parse(primary.target()), Target.parse(secondary.target())))
+                .transport(quickTransport().toBuilder().windowSize(WINDOW).ackTimeout(Duration.ofMinutes(5)).build())
+                .failover(FailoverPolicy.PREFER_PRIMARY).primaryRetry(Duration.ofSeconds(3))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).schedule(schedule)
+                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .listener(threadOf(secondaryTarget, secondaryThread))
+                .shutdownTimeout(Duration.ofSeconds(2)).build());
+        for (long i = 0; i < count; i++) {
+            assertThat(engine.append(urgent(i))).isTrue();
+        }
+        await().atMost(WAIT).until(() -> secondary.messages().size() == count);
+        held = HeldIoThreads.holdOnly(secondaryThread.get());
+        assumeTrue(held.threads() > 1, "needs two I/O threads (two cores)");
     }
 
     private static SyslogMessage urgent(long n) {
