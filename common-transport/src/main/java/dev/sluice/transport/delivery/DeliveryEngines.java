@@ -1,8 +1,8 @@
 package dev.sluice.transport.delivery;
 
 import dev.sluice.transport.event.AppendGuard;
-import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.health.Counters;
+import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.health.StatusReporter;
 import dev.sluice.transport.net.Target;
 
