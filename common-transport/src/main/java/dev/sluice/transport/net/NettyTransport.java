@@ -44,7 +44,8 @@ import java.util.function.Consumer;
  * {@link #offer}'s lock-free inbox and a few atomics; everything else (the message deques, the channel, timers)
  * is confined to that event loop, so it needs no locks. {@code offer} schedules one drain task when the inbox goes
  * from idle to busy, never one task per message; the drain moves the whole inbox and writes a batch with one
- * flush.
+ * flush. While the transport could write nothing anyway (a full RELP window), it {@link #park parks}: offers then
+ * schedule no task, and the next {@link #pump} takes the inbox in.
  *
  * <h2>Messages</h2>
  * {@code order} holds every message not yet reported, in offer order; {@code backlog} those to be written next.
@@ -114,6 +115,8 @@ abstract class NettyTransport implements SyslogTransport {
     /** A {@link DeliveryListener#reportedBatch()} is queued on the loop. I/O thread only. */
     private boolean batchReportScheduled;
     private volatile boolean refused;
+    /** See {@link #park}. Written by the I/O thread, read by {@link #offer}. */
+    private volatile boolean parked;
     private volatile boolean terminated;
     private volatile TransportState state = TransportState.DISCONNECTED;
 
@@ -196,7 +199,7 @@ abstract class NettyTransport implements SyslogTransport {
             pending.decrementAndGet();
             return false;
         }
-        if (drainScheduled.compareAndSet(false, true)) {
+        if (drainScheduled.compareAndSet(false, true) && !parked) {
             loop.execute(drainTask);
         }
         return true;
@@ -469,6 +472,14 @@ abstract class NettyTransport implements SyslogTransport {
     }
 
     private void drainInbox() {
+        takeInbox();
+        if (!terminated) {
+            pump();
+        }
+    }
+
+    /** Moves the inbox into {@link #order} and {@link #backlog}. I/O thread only. */
+    final void takeInbox() {
         drainScheduled.set(false);
         if (terminated) {
             return;
@@ -479,7 +490,29 @@ abstract class NettyTransport implements SyslogTransport {
             order.addLast(e);
             backlog.addLast(e);
         }
-        pump();
+    }
+
+    /**
+     * Tells callers not to wake this I/O thread for new messages: it comes back to the inbox by itself, at the next
+     * {@link #pump} (RELP parks while its window is full, so a read of answers comes next). Saves the I/O thread a
+     * wake-up, and the caller a system call, for every drain that could write nothing. Only when a {@code pump} is
+     * sure to follow: an answer, the end of the session, or a close.
+     */
+    final void park() {
+        parked = true;
+    }
+
+    /**
+     * Ends a {@link #park}; call it first in {@link #pump}. Returns whether messages wait in the inbox that no drain
+     * task will take: the caller must {@link #takeInbox} them before it returns, also when it throws (after its
+     * writes, if it likes), or they would wait until a close.
+     */
+    final boolean unpark() {
+        if (!parked) {
+            return false;
+        }
+        parked = false; // before reading drainScheduled: an offer that saw parked set is then seen here
+        return drainScheduled.get();
     }
 
     private void connect() {

@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * Up to {@code windowSize} {@code syslog} frames are sent and unanswered at any time. Frames are encoded into
  * shared buffers of up to {@value NettyTransport#BATCH_BYTES} octets and flushed once per batch; answers are read
  * as they come and matched by TXNR, and the window they free is filled at the end of each read, so reading never
- * waits for writing or the other way round. TXNRs run from 1 ({@code open}) to 999999999 and wrap to 1.
+ * waits for writing or the other way round. While the window is full, new messages wait in the inbox without waking
+ * the I/O thread; the read that frees the window takes them in (after its flush). TXNRs run from 1 ({@code open})
+ * to 999999999 and wrap to 1.
  *
  * <h2>Failures</h2>
  * <ul>
@@ -209,6 +211,19 @@ final class RelpTransport extends NettyTransport {
 
     @Override
     void pump() {
+        boolean inboxWaiting = unpark();
+        try {
+            write(inboxWaiting);
+        } finally {
+            if (inboxWaiting) {
+                takeInbox(); // after the flush: the frames the answers made room for leave first
+            }
+        }
+    }
+
+    /** Writes what the window allows, taking the inbox in if the backlog runs dry and {@code inboxWaiting}. */
+    private void write(boolean inboxWaiting) {
+        boolean inboxLeft = inboxWaiting;
         Connection conn = current;
         if (conn == null || !conn.ready || closeTxnr >= 0 || isTerminated()) {
             return;
@@ -218,7 +233,17 @@ final class RelpTransport extends NettyTransport {
         boolean wrote = false;
         int window = settings.windowSize();
         int rebindInterval = settings.rebindInterval();
-        while (!rebinding && outstanding.size() < window && !backlog.isEmpty()) {
+        while (!rebinding && outstanding.size() < window) {
+            if (backlog.isEmpty()) {
+                if (!inboxLeft) {
+                    break;
+                }
+                inboxLeft = false;
+                takeInbox();
+                if (backlog.isEmpty()) {
+                    break;
+                }
+            }
             if (!ch.isWritable()) {
                 break;
             }
@@ -259,7 +284,9 @@ final class RelpTransport extends NettyTransport {
             ch.flush();
             armAckTimer(conn);
         }
-        if (rebinding && outstanding.isEmpty()) {
+        if (outstanding.size() >= window) {
+            park(); // the answers to come end with a pump
+        } else if (rebinding && outstanding.isEmpty()) {
             sendClose(conn, true);
         }
     }
