@@ -212,21 +212,25 @@ final class RelpTransport extends NettyTransport {
     @Override
     void pump() {
         boolean inboxWaiting = unpark();
+        boolean taken = false;
         try {
-            write(inboxWaiting);
+            taken = write(inboxWaiting);
         } finally {
-            if (inboxWaiting) {
+            if (inboxWaiting && !taken) {
                 takeInbox(); // after the flush: the frames the answers made room for leave first
             }
         }
     }
 
-    /** Writes what the window allows, taking the inbox in if the backlog runs dry and {@code inboxWaiting}. */
-    private void write(boolean inboxWaiting) {
+    /**
+     * Writes what the window allows, taking the inbox in if the backlog runs dry and {@code inboxWaiting}; returns
+     * whether it took the inbox in.
+     */
+    private boolean write(boolean inboxWaiting) {
         boolean inboxLeft = inboxWaiting;
         Connection conn = current;
         if (conn == null || !conn.ready || closeTxnr >= 0 || isTerminated()) {
-            return;
+            return false;
         }
         Channel ch = conn.channel;
         ByteBuf batch = null;
@@ -289,6 +293,7 @@ final class RelpTransport extends NettyTransport {
         } else if (rebinding && outstanding.isEmpty()) {
             sendClose(conn, true);
         }
+        return inboxWaiting && !inboxLeft;
     }
 
     @Override
