@@ -65,15 +65,15 @@ import org.apache.logging.log4j.core.LoggerContext;
  * API, 1,024 per {@code commit}, so {@code sluice-relp} against {@code rlp01-relp} compares two clients on the same
  * kind of receiver; {@code sluice-relp-window1024} is {@code sluice-relp} with {@code windowSize="1024"} (the default is
  * 128), as many unacknowledged messages as rlp_01 has per commit, and {@code sluice-relp-windowN} any other window
- * (not in {@code all}). The receivers are the RELP test
+ * (not in {@code all}; {@code sluice-relp-tls-windowN} the same over TLS). The receivers are the RELP test
  * server with
  * {@code recordMessages(false)}, a plain/TLS LF line counter, or a private rsyslogd (imrelp/imptcp → omfile
  * writing 2 octets per message, counted by file size).
  */
 public final class EndToEnd {
 
-    /** {@code sluice-relp-window256} and the like: {@code sluice-relp} with that {@code windowSize}. */
-    private static final Pattern WINDOWED = Pattern.compile("sluice-relp-window(\\d+)");
+    /** {@code sluice-relp-window256}, {@code sluice-relp-tls-window1024} and the like: with that {@code windowSize}. */
+    private static final Pattern WINDOWED = Pattern.compile("sluice-relp(-tls)?-window(\\d+)");
 
     private static final String BODY_PAD;
 
@@ -223,7 +223,7 @@ public final class EndToEnd {
         Matcher windowed = WINDOWED.matcher(scenario);
         switch (windowed.matches() ? "sluice-relp-windowN" : scenario) {
             case "sluice-relp", "sluice-relp-tls", "sluice-relp-windowN" -> {
-                boolean tls = scenario.endsWith("tls");
+                boolean tls = scenario.endsWith("tls") || windowed.matches() && windowed.group(1) != null;
                 RelpServer.Builder b = RelpServer.builder().recordMessages(false);
                 if (tls) {
                     b.tls(TlsSettings.builder().caFile(serverPem.caFile()).certFile(serverPem.certFile())
@@ -233,7 +233,7 @@ public final class EndToEnd {
                 try (RelpServer server = b.build().start()) {
                     viaSluice(scenario, (tls ? "relp+tls" : "relp") + "://localhost:" + server.port(), tls,
                             server::messageCount, () -> 0,
-                            windowed.matches() ? " windowSize=\"" + windowed.group(1) + "\"" : "");
+                            windowed.matches() ? " windowSize=\"" + windowed.group(2) + "\"" : "");
                 }
             }
             case "sluice-tcp", "sluice-tls" -> {
