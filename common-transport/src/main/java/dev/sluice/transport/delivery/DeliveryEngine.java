@@ -587,9 +587,26 @@ public final class DeliveryEngine implements AutoCloseable {
      * or waits for acknowledgements, the network or its window, when a new event would change nothing. No wake-up
      * is lost: the delivery thread raises the flags, then checks {@code appended} and {@code urgentAppended}
      * again before it parks (Dekker-style, every field volatile; see deliveryLoop).
+     *
+     * <p>The thread that unparks for a regular event lowers {@code deliveryWantsEvents} first: until the delivery
+     * thread runs again (tens of microseconds on a busy machine), the other appends of the burst find it down and
+     * spare themselves an unpark each (a lock of the delivery thread's parker, a cache line the cores pass back and
+     * forth). Measured: ~80 % of appends unparked at 100,000 events/s in bursts, the delivery thread being woken
+     * but not yet running. No wake-up is lost. A thread that reads the flag down as the delivery thread left it is
+     * the Dekker case above. One that reads it down as another appending thread wrote it appended before that read;
+     * every later raise of the flag comes after that read, so the delivery thread's check of {@code appended} after
+     * it sees the event; and the thread that lowered the flag unparks after its write, which ends the park in
+     * progress or the next one. This holds for a lowering thread delayed across park cycles too (its late write
+     * overwrites a newer raise; its unpark still follows). The cost: the events of a burst wait for the lowering
+     * thread to reach its unpark, a statement later.
      */
     private void wakeDeliveryThread(boolean isUrgent) {
-        if (isUrgent ? deliveryParked : deliveryWantsEvents) {
+        if (isUrgent) {
+            if (deliveryParked) {
+                LockSupport.unpark(deliveryThread);
+            }
+        } else if (deliveryWantsEvents) {
+            deliveryWantsEvents = false;
             LockSupport.unpark(deliveryThread);
         }
     }
@@ -854,11 +871,11 @@ public final class DeliveryEngine implements AutoCloseable {
                     // and without it reading each record while the next is written, and goes in one batch.
                     boolean linger = drained && !lingered && !stopping;
                     lingered = linger;
-                    deliveryWantsEvents = drained && !linger;
+                    boolean idle = drained && !linger;
+                    deliveryWantsEvents = idle;
                     deliveryParked = true;
-                    boolean idle = deliveryWantsEvents;
-                    if (outcomes.isEmpty() && urgentAppended == seenUrgent
-                            && !(deliveryWantsEvents && appended != seen)) {
+                    // idle, not the flag: an appending thread may have lowered it meanwhile (and will unpark)
+                    if (outcomes.isEmpty() && urgentAppended == seenUrgent && !(idle && appended != seen)) {
                         LockSupport.parkNanos(this, Math.max(1, linger ? Math.min(LINGER_NANOS, waitNanos)
                                 : waitNanos));
                     }

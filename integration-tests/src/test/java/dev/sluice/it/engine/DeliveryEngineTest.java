@@ -412,6 +412,54 @@ class DeliveryEngineTest {
         }
         engine = null;
     }
+
+    /**
+     * Several threads append at once, each round after the one before was acknowledged, so that their appends race
+     * with each other and with the delivery thread going to park for want of events: the first to find it waiting
+     * lowers the flag and unparks it, the others find the flag down and do not. No event may wait for the delivery
+     * thread's longest park (1 s): the bound is that park, not a performance figure.
+     */
+    @Test
+    void appendsRacingFromSeveralThreadsLoseNoWakeUpWithAndWithoutASpool() throws Exception {
+        int threads = 4;
+        int rounds = 150;
+        for (boolean spooled : new boolean[] {false, true}) {
+            EngineSettings.Builder b = settings();
+            if (spooled) {
+                b.spool(SpoolConfig.builder(dir.resolve("racing-spool")).build());
+            }
+            engine = DeliveryEngine.start(b.build());
+            DeliveryEngine e = engine;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        for (int r = 0; r < rounds; r++) {
+                            start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                            assertThat(e.append(event(r * threads + thread))).isTrue();
+                            long expected = (long) (r + 1) * threads;
+                            await().atMost(Duration.ofMillis(900)).pollInterval(Duration.ofMillis(1))
+                                    .until(() -> e.counters().snapshot().acknowledged() >= expected);
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(e.counters().snapshot().acknowledged()).as("spool %s", spooled)
+                    .isEqualTo((long) threads * rounds);
+            engine.close();
+        }
+        engine = null;
+    }
+
     /**
      * While no receiver listens, the delivery thread waits for {@code connected()} (or a park's end) instead of
      * waking over and over: it once spun on 1 ns parks, ~13,000 wake-ups a second, for as long as the receiver was
