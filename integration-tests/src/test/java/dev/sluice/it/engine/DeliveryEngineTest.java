@@ -25,9 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -430,15 +436,15 @@ class DeliveryEngineTest {
             }
             engine = DeliveryEngine.start(b.build());
             DeliveryEngine e = engine;
-            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            CyclicBarrier start = new CyclicBarrier(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
-                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                List<Future<?>> done = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     int thread = t;
                     done.add(pool.submit(() -> {
                         for (int r = 0; r < rounds; r++) {
-                            start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                            start.await(10, TimeUnit.SECONDS);
                             assertThat(e.append(event(r * threads + thread))).isTrue();
                             long expected = (long) (r + 1) * threads;
                             await().atMost(Duration.ofMillis(900)).pollInterval(Duration.ofMillis(1))
@@ -447,8 +453,8 @@ class DeliveryEngineTest {
                         return null;
                     }));
                 }
-                for (java.util.concurrent.Future<?> f : done) {
-                    f.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                for (Future<?> f : done) {
+                    f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 }
             } finally {
                 pool.shutdownNow();
