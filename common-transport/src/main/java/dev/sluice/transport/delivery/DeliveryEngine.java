@@ -305,6 +305,11 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     private static final ThreadLocal<SyslogBuffer> CALLER_BUFFER = ThreadLocal.withInitial(SyslogBuffer::new);
     private volatile boolean tlsFailing;
+    /**
+     * The receiver's last final answer was a refusal (a message given up after its {@code 500} answers): health says
+     * FAILING until it acknowledges one again. Written by the I/O thread once per batch of outcomes, when it changes.
+     */
+    private volatile boolean rejecting;
     private AutoCloseable jmx = () -> { };
 
     private DeliveryEngine(EngineSettings settings, Counters inherited) {
@@ -393,6 +398,14 @@ public final class DeliveryEngine implements AutoCloseable {
                 events.spoolProblem("corrupt region in " + segment.getFileName() + " at " + offset + " ("
                         + length + " octets): " + reason + "; quarantined to " + quarantinedTo);
                 events.dropped(DropReason.CORRUPT, 1);
+            }
+
+            @Override
+            public void tornTail(Path segment, long offset, long length, String reason, Path quarantinedTo) {
+                // a record whose write a crash cut short: accepted or not, it cannot be known; not counted as a drop
+                events.spoolProblem("the last record of " + segment.getFileName() + " at " + offset + " (" + length
+                        + " octets) was cut short, as by a crash or power cut during its write (" + reason
+                        + "); cut off and quarantined to " + quarantinedTo);
             }
 
             @Override
@@ -633,7 +646,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private int enqueue(Pending p, boolean isUrgent) {
         boolean interrupted = false;
         boolean beyond = isUrgent && settings.overflow() != OverflowPolicy.DROP_OLDEST;
-        int capacity = beyond ? settings.queueCapacity() + MAX_URGENT_HELD : settings.queueCapacity();
+        long capacity = beyond ? (long) settings.queueCapacity() + MAX_URGENT_HELD : settings.queueCapacity();
         long maxBytes = beyond ? 2 * MAX_QUEUE_BYTES : MAX_QUEUE_BYTES;
         queueLock.lock();
         try {
@@ -892,7 +905,13 @@ public final class DeliveryEngine implements AutoCloseable {
                 }
             }
         } catch (RuntimeException | Error e) {
-            settings.diagnostics().error("RemoteSyslog[" + settings.name() + "]: delivery thread failed", e);
+            // A bug or an Error such as OutOfMemoryError: nothing would deliver what is accepted from now on. The
+            // engine stops as at a close without a drain: appends are refused and counted as dropped (so they are
+            // announced rather than queued for nobody), health says STOPPED, a spool keeps what it holds.
+            settings.diagnostics().error("RemoteSyslog[" + settings.name() + "]: delivery thread failed; the"
+                    + " appender stops delivering and accepts no more events until it is started again", e);
+            stopDeadline = settings.ticker().getAsLong();
+            stopAccepting();
         } finally {
             finishStop();
         }
@@ -1830,6 +1849,8 @@ public final class DeliveryEngine implements AutoCloseable {
         final Set<Long> handedBackSent = ConcurrentHashMap.newKeySet();
         /** A message was delivered since the last {@link #reportedBatch()}. I/O thread only. */
         private boolean acknowledgedInBatch;
+        /** Whether the last final outcome this transport reported was a refusal. I/O thread only. */
+        private boolean lastOutcomeRejected;
         /** Outcomes queued since the delivery thread was last woken for them. I/O thread only. */
         private int outcomesSinceWake;
         /** The transport that reports here; set once it is made (null before: every batch wakes). */
@@ -1856,6 +1877,7 @@ public final class DeliveryEngine implements AutoCloseable {
             if (message.id() == INTERNAL_ID) {
                 noticesOut.remove(message);
             }
+            lastOutcomeRejected = false;
             outcomes.add(new Outcome(message.id(), Outcome.Kind.DELIVERED, null));
             outcomesSinceWake++;
         }
@@ -1867,6 +1889,7 @@ public final class DeliveryEngine implements AutoCloseable {
             } else {
                 noticesOut.remove(message);
             }
+            lastOutcomeRejected = true;
             outcomes.add(new Outcome(message.id(), Outcome.Kind.REJECTED, reason));
             outcomesSinceWake++;
         }
@@ -1876,6 +1899,9 @@ public final class DeliveryEngine implements AutoCloseable {
             if (acknowledgedInBatch) {
                 acknowledgedInBatch = false;
                 lastAcknowledgedMillis = settings.clock().millis(); // no Instant made
+            }
+            if (rejecting != lastOutcomeRejected) {
+                rejecting = lastOutcomeRejected; // a volatile write only when the state changes
             }
             // Waking the delivery thread cost the I/O thread ~7 % of its time at one wake per window of 128 (perf:
             // futex_wake), on the path of the next window. With thousands of messages still in the transport the
@@ -1977,6 +2003,21 @@ public final class DeliveryEngine implements AutoCloseable {
      * After a stop: the drops this engine counted and did not announce in-band (drop notices the server did not
      * acknowledge included), by {@link DropReason} ordinal; taken, so that they are handed on once.
      */
+    /** The highest sequence id drawn so far (0 before the first). */
+    long lastSequenceId() {
+        return sequence.get();
+    }
+
+    /**
+     * Numbers the next accepted event after {@code lastId} at least: called by {@link DeliveryEngines} on the engine
+     * that replaces one in a reconfiguration, before any event reaches it, with that one's {@link #lastSequenceId()},
+     * so that (HOSTNAME, APP-NAME, sequenceId) still names one message. Without it an engine without a spool would
+     * number from 1 again in the same process, and a receiver that removes duplicates by id would drop new messages.
+     */
+    void continueSequenceAfter(long lastId) {
+        sequence.accumulateAndGet(lastId, Math::max);
+    }
+
     long[] takeUnannounced() {
         long[] counts = new long[unannounced.length()];
         for (int i = 0; i < counts.length; i++) {
@@ -1990,19 +2031,10 @@ public final class DeliveryEngine implements AutoCloseable {
      * spool: not at all) and waits for it.
      */
     private void stop(boolean forSuccessor) {
-        if (!accepting.compareAndSet(true, false)) {
+        if (!stopAccepting()) {
+            closeJmx(); // the delivery thread failed and stopped the engine: only this is left
             return;
         }
-        queueLock.lock();
-        try {
-            notFull.signalAll();
-        } finally {
-            queueLock.unlock();
-        }
-        // An append under way finishes before the delivery thread can close the spool; later ones see accepting down.
-        // So does a spool being taken into use (adoptSpool): none starts after, so the spool read below stays true.
-        spoolOrder.lock();
-        spoolOrder.unlock();
         Duration drain = forSuccessor && spool != null ? Duration.ZERO : settings.shutdownTimeout();
         stopDeadline = settings.ticker().getAsLong() + drain.toNanos();
         stopping = true;
@@ -2012,11 +2044,36 @@ public final class DeliveryEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeJmx();
+    }
+
+    /**
+     * Lowers {@code accepting}, once: true for the thread that did. Threads blocked for room see it; an append under
+     * way finishes before the delivery thread can close the spool, later ones see accepting down. So does a spool
+     * being taken into use (adoptSpool): none starts after, so the spool read after this stays true.
+     */
+    private boolean stopAccepting() {
+        if (!accepting.compareAndSet(true, false)) {
+            return false;
+        }
+        queueLock.lock();
+        try {
+            notFull.signalAll();
+        } finally {
+            queueLock.unlock();
+        }
+        spoolOrder.lock();
+        spoolOrder.unlock();
+        return true;
+    }
+
+    private synchronized void closeJmx() {
         try {
             jmx.close();
         } catch (Exception e) {
             // unregistering is best effort
         }
+        jmx = () -> { };
     }
 
     private void finishStop() {
@@ -2115,7 +2172,7 @@ public final class DeliveryEngine implements AutoCloseable {
             state = DeliveryState.STOPPED;
         } else if (!open) {
             state = DeliveryState.WAITING_FOR_WINDOW;
-        } else if (tlsFailing) {
+        } else if (tlsFailing || rejecting) {
             state = DeliveryState.FAILING;
         } else if (ts == TransportState.CONNECTED) {
             state = DeliveryState.DELIVERING;

@@ -182,29 +182,33 @@ public final class DeliveryEngines {
         }
         long[] unannounced = null;
         Counters counters = null;
+        long lastSequenceId = 0;
         if (old.engine != null) {
             // Outside the lock. With a spool, no draining: the successor replays the spool first anyway, and
             // meanwhile the new appender's events wait in memory (see the class comment).
             old.engine.closeForSuccessor();
             unannounced = old.engine.takeUnannounced();
+            lastSequenceId = old.engine.lastSequenceId(); // it accepts nothing more: the last id it will ever draw
             if (old.engine.settings().name().equals(next.settings.name())) {
                 counters = old.engine.counters(); // the same appender: its counters go on (not for a rename)
             }
         }
-        start(next, unannounced, counters);
+        start(next, unannounced, counters, lastSequenceId);
     }
 
     /**
      * Starts the engine of a holder made by a reconfiguration, once the one before it has stopped; it announces the
      * drops that one had not announced ({@code unannounced}, or {@code null}), and counts on in that one's
-     * {@code counters} (or {@code null}), so that JMX and the health API do not start again at zero.
+     * {@code counters} (or {@code null}), so that JMX and the health API do not start again at zero, and numbers
+     * events on after that one's {@code lastSequenceId}.
      */
-    private void start(Holder holder, long[] unannounced, Counters counters) {
+    private void start(Holder holder, long[] unannounced, Counters counters, long lastSequenceId) {
         DeliveryEngine engine = null;
         try {
             // the inherited drops go in before the engine's thread runs: it may send a replayed record at once,
             // and the notice belongs ahead of it
             engine = starter.start(holder.settings, unannounced, counters);
+            engine.continueSequenceAfter(lastSequenceId); // before the leases attach: no event has reached it
         } catch (RuntimeException e) {
             holder.settings.diagnostics().error("RemoteSyslog[" + holder.settings.name() + "]: cannot start delivery"
                     + " to " + holder.key.targetText() + " after a reconfiguration: " + e.getMessage(), e);
@@ -375,6 +379,9 @@ public final class DeliveryEngines {
                 }
                 closed = true;
                 lost = engine == null && !failed ? waiting.size() : 0;
+                // gone with the lease, as the warning says: a replacement that started meanwhile must not send them
+                // after all (attach may still come, with the lease in its list)
+                waiting.clear();
             }
             if (lost > 0) {
                 settings.diagnostics().warn("RemoteSyslog[" + settings.name() + "]: " + lost + " event(s) dropped:"

@@ -8,7 +8,10 @@ public enum DeliveryState {
     WAITING_FOR_WINDOW,
     /** Not connected; trying again with backoff. */
     DISCONNECTED,
-    /** Connected, but messages are rejected or connections keep failing (for example TLS refusals). */
+    /**
+     * The receiver refused for good the last message it answered (a {@code 500} on every attempt), until it
+     * acknowledges one again; or TLS handshakes fail, until a session opens.
+     */
     FAILING,
     /** Stopped. */
     STOPPED

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.transport.health.AppenderListener;
 import dev.sluice.transport.health.Diagnostics;
 import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.net.Target;
@@ -142,6 +143,35 @@ class DeliveryEnginesTest {
             assertThat(next.engine().counters().snapshot().accepted()).isEqualTo(4);
             assertThat(next.engine().health().counters().accepted()).as("as JMX reads them").isEqualTo(4);
         }
+    }
+
+    /**
+     * Without a spool there is no highest id to number on from: the engine that replaces another in a
+     * reconfiguration numbers on after that one's last id, so that two messages of the process never share one.
+     */
+    @Test
+    void aReconfiguredAppenderWithoutASpoolNumbersOnFromTheEngineItReplaced() {
+        List<Long> ids = new CopyOnWriteArrayList<>();
+        AppenderListener listener = new AppenderListener() {
+            @Override
+            public void accepted(long sequenceId) {
+                ids.add(sequenceId);
+            }
+        };
+        DeliveryEngines registry = new DeliveryEngines(DeliveryEngine::start);
+        DeliveryEngines.Lease old = registry.acquire(EngineSettings.builder("central")
+                .targets(Target.parseList("udp://127.0.0.1:9")).options("a").listener(listener).build());
+        DeliveryEngine first = old.engine();
+        for (int i = 0; i < 3; i++) {
+            assertThat(old.append(event("before " + i))).isTrue();
+        }
+        try (DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
+                .targets(Target.parseList("udp://127.0.0.1:9")).options("b").listener(listener).build())) {
+            old.close();
+            assertThat(next.engine()).as("replaced").isNotSameAs(first);
+            assertThat(next.append(event("after"))).isTrue();
+        }
+        assertThat(ids).containsExactly(1L, 2L, 3L, 4L);
     }
 
     @Test

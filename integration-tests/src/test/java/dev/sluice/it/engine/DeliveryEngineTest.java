@@ -3,6 +3,7 @@ package dev.sluice.it.engine;
 import dev.sluice.relp.server.ReceivedMessage;
 import dev.sluice.relp.server.RelpTestServer;
 import dev.sluice.transport.delivery.DeliveryEngine;
+import dev.sluice.transport.delivery.DeliverySchedule;
 import dev.sluice.transport.delivery.EngineEvent;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.OverflowPolicy;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,9 +211,11 @@ class DeliveryEngineTest {
         assertThat(diagnostics.messages).filteredOn(m -> m.contains("rejected.spool has reached maxSize"))
                 .hasSize(1); // once: the file never has room again
         assertThat(engine.health().counters().droppedTotal()).isZero();
+        assertThat(engine.health().state()).as("every message refused").isEqualTo(DeliveryState.FAILING);
         // the receiver takes messages again: delivery goes on
         assertThat(engine.append(event(300))).isTrue();
         await().atMost(WAIT).until(() -> eventNumbers(server.messages()).contains(300));
+        await().atMost(WAIT).until(() -> engine.health().state() == DeliveryState.DELIVERING);
     }
 
     @Test
@@ -248,6 +252,78 @@ class DeliveryEngineTest {
         await().atMost(WAIT).until(() -> eventNumbers(server.messages()).size() == 501);
         assertThat(server.messages()).filteredOn(m -> m.message().equals("event 500")).first()
                 .satisfies(m -> assertThat(m.sdParam("meta", "sequenceId")).contains("501"));
+    }
+
+    /**
+     * A record cut short at the end of the spool, as a crash in the middle of its write leaves it: the engine starts,
+     * delivers every sound record and says, through the status channel, what it cut off and where it put it.
+     */
+    @Test
+    void aRecordCutShortAtTheSpoolsEndIsReportedAndTheRestDelivered() throws Exception {
+        server.stop();
+        Path spool = dir.resolve("spool");
+        engine = DeliveryEngine.start(settings().spool(SpoolConfig.builder(spool).build()).build());
+        for (int i = 0; i < 20; i++) {
+            assertThat(engine.append(event(i))).isTrue();
+        }
+        engine.close();
+        Path last;
+        try (var files = Files.list(spool)) {
+            last = files.filter(f -> f.getFileName().toString().matches("segment-\\d{19}\\.spool")).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+        byte[] half = new byte[60];
+        java.util.Arrays.fill(half, (byte) 'x');
+        Files.write(last, half, java.nio.file.StandardOpenOption.APPEND);
+
+        server.start();
+        RecordingDiagnostics diagnostics = new RecordingDiagnostics();
+        engine = DeliveryEngine.start(settings().spool(SpoolConfig.builder(spool).build()).diagnostics(diagnostics)
+                .build());
+        await().atMost(WAIT).until(() -> eventNumbers(server.messages()).size() == 20);
+        assertThat(diagnostics.messages).filteredOn(m -> m.contains("cut short")).singleElement().asString()
+                .contains(last.getFileName().toString()).contains("(60 octets)").contains("quarantine");
+    }
+
+    /**
+     * The delivery thread dies (a bug, an OutOfMemoryError; here the delivery window throws on that thread): the
+     * engine says so, stops accepting rather than queueing events nobody will send, counts them as dropped, and
+     * health says STOPPED instead of DELIVERING.
+     */
+    @Test
+    void aDeliveryThreadThatDiesStopsTheEngineInsteadOfLeavingItHalfAlive() {
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        DeliverySchedule always = new DeliverySchedule() {
+            @Override
+            public boolean isOpen(Instant now) {
+                if (broken.get() && Thread.currentThread().getName().startsWith("sluice-delivery")) {
+                    throw new IllegalStateException("injected: the delivery thread's bug");
+                }
+                return true;
+            }
+
+            @Override
+            public Instant nextOpening(Instant now) {
+                return now;
+            }
+
+            @Override
+            public Instant currentWindowEnd(Instant now) {
+                return Instant.MAX;
+            }
+        };
+        RecordingDiagnostics diagnostics = new RecordingDiagnostics();
+        engine = DeliveryEngine.start(settings().schedule(always).diagnostics(diagnostics).build());
+        assertThat(engine.append(event(0))).isTrue();
+        await().atMost(WAIT).until(() -> eventNumbers(server.messages()).contains(0));
+
+        broken.set(true);
+        engine.append(event(1)); // wakes the delivery thread, which fails
+        await().atMost(WAIT).until(() -> engine.health().state() == DeliveryState.STOPPED);
+        assertThat(diagnostics.messages).filteredOn(m -> m.contains("delivery thread failed")).hasSize(1);
+        long droppedBefore = engine.counters().dropped(DropReason.SHUTDOWN);
+        assertThat(engine.append(event(2))).isFalse();
+        assertThat(engine.counters().dropped(DropReason.SHUTDOWN)).isEqualTo(droppedBefore + 1);
     }
 
     @Test

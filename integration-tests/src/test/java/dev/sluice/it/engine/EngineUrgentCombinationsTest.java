@@ -473,4 +473,24 @@ class EngineUrgentCombinationsTest {
         assertThat(engine.counters().snapshot().resent()).isEqualTo(window);
         assertThat(engine.counters().snapshot().acknowledged()).isEqualTo(events);
     }
+
+    /**
+     * The largest {@code queueCapacity} an option can give, with urgent events and no spool: the lane's allowance
+     * beyond the queue ({@link DeliveryEngine#MAX_URGENT_HELD}) is added without overflowing, so an urgent event is
+     * accepted and delivered, not dropped as if the queue were full (under {@code block}, its thread would wait for
+     * ever).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = OverflowPolicy.class, names = {"DROP_NEWEST", "BLOCK"})
+    void theLargestQueueCapacityTakesUrgentEvents(OverflowPolicy overflow) {
+        engine = DeliveryEngine.start(EngineSettings.builder("urgent-max-capacity")
+                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
+                .queueCapacity(Integer.MAX_VALUE).overflow(overflow)
+                .urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code())).shutdownTimeout(Duration.ofSeconds(2))
+                .build());
+        CompletableFuture<Boolean> appended = CompletableFuture.supplyAsync(() -> engine.append(urgent(1)));
+        assertThat(appended).succeedsWithin(WAIT).isEqualTo(true);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains(1L));
+        assertThat(engine.counters().snapshot().droppedTotal()).isZero();
+    }
 }
