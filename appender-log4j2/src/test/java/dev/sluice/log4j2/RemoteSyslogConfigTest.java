@@ -100,4 +100,15 @@ class RemoteSyslogConfigTest {
             assertThat(files.context.isStarted()).isTrue();
         }
     }
+
+    @Test
+    void aTlsFileThatIsNoPathIsReportedThroughTheStatusLoggerAndTheApplicationStartsAnyway() throws Exception {
+        System.setProperty("sluice.test.badPath", "ca\u0000.pem");
+        try {
+            aBadOptionIsReportedThroughTheStatusLoggerAndTheApplicationStartsAnyway("log4j2-bad-tls-path.xml",
+                    "Tls.caFile: 'ca\u0000.pem' (expected: a valid path; ");
+        } finally {
+            System.clearProperty("sluice.test.badPath");
+        }
+    }
 }

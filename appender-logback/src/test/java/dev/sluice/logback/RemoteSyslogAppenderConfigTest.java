@@ -147,4 +147,15 @@ class RemoteSyslogAppenderConfigTest {
             context.stop();
         }
     }
+
+    @Test
+    void aTlsFileThatIsNoPathIsReportedToTheStatusManagerAndTheApplicationStartsAnyway() throws Exception {
+        System.setProperty("sluice.test.badPath", "ca\u0000.pem");
+        try {
+            aBadOptionIsReportedToTheStatusManagerAndTheApplicationStartsAnyway("logback-bad-tls-path.xml",
+                    "Tls.caFile: 'ca\u0000.pem' (expected: a valid path; ");
+        } finally {
+            System.clearProperty("sluice.test.badPath");
+        }
+    }
 }

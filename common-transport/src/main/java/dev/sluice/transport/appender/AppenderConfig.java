@@ -255,8 +255,18 @@ public final class AppenderConfig {
         if (isSet(o.getPermittedPeers())) {
             b.permittedPeers(o.getPermittedPeers());
         }
-        b.caFile(o.getCaFile()).certFile(o.getCertFile()).keyFile(o.getKeyFile()).keyStore(o.getKeyStore())
-                .trustStore(o.getTrustStore());
+        // Through the problems, as a value that is no path on this platform (a NUL; "classpath:…" on Windows) is
+        // a bad option, not an exception out of resolve(). Then build() is not asked: the path it lacks would read
+        // as one not given ("caFile: required").
+        int paths = p.errors.size();
+        p.parse("Tls.", o.getCaFile(), null, v -> b.caFile(v));
+        p.parse("Tls.", o.getCertFile(), null, v -> b.certFile(v));
+        p.parse("Tls.", o.getKeyFile(), null, v -> b.keyFile(v));
+        p.parse("Tls.", o.getKeyStore(), null, v -> b.keyStore(v));
+        p.parse("Tls.", o.getTrustStore(), null, v -> b.trustStore(v));
+        if (p.errors.size() > paths) {
+            return null;
+        }
         if (isSet(o.getKeyPassword())) {
             b.keyPassword(o.getKeyPassword());
         }

@@ -1,5 +1,6 @@
 package dev.sluice.transport.tls;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -245,7 +246,7 @@ public final class TlsSettings {
         }
 
         public Builder caFile(String caFile) {
-            return caFile(path(caFile));
+            return caFile(path("caFile", caFile));
         }
 
         /** PEM file with the own certificate, optionally followed by intermediate CA certificates. */
@@ -255,7 +256,7 @@ public final class TlsSettings {
         }
 
         public Builder certFile(String certFile) {
-            return certFile(path(certFile));
+            return certFile(path("certFile", certFile));
         }
 
         /** PEM file with the own private key: PKCS#8, PKCS#1 (RSA) or SEC1 (EC), plain or encrypted. */
@@ -265,7 +266,7 @@ public final class TlsSettings {
         }
 
         public Builder keyFile(String keyFile) {
-            return keyFile(path(keyFile));
+            return keyFile(path("keyFile", keyFile));
         }
 
         /** Password of an encrypted {@code keyFile}, or of the key entry in {@code keyStore} if it differs. */
@@ -284,7 +285,7 @@ public final class TlsSettings {
         }
 
         public Builder keyStore(String keyStore) {
-            return keyStore(path(keyStore));
+            return keyStore(path("keyStore", keyStore));
         }
 
         public Builder keyStorePassword(char[] keyStorePassword) {
@@ -308,7 +309,7 @@ public final class TlsSettings {
         }
 
         public Builder trustStore(String trustStore) {
-            return trustStore(path(trustStore));
+            return trustStore(path("trustStore", trustStore));
         }
 
         public Builder trustStorePassword(char[] trustStorePassword) {
@@ -468,8 +469,22 @@ public final class TlsSettings {
             return upper;
         }
 
-        private static Path path(String value) {
-            return value == null || value.isBlank() ? null : Path.of(value.trim());
+        /**
+         * The path a file option names, or {@code null} when blank. A value that is no path on this platform (a NUL
+         * character anywhere; {@code classpath:ca.pem} on Windows) is a {@link TlsConfigException} naming the
+         * option and the value, like every other bad TLS option, not an {@link InvalidPathException} that the
+         * configuration code would not expect.
+         */
+        private static Path path(String option, String value) {
+            if (value == null || value.isBlank()) {
+                return null;
+            }
+            try {
+                return Path.of(value.trim());
+            } catch (InvalidPathException e) {
+                throw new TlsConfigException(option + ": '" + value + "' (expected: a valid path; " + e.getReason()
+                        + ")", e);
+            }
         }
     }
 }

@@ -254,6 +254,26 @@ class AppenderConfigTest {
     }
 
     @Test
+    void aTlsFileOptionThatIsNoPathIsAnErrorNamingTheOptionAndTheValue() {
+        // a NUL is no path on any platform; on Windows so is "classpath:ca.pem"
+        String bad = "ca\u0000.pem";
+        AppenderConfig c = config("relp+tls://logs:2514");
+        TlsOptions tls = new TlsOptions();
+        tls.setCaFile(bad);
+        tls.setCertFile(bad);
+        tls.setKeyFile(bad);
+        tls.setKeyStore(bad);
+        tls.setTrustStore(bad);
+        c.setTls(tls);
+        assertThat(resolve(c).errors()).satisfiesExactly(
+                e -> assertThat(e).startsWith("Tls.caFile: '" + bad + "' (expected: a valid path; "),
+                e -> assertThat(e).startsWith("Tls.certFile: '" + bad + "' (expected: a valid path; "),
+                e -> assertThat(e).startsWith("Tls.keyFile: '" + bad + "' (expected: a valid path; "),
+                e -> assertThat(e).startsWith("Tls.keyStore: '" + bad + "' (expected: a valid path; "),
+                e -> assertThat(e).startsWith("Tls.trustStore: '" + bad + "' (expected: a valid path; "));
+    }
+
+    @Test
     void aTlsTargetWithoutTrustIsAnError() {
         assertThat(resolve(config("tls://logs")).errors()).singleElement().asString()
                 .startsWith("Tls.caFile: required (or trustStore) for authMode x509/name");
