@@ -20,9 +20,17 @@ import java.util.regex.Pattern;
  * <li>ISO-8601 as read by {@link Duration#parse}: {@code PT5M}, {@code PT0.5S}, {@code P1DT2H}, in any case.</li>
  * </ul>
  * Fractions ({@code 1.5h}) are not accepted in the short form: write {@code 90m} or {@code PT1H30M}. Negative
- * durations and durations too long for {@link Duration} are rejected.
+ * durations and durations longer than {@link #MAX} (about 292 years) are rejected.
  */
 public final class Durations {
+
+    /**
+     * The longest duration accepted: {@link Long#MAX_VALUE} nanoseconds, {@code PT2562047H47M16.854775807S}, about
+     * 292 years. The engine and the transports time in nanoseconds ({@link Duration#toNanos()}), which throws past
+     * it: {@code heartbeat=200000d} killed the delivery thread and {@code primaryRetry=200000d} failed the engine's
+     * start with "long overflow". So such a value is a configuration error, naming the option, instead.
+     */
+    public static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
 
     /** What a message says is accepted. */
     static final String EXPECTED = "a duration such as 500ms, 30s, 5m, 1h, 2d, 0 or PT5M";
@@ -64,12 +72,14 @@ public final class Durations {
             }
             throw new ConfigException(option, value, EXPECTED);
         }
+        Duration parsed;
         try {
             long amount = Long.parseLong(m.group(1));
-            return Duration.of(amount, unit(m.group(2)));
+            parsed = Duration.of(amount, unit(m.group(2)));
         } catch (NumberFormatException | ArithmeticException e) {
             throw new ConfigException(option, value, tooLong());
         }
+        return atMostMax(option, value, parsed);
     }
 
     private static Duration parseIso(String option, String value, String text) {
@@ -84,6 +94,13 @@ public final class Durations {
         }
         if (parsed.isNegative()) {
             throw new ConfigException(option, value, NOT_NEGATIVE);
+        }
+        return atMostMax(option, value, parsed);
+    }
+
+    private static Duration atMostMax(String option, String value, Duration parsed) {
+        if (parsed.compareTo(MAX) > 0) {
+            throw new ConfigException(option, value, tooLong());
         }
         return parsed;
     }
@@ -100,6 +117,6 @@ public final class Durations {
     }
 
     private static String tooLong() {
-        return "a duration of at most " + Long.MAX_VALUE + " seconds";
+        return "a duration of at most " + MAX + ", about 106751d or 292 years";
     }
 }

@@ -199,6 +199,21 @@ class AppenderConfigTest {
     }
 
     @Test
+    void durationsTooLongForTheEngineToCountInNanosecondsAreErrors() {
+        AppenderConfig c = config("relp://logs:2514");
+        c.setHeartbeat("200000d");
+        c.setPrimaryRetry("200000d");
+        c.setConnectionTtl("200000d");
+        c.setShutdownTimeout("200000d");
+        String limit = "' (expected a duration of at most PT2562047H47M16.854775807S, about 106751d or 292 years)";
+        assertThat(resolve(c).errors()).containsExactly(
+                "heartbeat: '200000d" + limit,
+                "primaryRetry: '200000d" + limit,
+                "connectionTtl: '200000d" + limit,
+                "shutdownTimeout: '200000d" + limit);
+    }
+
+    @Test
     void aMissingOrBadTargetIsNamed() {
         assertThat(resolve(new AppenderConfig()).errors()).containsExactly("target: no value (expected udp://,"
                 + " tcp://, tls://, relp:// or relp+tls:// host:port, or a comma-separated list of them)");

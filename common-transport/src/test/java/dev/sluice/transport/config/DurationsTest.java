@@ -78,14 +78,23 @@ class DurationsTest {
     }
 
     @Test
-    void rejectsDurationsTooLongForDuration() {
-        for (String value : new String[] {"9223372036854775807d", "99999999999999999999s",
-                "PT99999999999999999999S"}) {
-            assertThatThrownBy(() -> Durations.parse("ackTimeout", value))
+    void rejectsDurationsTooLongToCountInNanoseconds() {
+        // The first three are too long for Duration; the others fit in it, but the engine times with toNanos(),
+        // which overflows past Long.MAX_VALUE nanoseconds.
+        for (String value : new String[] {"9223372036854775807d", "99999999999999999999s", "PT99999999999999999999S",
+                "200000d", "106752d", "9223372037s", "PT2562047H47M16.854775808S", "P200000D"}) {
+            assertThatThrownBy(() -> Durations.parse("heartbeat", value))
                     .isInstanceOf(ConfigException.class)
-                    .hasMessage("ackTimeout: '" + value + "' (expected a duration of at most 9223372036854775807 "
-                            + "seconds)");
+                    .hasMessage("heartbeat: '" + value + "' (expected a duration of at most"
+                            + " PT2562047H47M16.854775807S, about 106751d or 292 years)");
         }
+    }
+
+    @Test
+    void acceptsTheLongestDurationThatCanBeCountedInNanoseconds() {
+        assertThat(Durations.parse("heartbeat", "106751d")).isEqualTo(Duration.ofDays(106751));
+        assertThat(Durations.parse("heartbeat", "PT2562047H47M16.854775807S").toNanos()).isEqualTo(Long.MAX_VALUE);
+        assertThat(Durations.MAX.toNanos()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
