@@ -146,9 +146,9 @@ public final class AppenderConfig {
                 v -> integer("rebindInterval", v, 0, Integer.MAX_VALUE));
         Duration ttl = p.parse("", connectionTtl, EngineSettings.DEFAULT_CONNECTION_TTL,
                 v -> Durations.parse("connectionTtl", v));
-        int defaultMax = targets != null && targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.UDP)
-                ? SyslogEncoder.DEFAULT_MAX_DATAGRAM_MESSAGE_SIZE : SyslogEncoder.DEFAULT_MAX_MESSAGE_SIZE;
-        Integer maxSize = p.parse("", maxMessageSize, defaultMax, v -> messageSize(v));
+        boolean udp = targets != null && targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.UDP);
+        int defaultMax = udp ? SyslogEncoder.DEFAULT_MAX_DATAGRAM_MESSAGE_SIZE : SyslogEncoder.DEFAULT_MAX_MESSAGE_SIZE;
+        Integer maxSize = p.parse("", maxMessageSize, defaultMax, v -> messageSize(v, udp));
         Duration shutdown = p.parse("", shutdownTimeout, EngineSettings.DEFAULT_SHUTDOWN_TIMEOUT,
                 v -> Durations.parse("shutdownTimeout", v));
         String sdId = p.parse("", mdcId, EventMapper.DEFAULT_MDC_ID, AppenderConfig::mdcId);
@@ -429,10 +429,16 @@ public final class AppenderConfig {
         return d;
     }
 
-    private static int messageSize(String value) {
+    /** With a {@code udp://} target ({@code udp}), no more than one datagram carries: a longer one is never sent. */
+    private static int messageSize(String value, boolean udp) {
         long octets = Sizes.parse("maxMessageSize", value);
         if (octets < 1 || octets > Integer.MAX_VALUE) {
             throw new ConfigException("maxMessageSize", value, "a size from 1 octet to 2 GB, such as 8 KB");
+        }
+        if (udp && octets > SyslogEncoder.MAX_DATAGRAM_MESSAGE_SIZE) {
+            throw new ConfigException("maxMessageSize", value, "a size of at most "
+                    + SyslogEncoder.MAX_DATAGRAM_MESSAGE_SIZE + " octets, as a target is udp://: the most one UDP"
+                    + " datagram carries over IPv4");
         }
         return (int) octets;
     }
@@ -569,7 +575,7 @@ public final class AppenderConfig {
         this.connectionTtl = connectionTtl;
     }
 
-    /** Octets of one message; default 8 KB, 2 KB when a target is UDP. */
+    /** Octets of one message; default 8 KB, 2 KB when a target is UDP, and then at most 65,507. */
     public void setMaxMessageSize(String maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
     }

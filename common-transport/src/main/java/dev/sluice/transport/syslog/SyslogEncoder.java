@@ -36,6 +36,12 @@ public final class SyslogEncoder {
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 * 1024;
     /** Default {@code maxMessageSize} for UDP, in octets: 2 KiB (RFC 5426 section 3.2 asks receivers for 2048). */
     public static final int DEFAULT_MAX_DATAGRAM_MESSAGE_SIZE = 2 * 1024;
+    /**
+     * Largest {@code maxMessageSize} for UDP, in octets: 65,507, the payload of the largest IPv4 datagram (65,535
+     * less 20 octets of IP and 8 of UDP header; IPv6 carries 20 more). A larger message cannot be sent at all: the
+     * datagram is refused and the message lost, so a larger setting is refused at configuration instead.
+     */
+    public static final int MAX_DATAGRAM_MESSAGE_SIZE = 65_535 - 20 - 8;
 
     private final SyslogFormatter formatter;
     private final Framing framing;

@@ -70,6 +70,24 @@ class AppenderConfigTest {
     }
 
     @Test
+    void aMaxMessageSizeAboveWhatADatagramCarriesIsAnErrorWhenATargetIsUdp() {
+        String expected = "' (expected a size of at most 65507 octets, as a target is udp://: the most one UDP"
+                + " datagram carries over IPv4)";
+        for (String target : new String[] {"udp://logs", "tcp://a:1514,udp://b"}) {
+            AppenderConfig c = config(target);
+            c.setMaxMessageSize("64 KB");
+            assertThat(resolve(c).errors()).as(target).containsExactly("maxMessageSize: '64 KB" + expected);
+            c.setMaxMessageSize("65508");
+            assertThat(resolve(c).errors()).as(target).containsExactly("maxMessageSize: '65508" + expected);
+            c.setMaxMessageSize("65507");
+            assertThat(resolve(c).engineSettings().encoder().maxMessageSize()).as(target).isEqualTo(65507);
+        }
+        AppenderConfig tcp = config("tcp://logs:1514");
+        tcp.setMaxMessageSize("1 MB");
+        assertThat(resolve(tcp).engineSettings().encoder().maxMessageSize()).isEqualTo(1 << 20);
+    }
+
+    @Test
     void everyOptionIsMapped() {
         AppenderConfig c = config("tcp://a:1514,tcp://b:1514");
         c.setFormat("rfc3164");
