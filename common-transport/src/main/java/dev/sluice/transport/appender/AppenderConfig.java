@@ -178,7 +178,7 @@ public final class AppenderConfig {
                     .encoder(encoder).sequenceIds(seq).queueCapacity(queue).overflow(ovf).spool(spoolConfig)
                     .schedule(windows.schedule).urgency(windows.urgency).maxBytesPerSecond(bps).heartbeat(hb)
                     .shutdownTimeout(shutdown).failover(fail).primaryRetry(retry).connectionTtl(ttl)
-                    .diagnostics(diagnostics).options(fingerprint()).build();
+                    .diagnostics(diagnostics).options(fingerprint(host, app)).build();
         });
         EventMapper mapper = EventMapper.builder().facility(fac).hostname(host).appName(app).mdcId(sdId).build();
         return new ResolvedConfig(settings, mapper, p.errors, p.warnings);
@@ -204,14 +204,20 @@ public final class AppenderConfig {
     }
 
     /**
-     * A digest of every option as written, for {@link EngineSettings#options()}: a reconfiguration that changes
-     * any of them restarts the engine with them. A digest, so that no password is kept in clear text once more.
+     * A digest of every option the engine runs with, as written, for {@link EngineSettings#options()}: a
+     * reconfiguration that changes any of them restarts the engine with them, and an appender that shares another's
+     * engine with other ones is warned that they wait. A digest, so that no password is kept in clear text once more.
+     *
+     * <p>{@code appName}, {@code hostname}, {@code facility} and {@code mdcId} are left out: they are the appender's
+     * own, put into each message by its {@link EventMapper} before the engine gets it, so they apply at once to an
+     * appender that shares an engine (the engine's own notices take the header of the last message). Only with a
+     * {@code stagger} do {@code hostname} and {@code appName} ({@code host} and {@code app}, as resolved) count:
+     * they pick the engine's offset in the delivery window.
      */
-    private String fingerprint() {
-        List<String> all = new ArrayList<>(Arrays.asList(target, format, framing, appName, hostname, facility,
-                sequenceIds, heartbeat, queueCapacity, overflow, maxBytesPerSecond, windowSize, connectTimeout,
-                ackTimeout, reconnectDelay, failover, primaryRetry, rebindInterval, connectionTtl, maxMessageSize,
-                shutdownTimeout, mdcId));
+    private String fingerprint(String host, String app) {
+        List<String> all = new ArrayList<>(Arrays.asList(target, format, framing, sequenceIds, heartbeat,
+                queueCapacity, overflow, maxBytesPerSecond, windowSize, connectTimeout, ackTimeout, reconnectDelay,
+                failover, primaryRetry, rebindInterval, connectionTtl, maxMessageSize, shutdownTimeout));
         if (tls != null) {
             all.addAll(Arrays.asList("Tls", tls.getCaFile(), tls.getCertFile(), tls.getKeyFile(),
                     tls.getKeyPassword(), tls.getKeyStore(), tls.getKeyStorePassword(), tls.getTrustStore(),
@@ -224,6 +230,9 @@ public final class AppenderConfig {
         for (DeliveryWindowOptions w : deliveryWindows) {
             all.addAll(Arrays.asList("DeliveryWindow", w.getBegin(), w.getEnd(), w.getDays(), w.getZone(),
                     w.getStagger(), w.getUrgentLevel()));
+        }
+        if (deliveryWindows.stream().anyMatch(w -> isSet(w.getStagger()))) {
+            all.addAll(Arrays.asList("Stagger", host, app));
         }
         StringBuilder text = new StringBuilder();
         for (String value : all) {

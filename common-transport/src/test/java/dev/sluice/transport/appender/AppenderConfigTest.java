@@ -382,6 +382,37 @@ class AppenderConfigTest {
     }
 
     @Test
+    void theOptionsFingerprintLeavesOutWhatEachAppenderPutsInItsMessages() {
+        AppenderConfig billing = config("relp://logs:2514");
+        AppenderConfig audit = config("relp://logs:2514");
+        audit.setAppName("audit");
+        audit.setHostname("host2");
+        audit.setFacility("local4");
+        audit.setMdcId("ctx@12345");
+        // the engines' registry warns of an engine shared with other options when these differ
+        assertThat(resolve(audit).engineSettings().options()).isEqualTo(resolve(billing).engineSettings().options());
+
+        audit.setQueueCapacity("100");
+        assertThat(resolve(audit).engineSettings().options()).isNotEqualTo(resolve(billing).engineSettings().options());
+    }
+
+    @Test
+    void withAStaggerHostnameAndAppNameCountInTheOptionsFingerprint() {
+        // they pick the engine's offset in the delivery window
+        AppenderConfig billing = config("relp://logs:2514");
+        AppenderConfig audit = config("relp://logs:2514");
+        audit.setAppName("audit");
+        for (AppenderConfig c : new AppenderConfig[] {billing, audit}) {
+            DeliveryWindowOptions w = new DeliveryWindowOptions();
+            w.setBegin("22:00");
+            w.setEnd("04:00");
+            w.setStagger("30m");
+            c.addDeliveryWindow(w);
+        }
+        assertThat(resolve(audit).engineSettings().options()).isNotEqualTo(resolve(billing).engineSettings().options());
+    }
+
+    @Test
     void blankValuesTakeTheDefault() {
         AppenderConfig c = config("relp://logs:2514");
         c.setOverflow(" ");
