@@ -1509,9 +1509,10 @@ public final class DeliveryEngine implements AutoCloseable {
                             rejectedFullReported = false; // room again: the next refusal to keep one is news
                         } else if (!rejectedFullReported) {
                             rejectedFullReported = true;
-                            events.spoolProblem("rejected.spool has reached maxSize, or the disk"
-                                    + " minFreeDiskSpace: records the server refuses are counted and reported but not"
-                                    + " kept there until it has room again");
+                            events.spoolProblem("rejected.spool has reached maxSize, or less than "
+                                    + settings.spool().minFreeDiskSpace() / (1024 * 1024) + " MiB would be left"
+                                    + " free on the disk: records the server refuses are counted and reported but"
+                                    + " not kept there until it has room again");
                         }
                     } catch (IOException e) {
                         events.spoolProblem("cannot move a refused record aside: " + e.getMessage());
