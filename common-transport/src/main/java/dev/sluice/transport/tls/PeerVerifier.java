@@ -42,8 +42,9 @@ import javax.naming.ldap.Rdn;
  * permitted name matches a subjectAltName DNS entry (the subject's CN only when there is no DNS entry) or, for an
  * IP literal, a subjectAltName IP entry. Names compare case-insensitively; {@code *.example.com} matches exactly
  * one more leftmost label ({@code a.example.com}, not {@code example.com} nor {@code a.b.example.com}), on either
- * side: in a permitted peer (rsyslog) or in the certificate (RFC 6125). Without permitted peers the expected name is
- * the target host given to {@link #verify}.</li>
+ * side: in a permitted peer (rsyslog) or in the certificate (RFC 6125). As in OpenSSL's {@code X509_check_host}, a
+ * wildcard needs at least two labels after {@code *.}: {@code *.com} matches nothing. Without permitted peers the
+ * expected name is the target host given to {@link #verify}.</li>
  * <li>{@code x509/fingerprint}: the SHA-256 (or SHA-1) fingerprint of the leaf is permitted; no chain check.</li>
  * <li>{@code x509/certvalid}: validity period and chain only.</li>
  * <li>{@code anon}: nothing.</li>
@@ -212,7 +213,8 @@ public final class PeerVerifier {
 
     /**
      * Whether a permitted name matches a certificate name, case-insensitively and ignoring one trailing dot. A
-     * leading {@code *.} label on either side stands for exactly one non-empty label.
+     * leading {@code *.} label on either side stands for exactly one non-empty label, if at least two labels follow
+     * it (see {@link #wildcardMatches}).
      */
     public static boolean nameMatches(String pattern, String certName) {
         String p = normalize(pattern);
@@ -232,13 +234,26 @@ public final class PeerVerifier {
         return false;
     }
 
+    /**
+     * Whether {@code *.rest} covers {@code name}. Like OpenSSL's {@code X509_check_host}, {@code rest} must have at
+     * least two labels: a certificate for {@code *.com} (whether a CA issued it or a peer made it) would otherwise
+     * stand for every host under a top-level domain. There is no public suffix list, so {@code *.co.uk} matches.
+     */
     private static boolean wildcardMatches(String wildcard, String name) {
+        if (!hasTwoLabels(wildcard.substring(2))) {
+            return false;
+        }
         String suffix = wildcard.substring(1); // ".example.com"
         if (!name.endsWith(suffix) || name.length() == suffix.length()) {
             return false;
         }
         String label = name.substring(0, name.length() - suffix.length());
         return !label.contains(".") && !label.contains("*");
+    }
+
+    private static boolean hasTwoLabels(String name) {
+        String[] labels = name.split("\\.", -1);
+        return labels.length >= 2 && Arrays.stream(labels).noneMatch(String::isEmpty);
     }
 
     private static String normalize(String name) {
@@ -348,6 +363,11 @@ public final class PeerVerifier {
                 || p.charAt(2) == '.')) {
             throw new TlsConfigException("permittedPeers: '" + p + "': a wildcard must be the whole leftmost label,"
                     + " as in *.example.com");
+        }
+        if (star == 0 && !hasTwoLabels(p.substring(2, p.endsWith(".") ? p.length() - 1 : p.length()))) {
+            // it would match nothing (see wildcardMatches): refused here, where the mistake can be named
+            throw new TlsConfigException("permittedPeers: '" + p + "': a wildcard needs at least two labels after"
+                    + " '*.', as in *.example.com");
         }
     }
 

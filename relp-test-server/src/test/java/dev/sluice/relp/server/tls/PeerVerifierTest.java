@@ -11,6 +11,7 @@ import dev.sluice.transport.tls.AuthMode;
 import dev.sluice.transport.tls.PeerVerificationException;
 import dev.sluice.transport.tls.PeerVerificationException.Reason;
 import dev.sluice.transport.tls.PeerVerifier;
+import dev.sluice.transport.tls.TlsConfigException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +65,33 @@ class PeerVerifierTest {
     void wildcardInTheCertificateAlsoCoversOneLabel() {
         assertThat(PeerVerifier.nameMatches("logs.example.com", "*.example.com")).isTrue();
         assertThat(PeerVerifier.nameMatches("a.b.example.com", "*.example.com")).isFalse();
+    }
+
+    @Test
+    void wildcardNeedsTwoLabelsAfterTheStarOnEitherSide() {
+        assertThat(PeerVerifier.nameMatches("*.com", "logs.com")).isFalse();
+        assertThat(PeerVerifier.nameMatches("*.com.", "logs.com")).isFalse();
+        assertThat(PeerVerifier.nameMatches("logs.com", "*.com")).isFalse();
+        assertThat(PeerVerifier.nameMatches("logs.com", "*.COM.")).isFalse();
+        assertThat(PeerVerifier.nameMatches("logs.co.uk", "*.co.uk")).isTrue(); // as OpenSSL: no public suffix list
+    }
+
+    @Test
+    void nameModeRefusesACertificateForAWildcardOverOneLabel() {
+        Issued tld = ca.issue("*.com").sans("*.com").build();
+        assertRefused(verifier(AuthMode.X509_NAME), tld, "logs.com", Reason.NAME_NOT_PERMITTED);
+        assertRefused(verifier(AuthMode.X509_NAME, "logs.com"), tld, null, Reason.NAME_NOT_PERMITTED);
+    }
+
+    @Test
+    void refusesAPermittedPeerWildcardOverOneLabel() {
+        assertThatThrownBy(() -> verifier(AuthMode.X509_NAME, "*.com"))
+                .isInstanceOf(TlsConfigException.class)
+                .hasMessage("permittedPeers: '*.com': a wildcard needs at least two labels after '*.', as in"
+                        + " *.example.com");
+        assertThatThrownBy(() -> verifier(AuthMode.X509_NAME, "*.com."))
+                .isInstanceOf(TlsConfigException.class)
+                .hasMessageStartingWith("permittedPeers: '*.com.': a wildcard needs at least two labels");
     }
 
     @Test

@@ -69,6 +69,15 @@ class TlsSettingsTest {
     }
 
     @Test
+    void refusesAWildcardPermittedPeerOverOneLabel() {
+        assertThatThrownBy(() -> TlsSettings.builder().caFile("/ca.pem").permittedPeers("logs.example.com, *.com")
+                .build())
+                .isInstanceOf(TlsConfigException.class)
+                .hasMessage("permittedPeers: '*.com': a wildcard needs at least two labels after '*.', as in"
+                        + " *.example.com");
+    }
+
+    @Test
     void refusesFingerprintModeWithoutOrWithMalformedFingerprints() {
         assertThatThrownBy(() -> TlsSettings.builder().authMode("x509/fingerprint").build())
                 .isInstanceOf(TlsConfigException.class)
