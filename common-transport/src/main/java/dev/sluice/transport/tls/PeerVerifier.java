@@ -40,11 +40,12 @@ import javax.naming.ldap.Rdn;
  * <ul>
  * <li>{@code x509/name}: the leaf is within its validity period, the chain leads to one of the trusted CAs, and a
  * permitted name matches a subjectAltName DNS entry (the subject's CN only when there is no DNS entry) or, for an
- * IP literal, a subjectAltName IP entry. Names compare case-insensitively; {@code *.example.com} matches exactly
- * one more leftmost label ({@code a.example.com}, not {@code example.com} nor {@code a.b.example.com}), on either
- * side: in a permitted peer (rsyslog) or in the certificate (RFC 6125). As in OpenSSL's {@code X509_check_host}, a
- * wildcard needs at least two labels after {@code *.}: {@code *.com} matches nothing. Without permitted peers the
- * expected name is the target host given to {@link #verify}.</li>
+ * IP literal, a subjectAltName IP entry. Names compare ignoring ASCII case, and a name with any non-ASCII character
+ * matches nothing (see {@link #nameMatches}); {@code *.example.com} matches exactly one more leftmost label
+ * ({@code a.example.com}, not {@code example.com} nor {@code a.b.example.com}), on either side: in a permitted peer
+ * (rsyslog) or in the certificate (RFC 6125). As in OpenSSL's {@code X509_check_host}, a wildcard needs at least two
+ * labels after {@code *.}: {@code *.com} matches nothing. Without permitted peers the expected name is the target
+ * host given to {@link #verify}.</li>
  * <li>{@code x509/fingerprint}: the SHA-256 (or SHA-1) fingerprint of the leaf is permitted; no chain check.</li>
  * <li>{@code x509/certvalid}: validity period and chain only.</li>
  * <li>{@code anon}: nothing.</li>
@@ -212,14 +213,17 @@ public final class PeerVerifier {
     }
 
     /**
-     * Whether a permitted name matches a certificate name, case-insensitively and ignoring one trailing dot. A
-     * leading {@code *.} label on either side stands for exactly one non-empty label, if at least two labels follow
-     * it (see {@link #wildcardMatches}).
+     * Whether a permitted name matches a certificate name, ignoring ASCII case and one trailing dot. A leading
+     * {@code *.} label on either side stands for exactly one non-empty label, if at least two labels follow it (see
+     * {@link #wildcardMatches}). A name with a non-ASCII character matches nothing: DNS names in certificates are
+     * IA5 (ASCII), an internationalized name appears there as its {@code xn--} A-label, and Unicode case folding
+     * would turn look-alikes into ASCII (U+212A KELVIN SIGN lower-cases to {@code k}: a CN that starts with it
+     * instead of a {@code K} would pass for {@code kafka.example.com}).
      */
     public static boolean nameMatches(String pattern, String certName) {
         String p = normalize(pattern);
         String n = normalize(certName);
-        if (p.isEmpty() || n.isEmpty()) {
+        if (p == null || n == null || p.isEmpty() || n.isEmpty()) {
             return false;
         }
         if (p.equals(n)) {
@@ -256,9 +260,21 @@ public final class PeerVerifier {
         return labels.length >= 2 && Arrays.stream(labels).noneMatch(String::isEmpty);
     }
 
+    /** Trimmed, ASCII letters lower-cased, without one trailing dot; {@code null} if any character is not ASCII. */
     private static String normalize(String name) {
-        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+        String n = name == null ? "" : name.trim();
+        char[] chars = n.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            char c = chars[i];
+            if (c > 0x7F) {
+                return null;
+            }
+            if (c >= 'A' && c <= 'Z') {
+                chars[i] = (char) (c + ('a' - 'A'));
+            }
+        }
+        int length = chars.length > 0 && chars[chars.length - 1] == '.' ? chars.length - 1 : chars.length;
+        return new String(chars, 0, length);
     }
 
     /** The subjectAltName DNS entries of a certificate, in order. */

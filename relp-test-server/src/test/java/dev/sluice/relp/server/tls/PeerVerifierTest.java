@@ -95,6 +95,24 @@ class PeerVerifierTest {
     }
 
     @Test
+    void namesFoldOnlyAsciiCase() {
+        // U+212A KELVIN SIGN lower-cases to 'k' in Locale.ROOT: a look-alike name must not pass for the real one
+        assertThat(PeerVerifier.nameMatches("kafka.example.com", "\u212Aafka.example.com")).isFalse();
+        assertThat(PeerVerifier.nameMatches("\u212Aafka.example.com", "kafka.example.com")).isFalse();
+        assertThat(PeerVerifier.nameMatches("*.example.com", "\u212Aafka.example.com")).isFalse();
+        assertThat(PeerVerifier.nameMatches("KAFKA.example.com", "kafka.EXAMPLE.com")).isTrue();
+    }
+
+    @Test
+    void nameModeRefusesACnWithANonAsciiLookAlike() {
+        Issued kelvin = ca.issue("\u212Aafka.example.com").build(); // CN only: the CN is the presented name
+        assertThat(PeerVerifier.commonNames(kelvin.certificate())).containsExactly("\u212Aafka.example.com");
+        assertRefused(verifier(AuthMode.X509_NAME, "kafka.example.com"), kelvin, null, Reason.NAME_NOT_PERMITTED);
+        assertRefused(verifier(AuthMode.X509_NAME, "*.example.com"), kelvin, null, Reason.NAME_NOT_PERMITTED);
+        assertRefused(verifier(AuthMode.X509_NAME), kelvin, "kafka.example.com", Reason.NAME_NOT_PERMITTED);
+    }
+
+    @Test
     void nameModeAcceptsAPermittedSanDnsName() {
         assertAccepted(verifier(AuthMode.X509_NAME, "logs.example.com"), logs, null);
         assertAccepted(verifier(AuthMode.X509_NAME, "*.example.com"), logs, null);
