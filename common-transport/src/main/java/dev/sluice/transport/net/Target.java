@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * <p>Accepted forms: {@code udp://host[:port]} (default port 514), {@code tcp://host[:port]} (514),
  * {@code tls://host[:port]} (6514), {@code relp://host:port} and {@code relp+tls://host:port} (RELP has no
- * registered port, so it must be given). IPv6 literals go in brackets. Nothing may follow the port: no path,
+ * registered port, so it must be given). IPv6 literals go in brackets; IPv4 literals only as a canonical dotted
+ * quad ({@code 127.0.0.1}, not {@code 127.1} nor {@code 2130706433}). Nothing may follow the port: no path,
  * query or user part. Immutable.
  *
  * @param scheme the protocol
@@ -137,6 +138,10 @@ public record Target(Scheme scheme, String host, int port) {
             if (!host.matches("[A-Za-z0-9._-]+")) {
                 throw error(value, "host '" + host + "' (expected: a name or IP address; no path, user or spaces)");
             }
+            if (looksNumeric(host) && !isDottedQuad(host)) {
+                throw error(value, "host '" + host + "' is neither a host name nor an IPv4 address (expected: four"
+                        + " numbers 0-255 without leading zeros, as 127.0.0.1; a name's last label is not all digits)");
+            }
         }
         int port;
         if (portText == null) {
@@ -184,6 +189,37 @@ public record Target(Scheme scheme, String host, int port) {
     @Override
     public String toString() {
         return scheme.configName + "://" + authority();
+    }
+
+    /**
+     * Whether {@code host} is made of digits and dots only, or ends in an all-digit label: not a host name (RFC 1123
+     * and RFC 3696 rule out an all-numeric top-level label), so an IPv4 address in some form. The JDK resolves the
+     * short and numeric forms ({@code 127.1}, {@code 2130706433}, {@code 127.0.0.01}) as addresses, but Netty's
+     * {@code NetUtil} and our TLS code would take them for names: SNI would carry them and the certificate would be
+     * checked for a DNS name, not an IP address. So only the canonical form gets through.
+     */
+    private static boolean looksNumeric(String host) {
+        if (host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+            return true;
+        }
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        String last = name.substring(name.lastIndexOf('.') + 1);
+        return !last.isEmpty() && last.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /** Four decimal numbers 0-255 without leading zeros (which some resolvers read as octal), separated by dots. */
+    private static boolean isDottedQuad(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')
+                    || !part.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static IllegalArgumentException error(String value, String problem) {

@@ -56,6 +56,29 @@ class TargetTest {
                 .hasMessageContaining("relp+tls://host:port");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"tls://127.1:6514", "tls://2130706433:6514", "tls://0x7f.1", "tls://127.0.0.01",
+        "tls://127.000.000.001", "tls://127.0.0.256", "tls://1.2.3.4.5", "tls://127.0.0.1.", "tls://...",
+        "tls://logs.example.123", "relp://10.0.1:2514"})
+    void rejectsNumericHostsThatAreNotACanonicalDottedQuad(String value) {
+        // The JDK resolves 127.1 as 127.0.0.1, while TLS would send it as SNI and check it as a DNS name.
+        assertThatThrownBy(() -> Target.parse(value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("target: '" + value + "': host '")
+                .hasMessageContaining("four numbers 0-255 without leading zeros")
+                .hasMessageContaining("relp+tls://host:port");
+    }
+
+    @Test
+    void acceptsDottedQuadsAndNamesWithDigits() {
+        assertThat(Target.parse("tls://0.0.0.0").host()).isEqualTo("0.0.0.0");
+        assertThat(Target.parse("tls://255.255.255.255").host()).isEqualTo("255.255.255.255");
+        assertThat(Target.parse("tls://10.20.0.100").host()).isEqualTo("10.20.0.100");
+        assertThat(Target.parse("tls://123.example.com").host()).isEqualTo("123.example.com");
+        assertThat(Target.parse("tls://logs-2.example.com.").host()).isEqualTo("logs-2.example.com.");
+        assertThat(Target.parse("tls://1e100.net").host()).isEqualTo("1e100.net");
+    }
+
     @Test
     void parsesAFailoverListInOrder() {
         assertThat(Target.parseList("relp://a:2514, relp://b:2514,udp://c")).containsExactly(
