@@ -62,7 +62,11 @@ public final class TlsOptions {
         this.authMode = authMode;
     }
 
-    /** Comma-separated peer names ({@code *.example.com} wildcards) or {@code SHA256:…} fingerprints. */
+    /**
+     * Comma-separated peer names ({@code *.example.com} wildcards) for {@code x509/name}, or {@code SHA256:…}
+     * fingerprints for {@code x509/fingerprint}; refused with {@code x509/certvalid} and {@code anon}, which check
+     * no names.
+     */
     public void setPermittedPeers(String permittedPeers) {
         this.permittedPeers = permittedPeers;
     }

@@ -447,6 +447,11 @@ public final class TlsSettings {
                     requireTrust();
                     break;
                 case X509_CERTVALID:
+                    // Ignored, they would let the operator believe only those peers get in.
+                    if (!permittedPeers.isEmpty()) {
+                        throw new TlsConfigException("permittedPeers: not checked in authMode x509/certvalid; remove"
+                                + " them or choose x509/name or x509/fingerprint");
+                    }
                     requireTrust();
                     break;
                 default:

@@ -78,6 +78,17 @@ class TlsSettingsTest {
     }
 
     @Test
+    void refusesPermittedPeersInCertvalidModeWhereNothingChecksThem() {
+        assertThatThrownBy(() -> TlsSettings.builder().caFile("/ca.pem").authMode("x509/certvalid")
+                .permittedPeers("logs.example.com").build())
+                .isInstanceOf(TlsConfigException.class)
+                .hasMessage("permittedPeers: not checked in authMode x509/certvalid; remove them or choose x509/name"
+                        + " or x509/fingerprint");
+        assertThat(TlsSettings.builder().caFile("/ca.pem").authMode("x509/certvalid").build().authMode())
+                .isEqualTo(AuthMode.X509_CERTVALID);
+    }
+
+    @Test
     void refusesFingerprintModeWithoutOrWithMalformedFingerprints() {
         assertThatThrownBy(() -> TlsSettings.builder().authMode("x509/fingerprint").build())
                 .isInstanceOf(TlsConfigException.class)
