@@ -528,6 +528,7 @@ abstract class NettyTransport implements SyslogTransport {
             String reason = "TLS settings cannot be used: " + e.getMessage();
             safely(() -> listener.tlsFailure(reason));
             safely(() -> listener.disconnected(reason));
+            state = TransportState.DISCONNECTED;
             scheduleReconnect(false);
             return;
         }
@@ -681,6 +682,17 @@ abstract class NettyTransport implements SyslogTransport {
         reconnectTask = loop.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * The context for the next connection, built again when the TLS files changed on disk since the last good build.
+     * Files that changed but cannot be used fail this attempt (the caller reports it and tries again after the
+     * backoff); the previous context is not used instead: a CA file that cannot be read fails closed, and the old
+     * trust anchors may be the very ones the change withdrew. The watcher keeps the snapshot of the last good build
+     * until a build succeeds, so every attempt reads the files again and the first one that finds them usable
+     * connects with them.
+     *
+     * @throws TlsConfigException (or another runtime exception of the TLS provider) if the changed files cannot be
+     *     used
+     */
     private SslContext currentSslContext() {
         if (watcher == null) {
             return null;
@@ -690,12 +702,12 @@ abstract class NettyTransport implements SyslogTransport {
             TlsMaterialWatcher next = TlsMaterialWatcher.of(tls); // snapshot before reading: a change in between is seen next time
             try {
                 sslContext = buildSslContext(tls);
-                watcher = next;
-                safely(() -> listener.warning("TLS key, certificate or CA files changed: reloaded for " + target));
             } catch (TlsConfigException e) {
-                String reason = "TLS files changed but cannot be used, keeping the previous ones: " + e.getMessage();
-                safely(() -> listener.tlsFailure(reason));
+                throw new TlsConfigException(e.getMessage() + " (the files changed on disk; no connection until they"
+                        + " can be used)", e);
             }
+            watcher = next;
+            safely(() -> listener.warning("TLS key, certificate or CA files changed: reloaded for " + target));
         }
         return sslContext;
     }

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RELP over TLS from the client side: mutual authentication works, every refusal of the server's certificate is
- * reported through {@code tlsFailure} with no message octet reaching the server, and rotated client files are
- * used from the next session on.
+ * reported through {@code tlsFailure} with no message octet reaching the server, rotated client files are used
+ * from the next session on, and rotated files that cannot be used stop connections until they can.
  */
 class RelpTlsTransportTest {
 
@@ -210,5 +210,39 @@ class RelpTlsTransportTest {
         assertThat(server.messages().subList(20, 30)).allMatch(m -> m.peerSubject().contains("CN=app2.example.com"));
         assertThat(listener.warnings).anyMatch(w -> w.contains("changed: reloaded"));
         assertThat(listener.tlsFailures).isEmpty();
+    }
+
+    @Test
+    void doesNotConnectWhileARotatedCaFileCannotBeReadAndResumesOnceItCan() throws IOException {
+        Path rotating = dir.resolve("rotating-ca");
+        Files.createDirectories(rotating);
+        Path caFile = rotating.resolve("ca.pem");
+        Files.copy(client.caFile(), caFile, StandardCopyOption.REPLACE_EXISTING);
+        start(server, TlsSettings.builder().caFile(caFile).certFile(client.certFile()).keyFile(client.keyFile())
+                .build());
+        Messages.offerRange(transport, 0, 10);
+        server.awaitMessages(10, WAIT);
+        await().atMost(WAIT).until(() -> listener.delivered.get() == 10);
+        long sessions = server.sessionsOpened();
+
+        // A truncated CA file: the previous trust anchors must not be used for the next connection.
+        Files.writeString(caFile, "-----BEGIN CERTIFICATE-----\nMIIB");
+        server.faults().sendServerClose();
+        await().atMost(WAIT).until(() -> listener.disconnects.size() >= 1);
+        Messages.offerRange(transport, 10, 20);
+        await().atMost(WAIT).until(() -> listener.tlsFailures.size() >= 3); // each attempt reads the file again
+        assertThat(listener.tlsFailures).allMatch(r -> r.startsWith("TLS settings cannot be used: caFile: " + caFile));
+        assertThat(listener.connected).hasValue(1);
+        assertThat(server.sessionsOpened()).isEqualTo(sessions); // not even a TCP connection
+        assertThat(server.messageCount()).isEqualTo(10);
+        assertThat(listener.delivered).hasValue(10);
+        assertThat(transport.pending()).isEqualTo(10);
+
+        // Good again, and not the bytes of before: the next attempt must build a context from them.
+        Files.writeString(caFile, Files.readString(client.caFile()) + Files.readString(foreignCa.caFile()));
+        server.awaitMessages(20, WAIT);
+        await().atMost(WAIT).until(() -> listener.delivered.get() == 20);
+        assertThat(listener.connected).hasValue(2);
+        assertThat(listener.warnings).anyMatch(w -> w.contains("changed: reloaded"));
     }
 }
