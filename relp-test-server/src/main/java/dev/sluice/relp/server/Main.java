@@ -1,5 +1,6 @@
 package dev.sluice.relp.server;
 
+import dev.sluice.transport.relp.RelpFrame;
 import dev.sluice.transport.tls.AuthMode;
 import dev.sluice.transport.tls.TlsSettings;
 
@@ -40,7 +41,7 @@ public final class Main {
               --key-password PW      password of an encrypted key
               --auth-mode MODE       x509/name (default), x509/fingerprint, x509/certvalid or anon
               --permitted-peer P     client name (wildcards *.example.com) or SHA256:… fingerprint; repeatable
-              --max-frame N          largest accepted DATALEN in octets (default 131072)
+              --max-frame N          largest accepted DATALEN in octets, 1-999999999 (default 131072)
               --out FILE             append one line per received message to FILE instead of standard output
               --help                 this text
             """;
@@ -211,7 +212,9 @@ public final class Main {
                     case "--key-password" -> o.keyPassword = value(args, ++i, arg);
                     case "--auth-mode" -> o.authMode = value(args, ++i, arg);
                     case "--permitted-peer" -> o.permittedPeers.add(value(args, ++i, arg));
-                    case "--max-frame" -> o.maxFrame = intValue(arg, value(args, ++i, arg), 1, Integer.MAX_VALUE);
+                    // RELP's DATALEN has at most 9 digits: a larger limit would fail every session as it is set up
+                    case "--max-frame" -> o.maxFrame = intValue(arg, value(args, ++i, arg), 1,
+                            RelpFrame.MAX_DATA_LENGTH);
                     case "--out" -> o.out = Path.of(value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown option: " + arg);
                 }

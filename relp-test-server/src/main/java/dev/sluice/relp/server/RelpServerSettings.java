@@ -1,5 +1,6 @@
 package dev.sluice.relp.server;
 
+import dev.sluice.transport.relp.RelpFrame;
 import dev.sluice.transport.relp.RelpFrameDecoder;
 import dev.sluice.transport.tls.TlsSettings;
 
@@ -119,10 +120,15 @@ public final class RelpServerSettings {
             return self();
         }
 
-        /** Largest DATALEN accepted, in octets; larger frames are refused with an error and the session closed. */
+        /**
+         * Largest DATALEN accepted, in octets, 1 to {@value RelpFrame#MAX_DATA_LENGTH} (RELP's nine digits; checked
+         * here, as the decoder that checks it too is only made per session); larger frames are refused with an error
+         * and the session closed.
+         */
         public B maxFrameSize(int maxFrameSize) {
-            if (maxFrameSize < 1) {
-                throw new IllegalArgumentException("maxFrameSize: " + maxFrameSize + " (expected: >= 1)");
+            if (maxFrameSize < 1 || maxFrameSize > RelpFrame.MAX_DATA_LENGTH) {
+                throw new IllegalArgumentException("maxFrameSize: " + maxFrameSize + " (expected: 1-"
+                        + RelpFrame.MAX_DATA_LENGTH + ")");
             }
             this.maxFrameSize = maxFrameSize;
             return self();

@@ -1,5 +1,7 @@
 package dev.sluice.relp.server;
 
+import dev.sluice.transport.relp.RelpFrame;
+
 import io.netty.channel.embedded.EmbeddedChannel;
 
 import org.junit.jupiter.api.Test;
@@ -117,6 +119,16 @@ class RelpServerTest {
         }
         assertThat(server.messages()).isEmpty();
         assertThat(server.server().protocolErrors()).singleElement().asString().contains("datalen");
+    }
+
+    @Test
+    void refusesAMaxFrameSizeAboveTheLargestDatalenWhenConfigured() {
+        // It used to be accepted, and then every session failed as it was set up.
+        assertThatThrownBy(() -> RelpServer.builder().maxFrameSize(RelpFrame.MAX_DATA_LENGTH + 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxFrameSize: 1000000000 (expected: 1-999999999)");
+        assertThat(RelpServer.builder().maxFrameSize(RelpFrame.MAX_DATA_LENGTH).build().settings().maxFrameSize())
+                .isEqualTo(RelpFrame.MAX_DATA_LENGTH);
     }
 
     @Test
