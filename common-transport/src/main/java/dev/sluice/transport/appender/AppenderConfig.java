@@ -154,7 +154,7 @@ public final class AppenderConfig {
         String sdId = p.parse("", mdcId, EventMapper.DEFAULT_MDC_ID, AppenderConfig::mdcId);
 
         if (targets != null) {
-            warnUnused(p, targets);
+            warnUnused(p, targets, fmt, fail);
         }
         TlsSettings tlsSettings = resolveTls(p, targets);
         SpoolConfig spoolConfig = resolveSpool(p);
@@ -185,7 +185,7 @@ public final class AppenderConfig {
     }
 
     /** Options that only some schemes use, given where no target has one: said, not silently ignored. */
-    private void warnUnused(Problems p, List<Target> targets) {
+    private void warnUnused(Problems p, List<Target> targets, SyslogFormat fmt, FailoverPolicy fail) {
         boolean stream = targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.TCP
                 || t.scheme() == Target.Scheme.TLS);
         boolean relp = targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.RELP
@@ -200,6 +200,22 @@ public final class AppenderConfig {
                     p.warnings.add(option[0] + ": '" + option[1] + "' ignored, as no target is relp:// or relp+tls://");
                 }
             }
+        }
+        if (targets.stream().allMatch(t -> t.scheme() == Target.Scheme.UDP)) {
+            for (String[] option : new String[][] {{"rebindInterval", rebindInterval}, {"connectionTtl", connectionTtl}}) {
+                if (isSet(option[1])) {
+                    p.warnings.add(option[0] + ": '" + option[1] + "' ignored, as every target is udp:// (no"
+                            + " connection to renew)");
+                }
+            }
+        }
+        if (isSet(primaryRetry) && (targets.size() == 1 || fail == FailoverPolicy.ROUND_ROBIN)) {
+            p.warnings.add("primaryRetry: '" + primaryRetry + "' ignored, as " + (targets.size() == 1
+                    ? "there is one target" : "failover is roundRobin (it goes back to no target in particular)"));
+        }
+        if (fmt == SyslogFormat.RFC3164 && isSet(sequenceIds) && "true".equalsIgnoreCase(sequenceIds.strip())) {
+            p.warnings.add("sequenceIds: '" + sequenceIds + "' ignored, as format RFC3164 has no STRUCTURED-DATA to"
+                    + " carry [meta sequenceId]; choose format RFC5424 for the receiver to see gaps");
         }
     }
 

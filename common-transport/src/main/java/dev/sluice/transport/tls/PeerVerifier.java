@@ -374,6 +374,11 @@ public final class PeerVerifier {
         if (p.isEmpty()) {
             throw new TlsConfigException("permittedPeers: empty name");
         }
+        if (!p.chars().allMatch(c -> c > 32 && c < 127)) {
+            // it would match nothing: a certificate's names are ASCII (an internationalised one in its xn-- form)
+            throw new TlsConfigException("permittedPeers: '" + p + "': a name of printable ASCII is expected; write"
+                    + " an internationalised name in its xn-- (A-label) form");
+        }
         int star = p.indexOf('*');
         if (star >= 0 && (star != 0 || !p.startsWith("*.") || p.length() < 3 || p.indexOf('*', 1) >= 0
                 || p.charAt(2) == '.')) {

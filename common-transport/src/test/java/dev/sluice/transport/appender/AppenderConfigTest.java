@@ -337,6 +337,28 @@ class AppenderConfigTest {
         assertThat(resolve(tcp).warnings()).containsExactly(
                 "windowSize: '16' ignored, as no target is relp:// or relp+tls://",
                 "ackTimeout: '10s' ignored, as no target is relp:// or relp+tls://");
+
+        AppenderConfig udp = config("udp://logs:514,udp://other:514");
+        udp.setRebindInterval("1000");
+        udp.setConnectionTtl("5m");
+        udp.setFailover("roundRobin");
+        udp.setPrimaryRetry("1m");
+        assertThat(resolve(udp).warnings()).containsExactly(
+                "rebindInterval: '1000' ignored, as every target is udp:// (no connection to renew)",
+                "connectionTtl: '5m' ignored, as every target is udp:// (no connection to renew)",
+                "primaryRetry: '1m' ignored, as failover is roundRobin (it goes back to no target in particular)");
+
+        AppenderConfig legacy = config("tcp://logs:1514");
+        legacy.setFormat("RFC3164");
+        legacy.setSequenceIds("true");
+        legacy.setPrimaryRetry("1m");
+        assertThat(resolve(legacy).warnings()).containsExactly(
+                "primaryRetry: '1m' ignored, as there is one target",
+                "sequenceIds: 'true' ignored, as format RFC3164 has no STRUCTURED-DATA to carry [meta sequenceId];"
+                        + " choose format RFC5424 for the receiver to see gaps");
+        AppenderConfig legacyByDefault = config("tcp://logs:1514");
+        legacyByDefault.setFormat("RFC3164");
+        assertThat(resolve(legacyByDefault).warnings()).as("sequenceIds left at its default").isEmpty();
     }
 
     @Test

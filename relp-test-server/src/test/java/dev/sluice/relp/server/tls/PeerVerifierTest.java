@@ -95,6 +95,16 @@ class PeerVerifierTest {
     }
 
     @Test
+    void refusesAPermittedPeerThatIsNotAsciiForItCouldMatchNothing() {
+        assertThatThrownBy(() -> verifier(AuthMode.X509_NAME, "\u212Aafka.example.com"))
+                .isInstanceOf(TlsConfigException.class)
+                .hasMessageStartingWith("permittedPeers: '\u212Aafka.example.com': a name of printable ASCII is"
+                        + " expected");
+        assertThatThrownBy(() -> verifier(AuthMode.X509_NAME, "bücher.example"))
+                .isInstanceOf(TlsConfigException.class).hasMessageContaining("xn--");
+    }
+
+    @Test
     void namesFoldOnlyAsciiCase() {
         // U+212A KELVIN SIGN lower-cases to 'k' in Locale.ROOT: a look-alike name must not pass for the real one
         assertThat(PeerVerifier.nameMatches("kafka.example.com", "\u212Aafka.example.com")).isFalse();
