@@ -301,9 +301,11 @@ public final class DeliveryEngine implements AutoCloseable {
      * A thread's format buffer for the spool path when the append does not bring one (an appender brings its guard's
      * cell, see {@link AppendGuard.Cell#buffer()}: one thread-local lookup per event, not two): direct calls and
      * events a lease held during a reconfiguration. Reused for every such event (an append never calls another); it
-     * keeps the size of the longest record the thread formatted.
+     * keeps at most {@link SyslogBuffer#MAX_KEPT_CAPACITY}. The engine's own, not a static one: once the engine is
+     * gone its entries go stale and are expunged, and no class loader (a web application's, redeployed) is kept
+     * alive through a thread that once appended.
      */
-    private static final ThreadLocal<SyslogBuffer> CALLER_BUFFER = ThreadLocal.withInitial(SyslogBuffer::new);
+    private final ThreadLocal<SyslogBuffer> callerBuffer = ThreadLocal.withInitial(SyslogBuffer::new);
     private volatile boolean tlsFailing;
     /**
      * The receiver's last final answer was a refusal (a message given up after its {@code 500} answers): health says
@@ -501,7 +503,7 @@ public final class DeliveryEngine implements AutoCloseable {
             // record is formatted again. The lock is held for the append, not for the formatting. The record is
             // appended from the thread's buffer.
             SyslogFields message = event.fields();
-            SyslogBuffer buffer = caller != null ? caller.buffer() : CALLER_BUFFER.get();
+            SyslogBuffer buffer = caller != null ? caller.buffer() : callerBuffer.get();
             long guess = sequence.get() + 1;
             boolean truncated = encodeInto(message, guess, buffer);
             spoolOrder.lock();
@@ -541,6 +543,7 @@ public final class DeliveryEngine implements AutoCloseable {
             if (truncated) {
                 events.truncated(seq, -1, buffer.size());
             }
+            buffer.shrink();
         }
         events.accepted(seq);
         if (isUrgent) {
@@ -567,6 +570,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private byte[] encode(SyslogFields message, long seq, SyslogBuffer buffer) {
         boolean truncated = encodeInto(message, seq, buffer);
         byte[] payload = buffer.toByteArray();
+        buffer.shrink();
         if (truncated) {
             events.truncated(seq, -1, payload.length);
         }

@@ -65,7 +65,7 @@ public final class Rfc3164Formatter extends SyslogFormatter {
     }
 
     @Override
-    public int formatTo(SyslogFields m, long sequenceId, SyslogBuffer out) {
+    int formatTo(SyslogFields m, long sequenceId, SyslogBuffer out, int maxTextChars) {
         Wire.writePri(out, m.priority());
         if (!rfc3339Timestamp || !Wire.writeRfc3339(out, m.timestamp(), m.offset())) {
             Wire.writeRfc3164Timestamp(out, m.timestamp(), m.offset());
@@ -85,7 +85,7 @@ public final class Rfc3164Formatter extends SyslogFormatter {
         String text = m.message();
         if (text != null && !text.isEmpty()) {
             out.write(Wire.SP);
-            Wire.writeUtf8(out, text, false);
+            Wire.writeUtf8(out, text, Math.min(text.length(), maxTextChars));
         }
         return headerEnd;
     }

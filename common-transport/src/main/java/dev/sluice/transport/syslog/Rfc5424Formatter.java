@@ -105,7 +105,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
     }
 
     @Override
-    public int formatTo(SyslogFields m, long sequenceId, SyslogBuffer out) {
+    int formatTo(SyslogFields m, long sequenceId, SyslogBuffer out, int maxTextChars) {
         Wire.writePri(out, m.priority());
         out.ensureRoom(2);
         out.put('1');
@@ -122,7 +122,7 @@ public final class Rfc5424Formatter extends SyslogFormatter {
             if (bom) {
                 out.write(BOM);
             }
-            Wire.writeUtf8(out, text, false);
+            Wire.writeUtf8(out, text, Math.min(text.length(), maxTextChars));
         }
         return headerEnd;
     }

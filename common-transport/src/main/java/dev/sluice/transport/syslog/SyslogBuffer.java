@@ -59,6 +59,21 @@ public final class SyslogBuffer {
         return size;
     }
 
+    /** Capacity a buffer keeps between events at most: see {@link #shrink()}. */
+    public static final int MAX_KEPT_CAPACITY = 64 * 1024;
+
+    /**
+     * Forgets the content, and gives back an array that one long event grew beyond {@link #MAX_KEPT_CAPACITY}: a
+     * buffer kept per thread (and per appender) would otherwise hold it for as long as the thread lives.
+     */
+    public void shrink() {
+        reset();
+        if (bytes.length > MAX_KEPT_CAPACITY) {
+            bytes = new byte[DEFAULT_INITIAL_CAPACITY];
+            byteView = null;
+        }
+    }
+
     /** Forgets the content; keeps the capacity. */
     public void reset() {
         size = 0;
@@ -147,13 +162,12 @@ public final class SyslogBuffer {
     }
 
     /**
-     * Appends {@code text} as UTF-8 through the JDK's encoder, whose ASCII loop is vectorised (about 2.5 times the
-     * speed of a char-by-char loop for a 60-160 char line) and which, working on reused buffers, allocates nothing.
-     * An unpaired surrogate becomes {@code '?'}, as in {@link String#getBytes}. For text of at most
-     * {@link #MAX_BULK_CHARS} chars.
+     * Appends the first {@code n} chars of {@code text} as UTF-8 through the JDK's encoder, whose ASCII loop is
+     * vectorised (about 2.5 times the speed of a char-by-char loop for a 60-160 char line) and which, working on
+     * reused buffers, allocates nothing. An unpaired surrogate (or a high one whose low one is past {@code n})
+     * becomes {@code '?'}, as in {@link String#getBytes}. For at most {@link #MAX_BULK_CHARS} chars.
      */
-    void putUtf8Bulk(String text) {
-        int n = text.length();
+    void putUtf8Bulk(String text, int n) {
         ensureRoom(n * 3); // worst case: 3 octets per UTF-16 unit
         if (chars == null || chars.length < n) {
             utf8 = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)

@@ -99,7 +99,12 @@ public final class SyslogEncoder {
      */
     public boolean encodeTo(SyslogFields message, long sequenceId, SyslogBuffer out) {
         int start = out.size();
-        int headerEnd = formatter.formatTo(message, sequenceId, out);
+        // Every char is at least one octet (a surrogate pair two chars for four) and the text follows the header:
+        // chars past maxMessageSize + 1 all fall after the cut, so leaving them out gives the same octets, cut and
+        // truncation, and a 20 MB message is not encoded whole (into a buffer of up to 3 octets per char, which the
+        // thread keeps) to send 8 KiB of it.
+        int headerEnd = formatter.formatTo(message, sequenceId, out,
+                maxMessageSize == Integer.MAX_VALUE ? maxMessageSize : maxMessageSize + 1);
         int end = out.size();
         boolean escape = framing == Framing.LF;
         boolean truncated = false;

@@ -41,7 +41,15 @@ public abstract sealed class SyslogFormatter permits Rfc5424Formatter, Rfc3164Fo
      *
      * @return as {@link #formatTo(SyslogFields, SyslogBuffer)}
      */
-    public abstract int formatTo(SyslogFields message, long sequenceId, SyslogBuffer out);
+    public int formatTo(SyslogFields message, long sequenceId, SyslogBuffer out) {
+        return formatTo(message, sequenceId, out, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #formatTo(SyslogFields, long, SyslogBuffer)}, with at most the first {@code maxTextChars} chars of
+     * the message text ({@link SyslogEncoder} cuts a long text before it is encoded).
+     */
+    abstract int formatTo(SyslogFields message, long sequenceId, SyslogBuffer out, int maxTextChars);
 
     /** Octets between the header's end and the first octet of the message text, when there is text. */
     abstract int messagePrefixLength();

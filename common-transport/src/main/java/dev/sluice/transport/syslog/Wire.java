@@ -147,10 +147,22 @@ final class Wire {
         int length = text.length();
         if (length >= BULK_UTF8_MIN && length <= SyslogBuffer.MAX_BULK_CHARS
                 && (!escapeSd || !needsSdEscape(text))) {
-            out.putUtf8Bulk(text); // the same octets, faster (WireUtf8Test)
+            out.putUtf8Bulk(text, length); // the same octets, faster (WireUtf8Test)
             return;
         }
         writeUtf8ByChar(out, text, escapeSd);
+    }
+
+    /**
+     * The first {@code length} chars of {@code text} as UTF-8, unescaped: message text, cut early by the encoder. A
+     * high surrogate whose low one is cut off becomes {@code '?'}, as an unpaired one does.
+     */
+    static void writeUtf8(SyslogBuffer out, String text, int length) {
+        if (length >= BULK_UTF8_MIN && length <= SyslogBuffer.MAX_BULK_CHARS) {
+            out.putUtf8Bulk(text, length);
+        } else {
+            writeUtf8ByChar(out, text, length, false);
+        }
     }
 
     /** Below this many chars the loop of {@link #writeUtf8ByChar} is as fast as the bulk path. */
@@ -162,7 +174,11 @@ final class Wire {
 
     /** {@link #writeUtf8} one char at a time: short text, text with octets to escape, very long text. */
     static void writeUtf8ByChar(SyslogBuffer out, String text, boolean escapeSd) {
-        int length = text.length();
+        writeUtf8ByChar(out, text, text.length(), escapeSd);
+    }
+
+    /** {@link #writeUtf8ByChar(SyslogBuffer, String, boolean)} of the first {@code length} chars of {@code text}. */
+    static void writeUtf8ByChar(SyslogBuffer out, String text, int length, boolean escapeSd) {
         // Worst case: 3 octets per UTF-16 unit (a surrogate pair is 2 units for 4 octets); 2 with an escape.
         out.ensureRoom(length * 3);
         byte[] a = out.array();

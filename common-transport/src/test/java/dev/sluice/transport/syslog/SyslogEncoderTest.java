@@ -248,4 +248,67 @@ class SyslogEncoderTest {
         // 10,000 events: anything per event would be at least 160 KB; allow for the measurement itself.
         assertThat(allocated).isLessThan(10_000);
     }
+
+    /**
+     * A text longer than {@code maxMessageSize} chars is cut to {@code maxMessageSize + 1} chars before it is
+     * encoded: the payload is exactly the one its full encoding gives (compared with the text of
+     * {@code maxMessageSize + 1} chars, which is encoded whole), for every format, with and without LF escaping, and
+     * with 1- to 4-octet characters and a surrogate pair across the point of the early cut.
+     */
+    @ParameterizedTest
+    @MethodSource("formats")
+    void aLongTextIsCutBeforeItIsEncodedToTheSamePayload(SyslogFormat format, boolean bom) {
+        for (Framing framing : new Framing[] {null, Framing.LF}) {
+            for (int max : new int[] {40, 41, 64, 97, 200}) {
+                SyslogEncoder e = encoder(format, bom, framing, max);
+                for (String unit : new String[] {"x", "\u00e9", "\u20ac", "\uD83D\uDE00", MIXED, "a\nb\r", "\u0000"}) {
+                    StringBuilder b = new StringBuilder();
+                    for (int shift = 0; b.length() < 3 * max + 10; shift++) {
+                        b.append(unit);
+                    }
+                    for (int skew = 0; skew < 3; skew++) {
+                        String text = "z".repeat(skew) + b;
+                        String atEarlyCut = text.substring(0, max + 1);
+                        SyslogMessage whole = base().message(text).build();
+                        SyslogMessage reference = base().message(atEarlyCut).build();
+                        SyslogBuffer got = new SyslogBuffer();
+                        SyslogBuffer expected = new SyslogBuffer();
+                        boolean cut = e.encodeTo(whole, 7, got);
+                        boolean referenceCut = e.encodeTo(reference, 7, expected);
+                        assertThat(got.toByteArray()).as("%s bom=%s %s max=%d unit=%s skew=%d", format, bom, framing,
+                                max, unit, skew).isEqualTo(expected.toByteArray());
+                        assertThat(cut).isTrue();
+                        assertThat(referenceCut).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    /** A 20-million-char message kept to 8 KiB is not encoded whole: the buffer stays small. */
+    @Test
+    void aHugeTextDoesNotGrowTheBufferBeyondWhatIsSent() {
+        SyslogEncoder e = encoder(SyslogFormat.RFC5424, true, null, SyslogEncoder.DEFAULT_MAX_MESSAGE_SIZE);
+        SyslogBuffer out = new SyslogBuffer();
+        assertThat(e.encodeTo(base().message("\u20ac".repeat(20_000_000)).build(), 7, out)).isTrue();
+        assertThat(out.size()).isLessThanOrEqualTo(SyslogEncoder.DEFAULT_MAX_MESSAGE_SIZE);
+        assertThat(out.array().length).isLessThan(64 * 1024);
+    }
+
+    /** {@link SyslogBuffer#shrink()} gives back an array one long event grew, and keeps an ordinary one. */
+    @Test
+    void aBufferShrinksBackAfterALongEventOnly() {
+        SyslogBuffer out = new SyslogBuffer();
+        out.write(new byte[1000]);
+        byte[] ordinary = out.array();
+        out.shrink();
+        assertThat(out.size()).isZero();
+        assertThat(out.array()).isSameAs(ordinary);
+        out.write(new byte[SyslogBuffer.MAX_KEPT_CAPACITY + 1]);
+        out.shrink();
+        assertThat(out.size()).isZero();
+        assertThat(out.array().length).isEqualTo(SyslogBuffer.DEFAULT_INITIAL_CAPACITY);
+        out.write(new byte[] {1, 2, 3});
+        assertThat(out.toByteArray()).containsExactly(1, 2, 3);
+    }
 }
