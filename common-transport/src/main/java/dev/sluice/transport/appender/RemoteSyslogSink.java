@@ -38,13 +38,13 @@ public final class RemoteSyslogSink implements AutoCloseable {
 
     /**
      * Copies the event and hands it to the engine, on the caller's thread (the engine formats it there with a
-     * spool, on its delivery thread without). Events from Sluice's own threads or from
-     * inside this call are ignored (see {@link AppendGuard}).
+     * spool, on its delivery thread without). Events appended on or logged on Sluice's own
+     * threads, and events from inside this call, are ignored (see {@link AppendGuard}).
      *
      * @return {@code true} if the engine accepted the event
      */
     public boolean append(LogEventView event) {
-        AppendGuard.Cell inside = guard.enter();
+        AppendGuard.Cell inside = guard.enter(event.threadName());
         if (inside == null) {
             return false;
         }

@@ -3,11 +3,17 @@ package dev.sluice.transport.event;
 import dev.sluice.transport.syslog.SyslogBuffer;
 
 /**
- * Keeps our own logging out of our own appender (STYLE 13). An event is refused when it is logged
+ * Keeps our own logging out of our own appender (STYLE 13). An event is refused when
  * <ul>
- * <li>on one of Sluice's threads (delivery, I/O, spool), whose names start with {@value #THREAD_PREFIX}: whatever
- *     they or the libraries under them (Netty) log would come back to the queue they are draining;</li>
- * <li>while the same thread is already inside this appender's {@code append}: a layout, a {@code toString()} in the
+ * <li>it is appended on one of Sluice's threads (delivery, I/O, spool), whose names start with
+ *     {@value #THREAD_PREFIX}: whatever they or the libraries under them (Netty) log would come back to the queue
+ *     they are draining;</li>
+ * <li>it was logged on one of those threads and reaches the appender on another: behind Log4j2's async loggers or
+ *     an {@code AsyncAppender} (Log4j2's or Logback's) the framework's worker thread calls {@code append}, so only
+ *     the thread name the framework captured with the event says whose it is. Shipped, such events are noise at
+ *     best; with {@code overflow=block} they deadlock, as the I/O thread waits in the framework's full queue while
+ *     the worker waits in our full queue for the I/O thread;</li>
+ * <li>the same thread is already inside this appender's {@code append}: a layout, a {@code toString()} in the
  *     message or the engine that logs would otherwise recurse.</li>
  * </ul>
  * Refused events are simply not sent; they are the appender's own noise, not the application's events.
@@ -50,9 +56,16 @@ public final class AppendGuard {
     /**
      * Enters {@code append} on the current thread if it may append now: then it returns the thread's cell, to be
      * handed to {@link #exit(Cell)} in a {@code finally}; else {@code null}. One thread-local lookup per event.
+     *
+     * @param eventThread the name of the thread the event was logged on, as the framework captured it; {@code null}
+     *     if unknown. When the event is appended on the thread that logged it (no async logging), this is the very
+     *     string the current thread's name is, and one {@code startsWith} serves for both.
      */
-    public Cell enter() {
-        if (isOwnThread(Thread.currentThread())) {
+    public Cell enter(String eventThread) {
+        String current = Thread.currentThread().getName();
+        // != : logged on this thread, the event's thread name is this same string, already checked
+        if (current.startsWith(THREAD_PREFIX)
+                || eventThread != current && eventThread != null && eventThread.startsWith(THREAD_PREFIX)) {
             return null;
         }
         Cell cell = cells.get();
@@ -68,8 +81,4 @@ public final class AppendGuard {
         cell.inside = false;
     }
 
-    /** Whether {@code thread} is one of Sluice's own. */
-    public static boolean isOwnThread(Thread thread) {
-        return thread.getName().startsWith(THREAD_PREFIX);
-    }
 }

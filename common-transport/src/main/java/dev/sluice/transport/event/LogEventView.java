@@ -26,6 +26,10 @@ public interface LogEventView {
 
     String loggerName();
 
+    /**
+     * The name of the thread the event was logged on, as the framework captured it: behind async logging not the
+     * thread that calls {@code append}. {@link AppendGuard} reads it to keep what Sluice's own threads log out.
+     */
     String threadName();
 
     /**
