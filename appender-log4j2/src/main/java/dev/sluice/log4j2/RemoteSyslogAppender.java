@@ -148,6 +148,12 @@ public final class RemoteSyslogAppender extends AbstractAppender {
         return stopped;
     }
 
+    /**
+     * Hands the event to the engine. With {@code ignoreExceptions="false"}, an event the engine does not take
+     * (dropped under {@code overflow=dropNewest}, no engine, stopping) throws {@link AppenderLoggingException}, as
+     * Log4j2's appenders do when they fail an event, so that a {@code <Failover>} writes it elsewhere; by default it
+     * is counted and reported by the engine only.
+     */
     @Override
     public void append(LogEvent event) {
         RemoteSyslogSink s = sink;
@@ -157,13 +163,19 @@ public final class RemoteSyslogAppender extends AbstractAppender {
             error("RemoteSyslog " + getName() + ": not started; event discarded");
             return;
         }
+        boolean taken;
         try {
-            s.append(new Log4jEventView(event, getLayout()));
+            taken = s.append(new Log4jEventView(event, getLayout()));
         } catch (RuntimeException e) {
             if (!ignoreExceptions()) {
                 throw new AppenderLoggingException("RemoteSyslog " + getName() + ": " + e.getMessage(), e);
             }
             error("RemoteSyslog " + getName() + ": " + e.getMessage(), event, e);
+            return;
+        }
+        if (!taken && !ignoreExceptions()) {
+            throw new AppenderLoggingException("RemoteSyslog " + getName() + ": event not taken (queue full under"
+                    + " overflow=dropNewest, no delivery engine, or stopping)");
         }
     }
 

@@ -41,12 +41,15 @@ public final class RemoteSyslogSink implements AutoCloseable {
      * spool, on its delivery thread without). Events appended on or logged on Sluice's own
      * threads, and events from inside this call, are ignored (see {@link AppendGuard}).
      *
-     * @return {@code true} if the engine accepted the event
+     * @return {@code false} if the application's event was not taken: dropped under {@code overflow=dropNewest}, no
+     *     engine (its start after a reconfiguration failed), or refused at stop (what the engine drops it counts and
+     *     reports). {@code true} if the engine accepted it, or if it was our own and ignored: that is noise to keep out,
+     *     not an event a front-end should fail over
      */
     public boolean append(LogEventView event) {
         AppendGuard.Cell inside = guard.enter(event.threadName());
         if (inside == null) {
-            return false;
+            return true;
         }
         try {
             return lease.append(mapper.capture(event), inside);
