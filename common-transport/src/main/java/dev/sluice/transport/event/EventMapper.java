@@ -35,7 +35,8 @@ import java.util.Objects;
  * <tr><td>{@code [marker@32473 name="…" …]}</td><td>one {@code name} parameter per marker, in the framework's
  *     order; left out without markers</td></tr>
  * <tr><td>MSG</td><td>the message (or the layout's output) without trailing line breaks, then, if there is an
- *     exception, LF and its full stack trace with causes and suppressed exceptions</td></tr>
+ *     exception, LF and its full stack trace with causes and suppressed exceptions, without trailing line
+ *     breaks either</td></tr>
  * </table>
  * The engine adds {@code [meta sequenceId="n"]} when {@code sequenceIds} is on. 32473 is the example enterprise
  * number of RFC 5612.
@@ -104,9 +105,11 @@ public final class EventMapper {
      */
     public EngineEvent capture(LogEventView event) {
         String level = event.levelName();
+        // A trace in the framework's own layout (a deserialized Logback event's) ends with a line separator.
+        String trace = event.thrownText();
         return new Captured(this, event.timestamp(), level, Levels.severityOf(level), nonNull(event.loggerName()),
-                nonNull(event.threadName()), event.message(), event.thrownText(), sortedMdc(event.mdc()),
-                List.copyOf(event.markers()));
+                nonNull(event.threadName()), event.message(), trace == null ? null : stripTrailingLineBreaks(trace),
+                sortedMdc(event.mdc()), List.copyOf(event.markers()));
     }
 
     private static final String[] NO_PAIRS = {};
@@ -220,7 +223,7 @@ public final class EventMapper {
                     || !markers.isEmpty() && id.equals(MARKER_ID);
         }
 
-        /** MSG: the text without trailing line breaks, then LF and the stack trace if there is one. */
+        /** MSG: the text without trailing line breaks, then LF and the stack trace (stripped by capture) if any. */
         @Override
         public String message() {
             String t = stripTrailingLineBreaks(nonNull(text));

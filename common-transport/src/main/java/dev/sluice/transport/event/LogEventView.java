@@ -45,7 +45,8 @@ public interface LogEventView {
     /**
      * The full stack trace of the event's exception with its causes and suppressed exceptions, or {@code null}.
      * By default rendered from {@link #thrown()} by {@link StackTraces#render(Throwable)}; an adapter over an event
-     * that has only a description of the exception (a deserialized one) overrides this.
+     * that has only a description of the exception (a deserialized one) overrides this. Line breaks at its end are
+     * removed by the mapper.
      */
     default String thrownText() {
         Throwable t = thrown();

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class EventCaptureTest {
 
     /** A view over mutable state, like a framework event that is reused after append returns. */
-    private static final class MutableView implements LogEventView {
+    private static class MutableView implements LogEventView {
         Instant time = Instant.parse("2026-11-27T09:00:00.123456Z");
         String level = "WARN";
         String logger = "com.example.Billing";
@@ -189,6 +189,21 @@ class EventCaptureTest {
         view.mdc.clear();
         view.markers.clear();
         view.message = null;
+        assertThat(mapper.capture(view).fields().toMessage()).isEqualTo(mapper.map(view));
+    }
+
+    /** A trace in the framework's own layout (a deserialized Logback event's) ends with a line separator. */
+    @Test
+    void aTraceThatEndsWithALineBreakEndsMsgWithoutIt() {
+        MutableView view = new MutableView() {
+            @Override
+            public String thrownText() {
+                return "java.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)\r\n";
+            }
+        };
+        view.message = "failed";
+        assertThat(mapper.map(view).message())
+                .isEqualTo("failed\njava.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)");
         assertThat(mapper.capture(view).fields().toMessage()).isEqualTo(mapper.map(view));
     }
 }
