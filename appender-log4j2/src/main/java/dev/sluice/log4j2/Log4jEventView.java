@@ -35,8 +35,15 @@ final class Log4jEventView implements LogEventView {
         return Instant.ofEpochSecond(t.getEpochSecond(), t.getNanoOfSecond());
     }
 
+    /** The level's own name: a custom level ({@code Level.forName}) is written as it is named. */
     @Override
     public String levelName() {
+        return event.getLevel().name();
+    }
+
+    /** The severity goes by the standard level the event's level ranks with, by its {@code intLevel}. */
+    @Override
+    public String standardLevelName() {
         return event.getLevel().getStandardLevel().name();
     }
 

@@ -1,6 +1,8 @@
 package dev.sluice.log4j2;
 
 import dev.sluice.transport.event.EventMapper;
+import dev.sluice.transport.syslog.SdParam;
+import dev.sluice.transport.syslog.SyslogMessage;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.impl.Log4jLogEvent;
@@ -35,5 +37,15 @@ class LevelMappingTest {
         LogEvent event = Log4jLogEvent.newBuilder().setLevel(Level.forName("NOTICE_ME", 350))
                 .setMessage(new SimpleMessage("")).build();
         assertThat(MAPPER.map(new Log4jEventView(event, null)).severity().code()).isEqualTo(4);
+    }
+
+    @Test
+    void aCustomLevelKeepsItsOwnNameInTheLogElement() {
+        LogEvent event = Log4jLogEvent.newBuilder().setLevel(Level.forName("NOTICE_ME", 350))
+                .setMessage(new SimpleMessage("")).build();
+        SyslogMessage m = MAPPER.map(new Log4jEventView(event, null));
+        assertThat(m.structuredData().element(EventMapper.LOG_ID).orElseThrow().params())
+                .contains(new SdParam("level", "NOTICE_ME"));
+        assertThat(m.severity().code()).as("ranked with WARN").isEqualTo(4);
     }
 }

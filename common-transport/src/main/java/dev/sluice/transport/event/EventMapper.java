@@ -29,7 +29,7 @@ import java.util.Objects;
  * <tr><td>PROCID</td><td>this JVM's process id</td></tr>
  * <tr><td>MSGID</td><td>none (NILVALUE)</td></tr>
  * <tr><td>{@code [log@32473 logger="…" thread="…" level="…"]}</td><td>logger name, thread name and the level's
- *     name; always present</td></tr>
+ *     name (a custom Log4j2 level's own); always present</td></tr>
  * <tr><td>{@code [mdc@32473 key="value" …]}</td><td>the MDC, keys sorted, each key made a valid PARAM-NAME by
  *     {@link SdElement#sanitizeName}; left out when the MDC is empty. The SD-ID is the {@code mdcId} option</td></tr>
  * <tr><td>{@code [marker@32473 name="…" …]}</td><td>one {@code name} parameter per marker, in the framework's
@@ -104,12 +104,12 @@ public final class EventMapper {
      * framework may reuse.
      */
     public EngineEvent capture(LogEventView event) {
-        String level = event.levelName();
         // A trace in the framework's own layout (a deserialized Logback event's) ends with a line separator.
         String trace = event.thrownText();
-        return new Captured(this, event.timestamp(), level, Levels.severityOf(level), nonNull(event.loggerName()),
-                nonNull(event.threadName()), event.message(), trace == null ? null : stripTrailingLineBreaks(trace),
-                sortedMdc(event.mdc()), List.copyOf(event.markers()));
+        return new Captured(this, event.timestamp(), event.levelName(), Levels.severityOf(event.standardLevelName()),
+                nonNull(event.loggerName()), nonNull(event.threadName()), event.message(),
+                trace == null ? null : stripTrailingLineBreaks(trace), sortedMdc(event.mdc()),
+                List.copyOf(event.markers()));
     }
 
     private static final String[] NO_PAIRS = {};

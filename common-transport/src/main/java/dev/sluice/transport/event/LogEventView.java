@@ -18,11 +18,19 @@ public interface LogEventView {
     Instant timestamp();
 
     /**
-     * The name of the framework's standard level that is nearest to the event's level: {@code TRACE}, {@code DEBUG},
-     * {@code INFO}, {@code WARN}, {@code ERROR} or {@code FATAL} (see {@link Levels}). A custom level is given as
-     * the standard level it ranks with.
+     * The name of the event's level as the framework has it, for {@code level="…"}: {@code TRACE}, {@code DEBUG},
+     * {@code INFO}, {@code WARN}, {@code ERROR}, {@code FATAL}, or a custom Log4j2 level's own name.
      */
     String levelName();
+
+    /**
+     * The name of the framework's standard level that is nearest to the event's level, for the severity (see
+     * {@link Levels}): {@link #levelName()} but for a custom level, which is given as the standard level it ranks
+     * with.
+     */
+    default String standardLevelName() {
+        return levelName();
+    }
 
     String loggerName();
 
