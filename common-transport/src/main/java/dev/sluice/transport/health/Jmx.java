@@ -2,6 +2,7 @@ package dev.sluice.transport.health;
 
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
+import javax.management.MBeanRegistration;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
@@ -14,18 +15,32 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-/** Registers an appender's {@link RemoteSyslogMXBean} with the platform MBean server. */
+/**
+ * Registers an appender's {@link RemoteSyslogMXBean} with the platform MBean server.
+ *
+ * <p>That server is one per JVM, shared by every copy of this class: two web applications of one servlet container,
+ * each with its own class loader and its own Sluice, register in the same place, and may name an appender alike.
+ * This copy unregisters only a bean it registered itself and that is still registered; a name held by a bean it did
+ * not register (another copy's) is left alone, and its own bean goes under that name with {@code ,instance=n}
+ * added, the lowest free {@code n} from 2, with a warning.
+ */
 public final class Jmx {
 
     /** The JMX domain. */
     public static final String DOMAIN = "dev.sluice";
 
     /**
-     * The beans registered under each name, the one in JMX last. Several at once when two appenders of one name run
+     * This copy's beans by appender name, the one in JMX last. Several at once when two appenders of one name run
      * at the same time: in two logging contexts, or across a Log4j2 reconfiguration, which starts the new appender
      * before it stops the old one. The newest is shown; when it goes, the one before it is shown again.
      */
-    private static final Map<ObjectName, Deque<RemoteSyslogMXBean>> OWNERS = new HashMap<>();
+    private static final Map<ObjectName, Slot> OWNERS = new HashMap<>();
+
+    /** One appender name's beans in this copy, and the name the shown one is registered under. */
+    private static final class Slot {
+        final Deque<View> beans = new ArrayDeque<>();
+        ObjectName shownAs;
+    }
 
     private Jmx() {
     }
@@ -41,42 +56,49 @@ public final class Jmx {
     }
 
     /**
-     * Registers the MBean of {@code appenderName}, in place of one left by an earlier configuration of the same
-     * name, or of another running appender of that name, which is shown again when this one is closed. Failures go
-     * to {@code diagnostics}; JMX is never a reason for the appender not to start.
+     * Registers the MBean of {@code appenderName}, in place of one this copy registered for an earlier configuration
+     * of the same name, or for another running appender of that name, which is shown again when this one is closed.
+     * Failures, and a name held by another copy's bean, go to {@code diagnostics}; JMX is never a reason for the
+     * appender not to start.
      *
      * @return closing it unregisters the MBean
      */
     public static AutoCloseable register(String appenderName, Supplier<Health> health, Diagnostics diagnostics) {
         ObjectName name = objectName(appenderName);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        RemoteSyslogMXBean bean = new View(health);
+        View bean = new View(health, appenderName, diagnostics);
         synchronized (OWNERS) {
+            Slot slot = OWNERS.computeIfAbsent(name, n -> new Slot());
             try {
-                show(server, name, bean);
+                slot.shownAs = show(server, name, slot.beans.peekLast(), slot.shownAs, bean);
             } catch (JMException | RuntimeException e) {
+                if (slot.beans.isEmpty()) {
+                    OWNERS.remove(name);
+                }
                 diagnostics.warn("RemoteSyslog[" + appenderName + "]: JMX registration of " + name + " failed", e);
                 return () -> { };
             }
-            OWNERS.computeIfAbsent(name, n -> new ArrayDeque<>()).addLast(bean);
+            slot.beans.addLast(bean);
         }
         return () -> {
             synchronized (OWNERS) {
-                Deque<RemoteSyslogMXBean> beans = OWNERS.get(name);
-                if (beans == null || !beans.contains(bean)) {
+                Slot slot = OWNERS.get(name);
+                if (slot == null || !slot.beans.contains(bean)) {
                     return;
                 }
-                boolean shown = beans.peekLast() == bean;
-                beans.remove(bean);
+                boolean shown = slot.beans.peekLast() == bean;
+                slot.beans.remove(bean);
                 if (!shown) {
                     return; // a newer appender of this name is shown; it stays
                 }
                 try {
-                    if (beans.isEmpty()) {
+                    if (slot.beans.isEmpty()) {
                         OWNERS.remove(name);
-                        server.unregisterMBean(name);
+                        if (bean.registered) {
+                            server.unregisterMBean(slot.shownAs);
+                        }
                     } else {
-                        show(server, name, beans.peekLast());
+                        slot.shownAs = show(server, name, bean, slot.shownAs, slot.beans.peekLast());
                     }
                 } catch (JMException | RuntimeException e) {
                     // best effort: already gone, or the MBean server refuses
@@ -85,20 +107,73 @@ public final class Jmx {
         };
     }
 
-    private static void show(MBeanServer server, ObjectName name, RemoteSyslogMXBean bean) throws JMException {
-        try {
-            server.registerMBean(bean, name);
-        } catch (InstanceAlreadyExistsException e) {
-            server.unregisterMBean(name);
-            server.registerMBean(bean, name);
+    /**
+     * Registers {@code bean} in place of {@code shown}, this copy's bean under {@code shownAs} ({@code null} for
+     * none): under the same name while {@code shown} is still registered there; else under {@code name} or, where a
+     * bean this copy did not register holds it, {@code name} with the lowest free {@code instance} from 2.
+     *
+     * @return the name {@code bean} is registered under
+     */
+    private static ObjectName show(MBeanServer server, ObjectName name, View shown, ObjectName shownAs, View bean)
+            throws JMException {
+        if (shown != null && shown.registered) {
+            server.unregisterMBean(shownAs);
+            try {
+                server.registerMBean(bean, shownAs);
+                return shownAs;
+            } catch (InstanceAlreadyExistsException taken) {
+                // another copy registered there meanwhile: its bean now, not ours to remove
+            }
+        }
+        for (int n = 1; ; n++) {
+            ObjectName at = n == 1 ? name : new ObjectName(name + ",instance=" + n);
+            try {
+                server.registerMBean(bean, at);
+            } catch (InstanceAlreadyExistsException taken) {
+                continue; // not this copy's (its own would be shown): another web application's, say
+            }
+            if (n > 1) {
+                bean.diagnostics.warn("RemoteSyslog[" + bean.appenderName + "]: " + name + " is registered by"
+                        + " another copy of Sluice (another application's class loader); this appender's MBean is "
+                        + at, null);
+            }
+            return at;
         }
     }
 
-    private static final class View implements RemoteSyslogMXBean {
+    /**
+     * The bean; it knows whether it is registered, as the MBean server tells it, so that this copy never unregisters
+     * a name whose bean another copy put there after ours was removed.
+     */
+    private static final class View implements RemoteSyslogMXBean, MBeanRegistration {
         private final Supplier<Health> health;
+        private final String appenderName;
+        private final Diagnostics diagnostics;
+        private volatile boolean registered;
 
-        View(Supplier<Health> health) {
+        View(Supplier<Health> health, String appenderName, Diagnostics diagnostics) {
             this.health = Objects.requireNonNull(health);
+            this.appenderName = appenderName;
+            this.diagnostics = diagnostics;
+        }
+
+        @Override
+        public ObjectName preRegister(MBeanServer server, ObjectName name) {
+            return name;
+        }
+
+        @Override
+        public void postRegister(Boolean done) {
+            registered = Boolean.TRUE.equals(done);
+        }
+
+        @Override
+        public void preDeregister() {
+        }
+
+        @Override
+        public void postDeregister() {
+            registered = false;
         }
 
         private Health h() {
