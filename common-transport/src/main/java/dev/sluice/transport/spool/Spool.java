@@ -642,17 +642,41 @@ public final class Spool implements Closeable {
         }
     }
 
+    /**
+     * The numbers of the segment files. A name with 19 digits that are no segment number (0, or past the largest
+     * {@code long}) is a foreign file, quarantined like any other unreadable one: it used to fail every open with a
+     * {@link NumberFormatException}, so the spool never opened again.
+     */
     private TreeSet<Long> listSegmentNumbers() throws IOException {
         TreeSet<Long> numbers = new TreeSet<>();
+        Map<Path, String> foreign = new TreeMap<>(); // file → its digits
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "segment-*.spool")) {
             for (Path f : files) {
                 Matcher m = SEGMENT_NAME.matcher(f.getFileName().toString());
                 if (m.matches()) {
-                    numbers.add(Long.parseLong(m.group(1)));
+                    long n = parseSegmentNumber(m.group(1));
+                    if (n > 0) {
+                        numbers.add(n);
+                    } else {
+                        foreign.put(f, m.group(1));
+                    }
                 }
             }
         }
+        for (Map.Entry<Path, String> f : foreign.entrySet()) { // not while the directory is being listed
+            quarantineFile(f.getKey(), "segment number: " + f.getValue() + " (expected: 1.." + Long.MAX_VALUE
+                    + ", from the file name)");
+        }
         return numbers;
+    }
+
+    /** The number of 19 decimal digits, or -1 past the largest {@code long}. */
+    private static long parseSegmentNumber(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** @return {head segment, head offset, highest sequence id}, or {@code null} if none or damaged */

@@ -164,6 +164,32 @@ class SpoolCorruptionTest {
         assertThat(Records.readAll(spool)).isEqualTo(expected);
     }
 
+    /**
+     * A name like a segment's whose number is no segment number (past the largest long, or 0) is a foreign file: it
+     * used to fail every open with a NumberFormatException, so the spool never opened again.
+     */
+    @Test
+    void aFileNamedLikeASegmentWithAnImpossibleNumberIsQuarantinedAndOpenGoesOn() throws Exception {
+        Path overflow = dir.resolve("segment-9999999999999999999.spool");
+        Path zero = dir.resolve("segment-0000000000000000000.spool");
+        Files.write(overflow, new byte[] {1, 2, 3});
+        Files.write(zero, new byte[] {4, 5, 6});
+        open();
+        assertThat(listener.of("quarantined")).containsExactlyInAnyOrder(
+                "quarantined: " + overflow.getFileName() + " segment number: 9999999999999999999 (expected: "
+                        + "1..9223372036854775807, from the file name) -> "
+                        + dir.resolve("quarantine").resolve(overflow.getFileName()),
+                "quarantined: " + zero.getFileName() + " segment number: 0000000000000000000 (expected: "
+                        + "1..9223372036854775807, from the file name) -> "
+                        + dir.resolve("quarantine").resolve(zero.getFileName()));
+        assertThat(listener.events).hasSize(2);
+        assertThat(spool.quarantinedFiles()).isEqualTo(2);
+        assertThat(overflow).doesNotExist();
+        assertThat(zero).doesNotExist();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 4 * PER_SEGMENT));
+        assertTheRestStillWorks(Records.range(1, 4 * PER_SEGMENT));
+    }
+
     @Test
     void aDamagedCheckpointIsQuarantinedAndEverythingIsDeliveredAgain() throws Exception {
         open();
