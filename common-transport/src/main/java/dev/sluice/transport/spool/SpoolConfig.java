@@ -11,6 +11,12 @@ public final class SpoolConfig {
     public static final long DEFAULT_MAX_SIZE = 1L << 30;
     /** Default {@link #segmentSize()}: 16 MiB, in octets; a segment is rolled when the next record would pass it. */
     public static final long DEFAULT_SEGMENT_SIZE = 16L << 20;
+    /**
+     * Largest {@link #segmentSize()}: 1 GiB, in octets. A segment file of 2 GiB or more is quarantined whole when the
+     * spool opens, and offsets within a segment are {@code int}s in places; a segment passes its size only when its
+     * first record alone is larger (at most 16 MiB), so 1 GiB keeps every segment well below that.
+     */
+    public static final long MAX_SEGMENT_SIZE = 1L << 30;
     /** Default {@link #fsync()}. */
     public static final FsyncPolicy DEFAULT_FSYNC = FsyncPolicy.INTERVAL;
     /** Default {@link #fsyncInterval()}: 200 ms. Also how often the checkpoint is written when it moved. */
@@ -54,8 +60,8 @@ public final class SpoolConfig {
     }
 
     /**
-     * Octets after which a segment is rolled; capped at a quarter of {@link #maxSize()} so that acknowledged
-     * segments can always be deleted to make room.
+     * Octets after which a segment is rolled, at most {@link #MAX_SEGMENT_SIZE}; capped at a quarter of
+     * {@link #maxSize()} so that acknowledged segments can always be deleted to make room.
      */
     public long segmentSize() {
         return segmentSize;
@@ -117,8 +123,9 @@ public final class SpoolConfig {
         }
 
         public Builder segmentSize(long octets) {
-            if (octets < SpoolFormat.SEGMENT_HEADER_BYTES + 4096L) {
-                throw new IllegalArgumentException("segmentSize: " + octets + " (expected: >= 4128 octets)");
+            if (octets < SpoolFormat.SEGMENT_HEADER_BYTES + 4096L || octets > MAX_SEGMENT_SIZE) {
+                throw new IllegalArgumentException("segmentSize: " + octets + " (expected: "
+                        + (SpoolFormat.SEGMENT_HEADER_BYTES + 4096) + ".." + MAX_SEGMENT_SIZE + " octets)");
             }
             this.segmentSize = octets;
             return this;
