@@ -243,7 +243,8 @@ import java.util.zip.CRC32C;
  * <ul>
  *   <li>Records are acknowledged in order only (see above); there is no per-record removal. A full spool drops
  *       whole segments ({@link #dropOldestSegmentAfter}), never part of one, nor the active one.</li>
- *   <li>Open reads every unacknowledged segment once, to check each record and count them.</li>
+ *   <li>Open reads every unacknowledged segment and {@code rejected.spool} once, to check each record and count
+ *       them: a chunk at a time ({@link #SCAN_CHUNK}), so memory does not grow with the files, but time does.</li>
  *   <li>A damaged region stays in its segment file (the records around it stay readable) until the segment is
  *       acknowledged and deleted, so it is reported again on each open (its quarantine copy is replaced, not
  *       duplicated). Damage that appears while the spool is open is found when the record is read, skipped and
@@ -275,6 +276,11 @@ public final class Spool implements Closeable {
     static final String QUARANTINE_DIR = "quarantine";
     private static final Pattern SEGMENT_NAME = Pattern.compile("segment-(\\d{19})\\.spool");
     private static final int READ_CHUNK = 256 * 1024;
+    /**
+     * Octets open reads a file in at a time to check its records ({@link FileWindow}): one buffer for the whole open,
+     * however large the files (a record longer than it is read whole, in a buffer of its own, while it is checked).
+     */
+    static final int SCAN_CHUNK = 1 << 20;
     /**
      * Records {@link #peekAfter} reads, checks and copies under one hold of the monitor (~1 µs). A batch of 256 under
      * one hold kept appends waiting for tens of microseconds, longer when the reader was preempted holding it (JFR:
@@ -568,6 +574,15 @@ public final class Spool implements Closeable {
     // ------------------------------------------------------------------------------------------------ recovery
 
     private void recover() throws IOException {
+        scanChunk = new byte[config.scanChunk()];
+        try {
+            recover0();
+        } finally {
+            scanChunk = null;
+        }
+    }
+
+    private void recover0() throws IOException {
         deleteLeftoverTemporaries();
         long[] checkpoint = readCheckpoint();
         TreeSet<Long> numbers = listSegmentNumbers();
@@ -743,31 +758,39 @@ public final class Spool implements Closeable {
         if (s == null) {
             return null;
         }
-        s.records = scan(s, (int) Math.min(Math.max(from, SEGMENT_HEADER_BYTES), s.end), last, true);
+        s.records = scan(s, Math.min(Math.max(from, SEGMENT_HEADER_BYTES), s.end), last, true);
         return s;
     }
 
-    private byte[] scanData;
+    /**
+     * The chunk {@link #scan} reads files through, one for the whole of {@link #recover}; {@code null} after it. See
+     * {@link FileWindow}.
+     */
+    private byte[] scanChunk;
 
-    /** Opens a segment-format file and checks its header; leaves its whole content in {@link #scanData}. */
+    /**
+     * Opens a segment-format file (a segment, or the rejected file as number 0) and checks its header. A segment of
+     * 2 GiB or more is quarantined whole: none is that large ({@link SpoolConfig#MAX_SEGMENT_SIZE}). The rejected
+     * file, bounded by {@code maxSize} alone, may be: it is checked a chunk at a time like the others.
+     */
     private Segment openChecked(Path path, long number) throws IOException {
         FileChannel ch = fs.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long size;
-        byte[] data;
+        byte[] header;
         try {
             size = ch.size();
-            if (size > Integer.MAX_VALUE - 64) {
+            if (number > 0 && size > Integer.MAX_VALUE - 64) {
                 closeQuietly(ch);
                 quarantineFile(path, "file size: " + size + " (expected: < 2 GiB)");
                 return null;
             }
-            data = new byte[(int) size];
-            readFully(ch, data, 0, (int) size);
+            header = new byte[(int) Math.min(size, SEGMENT_HEADER_BYTES)];
+            readFully(ch, header, 0, header.length);
         } catch (IOException e) {
             closeQuietly(ch);
             throw e;
         }
-        String bad = SpoolFormat.checkSegmentHeader(data, size, number, crc);
+        String bad = SpoolFormat.checkSegmentHeader(header, size, number, crc);
         if (bad != null) {
             closeQuietly(ch);
             quarantineFile(path, bad);
@@ -775,8 +798,12 @@ public final class Spool implements Closeable {
         }
         Segment s = new Segment(number, path, ch);
         s.end = size;
-        scanData = data;
         return s;
+    }
+
+    /** {@code [0, end)} of {@code s}, read through {@link #scanChunk} during open, else a chunk of its own. */
+    private FileWindow window(Segment s) {
+        return new FileWindow(s.channel, s.end, scanChunk != null ? scanChunk : new byte[config.scanChunk()]);
     }
 
     /**
@@ -786,18 +813,17 @@ public final class Spool implements Closeable {
      *
      * @return how many sound records there are
      */
-    private long scan(Segment s, int from, boolean last, boolean pending) throws IOException {
-        byte[] data = scanData;
-        scanData = null;
-        int limit = data.length;
+    private long scan(Segment s, long from, boolean last, boolean pending) throws IOException {
+        FileWindow data = window(s);
+        long limit = s.end;
         // Past this offset the file holds only zeros.
-        int written = SpoolFormat.withoutZeroTail(data, limit);
-        int pos = from;
+        long written = data.withoutZeroTail();
+        long pos = from;
         long count = 0;
         while (pos < limit) {
-            int r = SpoolFormat.recordLength(data, pos, limit, crc);
+            int r = data.recordLength(pos, crc);
             if (r > 0) {
-                long id = SpoolFormat.getLong(data, pos + 8);
+                long id = data.sequenceId(pos);
                 if (pending) {
                     highestSeqId = Math.max(highestSeqId, id);
                 }
@@ -816,19 +842,19 @@ public final class Spool implements Closeable {
                 limit = pos;
                 break;
             }
-            String reason = SpoolFormat.describe(r, data, pos, limit);
-            int next = SpoolFormat.resync(data, pos + 1, limit, crc);
-            int regionEnd = next < 0 ? limit : next;
+            String reason = data.describe(r, pos);
+            long next = data.resync(pos + 1, crc);
+            long regionEnd = next < 0 ? limit : next;
             // Damage that runs to the end is reported and kept without the zeros after it, which were never written.
-            int damageEnd = next < 0 ? written : regionEnd;
-            Path q = quarantineRegion(s.path, pos, data, pos, damageEnd);
+            long damageEnd = next < 0 ? written : regionEnd;
+            Path q = quarantineRegion(s.path, data, pos, damageEnd);
             if (next < 0 && last && truncate(s, pos)) {
                 limit = pos;
                 tornTails++;
                 listener.tornTail(s.path, pos, damageEnd - pos, reason, q);
                 break;
             }
-            s.skips.put((long) pos, (long) regionEnd);
+            s.skips.put(pos, regionEnd);
             corruptRegions++;
             listener.corruptRegion(s.path, pos, damageEnd - pos, reason, q);
             pos = regionEnd;
@@ -1041,11 +1067,11 @@ public final class Spool implements Closeable {
         return Files.createDirectories(directory.resolve(QUARANTINE_DIR));
     }
 
-    /** Copies {@code data[from..to)} of {@code file} to quarantine; the name is stable, so a repeat replaces it. */
-    private Path quarantineRegion(Path file, long offset, byte[] data, int from, int to) {
+    /** Copies {@code [from, to)} of {@code file} to quarantine; the name is stable, so a repeat replaces it. */
+    private Path quarantineRegion(Path file, FileWindow data, long from, long to) {
         try {
-            Path q = quarantineDir().resolve(file.getFileName() + "@" + offset + ".bad");
-            Files.write(q, Arrays.copyOfRange(data, from, to));
+            Path q = quarantineDir().resolve(file.getFileName() + "@" + from + ".bad");
+            data.copy(from, to, q);
             return q;
         } catch (IOException e) {
             return null;
@@ -1910,17 +1936,15 @@ public final class Spool implements Closeable {
 
     /** A record that was sound on open is not now: step over it like open would, and report it. */
     private void damagedAtRead(Segment s, long off) throws IOException {
-        int len = (int) (s.end - off);
-        byte[] data = new byte[len];
         reopenIfClosed(s);
-        readFully(s.channel, data, off, len);
-        String reason = SpoolFormat.describe(lastReadError, data, 0, len);
-        int next = SpoolFormat.resync(data, 1, len, crc);
-        int regionEnd = next < 0 ? len : next;
-        Path q = quarantineRegion(s.path, off, data, 0, regionEnd);
-        s.skips.put(off, off + regionEnd);
+        FileWindow data = window(s);
+        String reason = data.describe(lastReadError, off);
+        long next = data.resync(off + 1, crc);
+        long regionEnd = next < 0 ? s.end : next;
+        Path q = quarantineRegion(s.path, data, off, regionEnd);
+        s.skips.put(off, regionEnd);
         corruptRegions++;
-        listener.corruptRegion(s.path, off, regionEnd, reason, q);
+        listener.corruptRegion(s.path, off, regionEnd - off, reason, q);
     }
 
     // ------------------------------------------------------------------------------------------- acknowledge

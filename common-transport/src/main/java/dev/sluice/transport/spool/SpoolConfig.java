@@ -13,8 +13,8 @@ public final class SpoolConfig {
     public static final long DEFAULT_SEGMENT_SIZE = 16L << 20;
     /**
      * Largest {@link #segmentSize()}: 1 GiB, in octets. A segment file of 2 GiB or more is quarantined whole when the
-     * spool opens, and offsets within a segment are {@code int}s in places; a segment passes its size only when its
-     * first record alone is larger (at most 16 MiB), so 1 GiB keeps every segment well below that.
+     * spool opens; a segment passes its size only when its first record alone is larger (at most 16 MiB), so 1 GiB
+     * keeps every segment well below that.
      */
     public static final long MAX_SEGMENT_SIZE = 1L << 30;
     /** Default {@link #fsync()}. */
@@ -33,6 +33,7 @@ public final class SpoolConfig {
     private final SpoolListener listener;
     private final SpoolFileSystem fileSystem;
     private final boolean memoryMapped;
+    private final int scanChunk;
 
     private SpoolConfig(Builder b) {
         this.directory = b.directory;
@@ -44,6 +45,7 @@ public final class SpoolConfig {
         this.listener = b.listener;
         this.fileSystem = b.fileSystem;
         this.memoryMapped = b.memoryMapped;
+        this.scanChunk = b.scanChunk;
     }
 
     public static Builder builder(Path directory) {
@@ -92,6 +94,11 @@ public final class SpoolConfig {
         return memoryMapped;
     }
 
+    /** Octets open reads a file in at a time to check its records (see {@link FileWindow}). */
+    int scanChunk() {
+        return scanChunk;
+    }
+
     long effectiveSegmentSize() {
         long floor = SpoolFormat.SEGMENT_HEADER_BYTES + 4096;
         return Math.max(floor, Math.min(segmentSize, maxSize / 4));
@@ -109,6 +116,7 @@ public final class SpoolConfig {
         private SpoolFileSystem fileSystem = SpoolFileSystem.DEFAULT;
         /** Windows cannot truncate or delete a file while it is mapped, and a mapping is released only by the GC. */
         private boolean memoryMapped = !System.getProperty("os.name", "").startsWith("Windows");
+        private int scanChunk = Spool.SCAN_CHUNK;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath();
@@ -165,6 +173,15 @@ public final class SpoolConfig {
         /** For tests of the write-call path, which is also the fallback of the mapped one. */
         Builder memoryMapped(boolean mapped) {
             this.memoryMapped = mapped;
+            return this;
+        }
+
+        /** For tests of records that straddle two chunks, or are longer than one, without files of megabytes. */
+        Builder scanChunk(int octets) {
+            if (octets < 1) {
+                throw new IllegalArgumentException("scanChunk: " + octets + " (expected: >= 1)");
+            }
+            this.scanChunk = octets;
             return this;
         }
 

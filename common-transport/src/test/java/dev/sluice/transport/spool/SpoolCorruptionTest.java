@@ -23,6 +23,11 @@ class SpoolCorruptionTest {
     /** Records.message is 200 octets, so a record is 232: 35 records fill an 8 KiB segment. */
     private static final int RECORD = 232;
     private static final int PER_SEGMENT = 35;
+    /**
+     * Octets open reads at a time: less than a segment and not a multiple of a record, so that records straddle two
+     * chunks and damage is found, stepped over and copied across them.
+     */
+    private static final int SCAN_CHUNK = 1_000;
 
     @TempDir
     Path dir;
@@ -46,7 +51,7 @@ class SpoolCorruptionTest {
     private void open() throws IOException {
         listener = new RecordingListener();
         spool = Spool.open(SpoolConfig.builder(dir).segmentSize(8 * 1024).minFreeDiskSpace(0).listener(listener)
-                .build());
+                .scanChunk(SCAN_CHUNK).build());
     }
 
     @Test
