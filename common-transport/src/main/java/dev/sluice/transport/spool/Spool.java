@@ -56,8 +56,8 @@ import java.util.zip.CRC32C;
  *       page cache (stored through a shared mapping, or written with a write call; see "Memory-mapped tail"):
  *       it survives a {@code kill -9} of the JVM. With {@link FsyncPolicy#ALWAYS} it was also forced
  *       to the disk and survives a power cut; with {@link FsyncPolicy#INTERVAL} a power cut loses at most the
- *       last {@link SpoolConfig#fsyncInterval()}; with {@link FsyncPolicy#NEVER}, whatever the OS had not
- *       written back.</li>
+ *       last {@link SpoolConfig#fsyncInterval()} (forces start at that fixed rate; add the time the force under way
+ *       takes); with {@link FsyncPolicy#NEVER}, whatever the OS had not written back.</li>
  *   <li>A record is removed only by {@link #acknowledge}, or, to make room in a full spool, with the rest of its
  *       segment by {@link #dropOldestSegmentAfter}. After a crash, records acknowledged since the last
  *       checkpoint are delivered again (at least once; the sequence id lets the receiver drop duplicates).</li>
@@ -93,8 +93,8 @@ import java.util.zip.CRC32C;
  * append never waits for a batch; readers take {@code reading} first, one at a time; reads and writes are positional, so none moves a
  * shared file position; reads use the channel, which sees the mapped stores: one page cache). One daemon thread,
  * {@code sluice-spool-flush}, forces appended data every {@code fsyncInterval} with {@link FsyncPolicy#INTERVAL}
- * (outside the monitor, so appends go on meanwhile), and writes the checkpoint when the acknowledged position
- * moved. Checkpoints and the deletion of acknowledged segments are file I/O with a force each (tens of
+ * (at a fixed rate; outside the monitor, so appends go on meanwhile), and writes the checkpoint when the
+ * acknowledged position moved. Checkpoints and the deletion of acknowledged segments are file I/O with a force each (tens of
  * milliseconds on a busy disk): they run outside the monitor too, under {@code checkpointLock} (taken before the
  * monitor, never after it), so that an acknowledgement never stalls the application's appends. Another,
  * {@code sluice-spool-prealloc}, reserves space ahead of the mapped segment's last record (see below); it shares
@@ -550,7 +550,10 @@ public final class Spool implements Closeable {
             return t;
         });
         long interval = config.fsyncInterval().toNanos();
-        flusher.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.NANOSECONDS);
+        // At a fixed rate, not with a fixed delay: the delay counted from the end of each tick, so the period was the
+        // interval plus the tick's forces and checkpoint (tens of milliseconds on a busy disk), longer than the
+        // fsyncInterval that bounds what a power cut loses. A tick that overruns is followed at once by the next.
+        flusher.scheduleAtFixedRate(this::tick, interval, interval, TimeUnit.NANOSECONDS);
     }
 
     private void prepareDirectory() throws SpoolUnavailableException {
