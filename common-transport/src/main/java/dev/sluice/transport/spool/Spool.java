@@ -1615,7 +1615,7 @@ public final class Spool implements Closeable {
         } catch (IOException | RuntimeException | InternalError e) {
             // InternalError: a fault touching a page, which a successful write call before it should rule out.
             s.preallocRetryAt = s.preallocTarget;
-            listener.flushFailed(new IOException("reserving space in " + s.path + " failed: " + e, e));
+            flushFailed(new IOException("reserving space in " + s.path + " failed: " + e, e));
         } finally {
             preallocQueued = false;
         }
@@ -2173,7 +2173,7 @@ public final class Spool implements Closeable {
                 s.channel.force(false);
             } catch (IOException e) {
                 // Dropped all the same; only an OS crash before the write-back could bring the records back.
-                listener.flushFailed(new IOException("forcing the emptied " + s.path + " failed: " + e, e));
+                flushFailed(new IOException("forcing the emptied " + s.path + " failed: " + e, e));
             }
         }
         if (s.kept != null) {
@@ -2265,7 +2265,7 @@ public final class Spool implements Closeable {
     private void finishReclaim(Reclaim r) throws IOException {
         try {
             writeCheckpoint(r.checkpoint());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) { // an Error too: the flush thread goes on after one
             synchronized (this) {
                 checkpointDirty = true; // the next tick tries again
                 segments.addAll(0, r.segments());
@@ -2283,7 +2283,7 @@ public final class Spool implements Closeable {
                 writeDeliveredAhead(r.deliveredAhead());
             } catch (IOException e) {
                 deliveredAhead.markDirty(); // the next tick tries again; until then a restart sends them again
-                listener.flushFailed(e);
+                flushFailed(e);
             }
         }
         for (Segment s : r.segments()) {
@@ -2330,7 +2330,7 @@ public final class Spool implements Closeable {
             Files.deleteIfExists(s.path);
         } catch (IOException e) {
             // Open deletes it: it is before the checkpoint.
-            listener.flushFailed(e);
+            flushFailed(e);
         }
     }
 
@@ -2363,7 +2363,15 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** The flush thread's work: force the data (INTERVAL), then write the checkpoint if the head moved. */
+    /**
+     * The flush thread's work: force the data (INTERVAL), then write the checkpoint if the head moved.
+     *
+     * <p>Whatever a periodic task throws cancels it for good, silently: no more forces, no more checkpoints. So every
+     * failure is reported (to a listener that may throw as well) and the next tick runs. Only a
+     * {@link VirtualMachineError} (out of memory, a stack overflow: the JVM may be in no state to go on) is rethrown
+     * after its report, which ends the ticks; {@link InternalError} is one in name only here, the JDK's report of a
+     * fault in a mapping, as in {@link #preallocate}.
+     */
     private void tick() {
         try {
             FileChannel active = null;
@@ -2431,9 +2439,28 @@ public final class Spool implements Closeable {
                 checkpointAndReclaim();
             }
         } catch (IOException e) {
-            listener.flushFailed(e);
+            flushFailed(e);
         } catch (RuntimeException e) {
-            listener.flushFailed(new IOException(e));
+            flushFailed(new IOException(e));
+        } catch (Error e) {
+            boolean fatal = e instanceof VirtualMachineError && !(e instanceof InternalError);
+            flushFailed(new IOException("flush failed: " + e + (fatal ? "; the flush thread stops" : ""), e));
+            if (fatal) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Reports to {@link SpoolListener#flushFailed}, which runs on the spool's own threads (and under its monitor
+     * from {@link #emptied}): an exception from the listener, which has nowhere to go there, must not end the flush
+     * thread's ticks nor stop the spool's work halfway.
+     */
+    private void flushFailed(IOException e) {
+        try {
+            listener.flushFailed(e);
+        } catch (RuntimeException listenerFailure) {
+            // the listener's own bug; the spool goes on
         }
     }
 

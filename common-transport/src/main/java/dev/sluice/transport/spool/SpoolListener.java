@@ -62,7 +62,9 @@ public interface SpoolListener {
     /**
      * The flush thread could not force the active segment or write the checkpoint, or the preallocation thread could
      * not reserve space in the mapped segment (appends then use write calls, which fail by themselves if the disk
-     * is full); either tries again.
+     * is full); either tries again. An {@link Error} on the flush thread comes wrapped in {@code error} too; after a
+     * {@link VirtualMachineError} (out of memory, say) the flush thread stops, and the message says so. What this
+     * method throws is ignored.
      */
     default void flushFailed(IOException error) {
     }

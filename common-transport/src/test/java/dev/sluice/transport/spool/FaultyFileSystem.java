@@ -43,6 +43,8 @@ final class FaultyFileSystem implements SpoolFileSystem {
     volatile boolean closeUnderPreallocation;
     /** When set, forcing the checkpoint throws. */
     volatile boolean failCheckpointForces;
+    /** When set, forcing the checkpoint throws this error. */
+    volatile Error checkpointForceError;
     /** When set, a force of the checkpoint waits until it is open; {@link #heldCheckpointForces} counts them. */
     volatile java.util.concurrent.CountDownLatch holdCheckpointForces;
     final java.util.concurrent.atomic.AtomicInteger heldCheckpointForces = new java.util.concurrent.atomic.AtomicInteger();
@@ -199,6 +201,10 @@ final class FaultyFileSystem implements SpoolFileSystem {
             }
             if (failCheckpointForces && name.startsWith("checkpoint")) {
                 throw new IOException("injected: checkpoint force failed");
+            }
+            Error error = checkpointForceError;
+            if (error != null && name.startsWith("checkpoint")) {
+                throw error;
             }
             java.util.concurrent.CountDownLatch hold = holdCheckpointForces;
             if (hold != null && name.startsWith("checkpoint")) {

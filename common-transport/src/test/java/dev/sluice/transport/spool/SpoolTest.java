@@ -520,6 +520,81 @@ class SpoolTest {
         assertThat(listener.of("flushFailed")).isEmpty();
     }
 
+    /** Forces every 20 ms on {@code fs}, and 3 records appended; {@link #acknowledgeTheFirst} leaves a checkpoint to do. */
+    private void threeRecordsOn(FaultyFileSystem fs, SpoolListener to) throws Exception {
+        config = SpoolConfig.builder(dir).listener(to).minFreeDiskSpace(0).fileSystem(fs)
+                .fsyncInterval(Duration.ofMillis(20));
+        open();
+        Records.append(spool, 1, 3);
+    }
+
+    /** Not past a segment: the checkpoint is left to the flush thread. Returns the checkpoint before. */
+    private byte[] acknowledgeTheFirst() throws IOException {
+        byte[] before = checkpoint();
+        spool.acknowledge(spool.peek(1).get(0));
+        return before;
+    }
+
+    private byte[] checkpoint() throws IOException {
+        return Files.readAllBytes(dir.resolve(Spool.CHECKPOINT_FILE));
+    }
+
+    /** An exception from the listener used to end the flush thread's periodic task: no more forces or checkpoints. */
+    @Test
+    void aListenerThatThrowsDoesNotStopTheFlushThread() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        threeRecordsOn(fs, new SpoolListener() {
+            @Override
+            public void flushFailed(IOException error) {
+                failures.incrementAndGet();
+                throw new IllegalStateException("a listener's bug");
+            }
+        });
+        fs.failCheckpointForces = true;
+        byte[] before = acknowledgeTheFirst();
+        await("later ticks, still failing").atMost(Duration.ofSeconds(10)).until(() -> failures.get() >= 2);
+        fs.failCheckpointForces = false;
+        await("a checkpoint once the disk works").atMost(Duration.ofSeconds(10))
+                .until(() -> !java.util.Arrays.equals(checkpoint(), before));
+    }
+
+    static Stream<Error> errors() {
+        return Stream.of(new AssertionError("injected"), new InternalError("injected: a fault in a mapping"));
+    }
+
+    /** An Error used to end the flush thread's periodic task without a word. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("errors")
+    void anErrorInAFlushIsReportedAndTheNextFlushGoesOn(Error error) throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        threeRecordsOn(fs, listener);
+        fs.checkpointForceError = error;
+        byte[] before = acknowledgeTheFirst();
+        await("later ticks, still failing").atMost(Duration.ofSeconds(10))
+                .until(() -> listener.of("flushFailed").size() >= 2);
+        assertThat(listener.of("flushFailed").get(0)).contains(error.toString());
+        fs.checkpointForceError = null;
+        await("a checkpoint once the error is gone").atMost(Duration.ofSeconds(10))
+                .until(() -> !java.util.Arrays.equals(checkpoint(), before));
+    }
+
+    /** Reported, then rethrown: the JVM may be in no state to go on, and the flush thread stops. */
+    @Test
+    void aVirtualMachineErrorInAFlushIsReported() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        threeRecordsOn(fs, listener);
+        fs.checkpointForceError = new OutOfMemoryError("injected");
+        try {
+            acknowledgeTheFirst();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !listener.of("flushFailed").isEmpty());
+        } finally {
+            fs.checkpointForceError = null; // close writes the checkpoint
+        }
+        assertThat(listener.of("flushFailed").get(0)).contains("java.lang.OutOfMemoryError: injected")
+                .contains("the flush thread stops");
+    }
+
     @Test
     void anInterruptedCallerDoesNotBreakTheSpool() throws Exception {
         open();
