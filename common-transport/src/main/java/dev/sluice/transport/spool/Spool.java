@@ -233,9 +233,12 @@ import java.util.zip.CRC32C;
  *       the head passed, which open forgets (it keeps ids from the first pending record up to the highest id, so
  *       that an id the segments lost, to be given again, is never taken for delivered). A damaged file is
  *       quarantined and reported, and treated as empty.</li>
- *   <li>Drop ({@link #dropOldestSegmentAfter}): the segment, not the active one, is cut back to its header → forced
- *       (unless {@code NEVER}) → the in-memory state follows. It is emptied rather than deleted so that the
- *       numbering keeps no gap (open would report one as a missing segment); a crash leaves it whole or a header
+ *   <li>Drop ({@link #dropOldestSegmentAfter}): the segment, not the active one, is cut back to its header → the
+ *       in-memory state follows → forced (unless {@code NEVER}). Memory follows the cut, not the force: once cut, the
+ *       records are out of the file in the page cache, where a {@code kill -9} cannot bring them back, and a force
+ *       that fails cannot put them back either; it is reported ({@link SpoolListener#flushFailed}) and the drop
+ *       stands (only an OS crash before the write-back could undo the cut). It is emptied rather than deleted so that
+ *       the numbering keeps no gap (open would report one as a missing segment); a crash leaves it whole or a header
  *       alone, never records that come back. The head deletes it when it passes it, as above.</li>
  * </ul>
  *
@@ -2056,8 +2059,9 @@ public final class Spool implements Closeable {
      * would be in the dropped segment, or carry stale positions: the caller must not have read any. A segment
      * holding only damaged regions is emptied on the way, and the next one with records is taken as well.
      *
-     * <p>The segment is emptied in place, not deleted: cut back to its header → forced (unless
-     * {@link FsyncPolicy#NEVER}) → in-memory state. Its number stays, so the numbering keeps no gap: a deleted
+     * <p>The segment is emptied in place, not deleted: cut back to its header → in-memory state → forced (unless
+     * {@link FsyncPolicy#NEVER}; a force that fails is reported through {@link SpoolListener#flushFailed} and the
+     * drop stands; the class comment says why). Its number stays, so the numbering keeps no gap: a deleted
      * segment between the head and the tail is what open reports as missing, and the checkpoint, which only holds the
      * head, cannot say that a later segment went on purpose. A crash at any point leaves the segment either whole
      * (the truncation was not done: nothing changed) or a header alone, which open reads as a segment without
@@ -2138,8 +2142,8 @@ public final class Spool implements Closeable {
     }
 
     /**
-     * Cuts {@code s}, a segment other than the active one, back to its header, forced, and lets go of its mapping
-     * and channel. See {@link #dropOldestSegmentAfter} for why it is emptied and not deleted.
+     * Cuts {@code s}, a segment other than the active one, back to its header, makes memory follow, forces it, and
+     * lets go of its mapping and channel. See {@link #dropOldestSegmentAfter} for why it is emptied and not deleted.
      */
     private void empty(Segment s) throws IOException {
         // An interrupt that came during the truncate used to fail the drop with the file already cut: memory kept the
@@ -2154,7 +2158,12 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** The rest of {@link #empty}, once the file of {@code s} is cut back to its header. */
+    /**
+     * The rest of {@link #empty}, once the file of {@code s} is cut back to its header: memory first, then the force.
+     * Memory follows the file, which no longer holds the records whatever the force does: a force that fails is
+     * reported and the drop stands (only an OS crash before the write-back could bring them back, as with
+     * {@link FsyncPolicy#NEVER}).
+     */
     private void emptied(Segment s) {
         // The records are out of the file (in the page cache: a kill -9 cannot bring them back); memory follows.
         segmentBytesTotal -= s.end - SEGMENT_HEADER_BYTES;
