@@ -2201,9 +2201,10 @@ public final class DeliveryEngine implements AutoCloseable {
         long sBytes = 0;
         if (s != null) {
             try {
-                sRecords = s.pendingRecords();
+                // urgent records sent at once wait in the spool for those before them, delivered: not counted
+                sRecords = s.undeliveredRecords();
                 sBytes = s.sizeOnDisk();
-                oldest = s.oldestEventTime().orElse(oldest);
+                oldest = s.oldestUndeliveredEventTime().orElse(oldest);
             } catch (IOException | RuntimeException e) {
                 // a closed spool: report what is known
             }

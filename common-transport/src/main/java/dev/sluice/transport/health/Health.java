@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param queuedRecords           events in memory, not yet handed to the transport
  * @param queuedBytes             their size in memory: the formatted octets, or, for events not formatted
  *                                yet (without a spool the delivery thread formats them), an estimate
- * @param spoolRecords            events in the spool, not yet acknowledged (0 without a spool)
+ * @param spoolRecords            events in the spool, not yet delivered (0 without a spool): urgent events sent
+ *                                ahead of the others are not counted
  * @param spoolBytes              the spool's size on disk
  * @param oldestUndeliveredAge    age of the oldest event accepted and not yet delivered, or {@code null}
  * @param lastAcknowledged        when a message was last acknowledged (RELP) or written, or {@code null}

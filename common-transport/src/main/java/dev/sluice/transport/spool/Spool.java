@@ -2703,6 +2703,44 @@ public final class Spool implements Closeable {
         }
     }
 
+    /**
+     * Records neither acknowledged nor {@linkplain #deliveredAhead() delivered ahead}: what is still to be delivered.
+     * Urgent records sent at once stay in the spool, acknowledged out of order, until the records before them are.
+     */
+    public synchronized long undeliveredRecords() {
+        return Math.max(0, pendingRecords() - deliveredAhead.countIn(Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+
+    /** Records {@link #oldestUndeliveredEventTime()} looks at, at most. */
+    static final int UNDELIVERED_LOOK = 64;
+
+    /**
+     * The event time of the oldest record neither acknowledged nor {@linkplain #deliveredAhead() delivered ahead},
+     * if there is one. Looks at {@value #UNDELIVERED_LOOK} records at most: when all of those were delivered ahead,
+     * the last one's time (an age too great rather than none).
+     */
+    public synchronized Optional<Instant> oldestUndeliveredEventTime() throws IOException {
+        if (deliveredAhead.isEmpty()) {
+            return oldestEventTime();
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            List<SpoolRecord> head = new ArrayList<>(UNDELIVERED_LOOK);
+            peekAfter0(null, UNDELIVERED_LOOK, head);
+            for (SpoolRecord r : head) {
+                if (!deliveredAhead.contains(r.sequenceId())) {
+                    return Optional.of(r.eventTime());
+                }
+            }
+            return head.size() < UNDELIVERED_LOOK ? Optional.empty()
+                    : Optional.of(head.get(head.size() - 1).eventTime());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Records in {@code rejected.spool}. */
     public synchronized long rejectedRecords() {
         return rejectedRecords;

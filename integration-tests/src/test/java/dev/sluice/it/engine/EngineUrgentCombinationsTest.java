@@ -493,4 +493,31 @@ class EngineUrgentCombinationsTest {
         await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).contains(1L));
         assertThat(engine.counters().snapshot().droppedTotal()).isZero();
     }
+
+    /**
+     * Outside the window, an urgent event goes at once and its record waits in the spool for those before it:
+     * health does not count it as undelivered, nor give its age as the oldest undelivered event's; a regular
+     * event after it is counted.
+     */
+    @Test
+    void anUrgentEventSentAheadIsNotCountedAsUndeliveredByHealth() {
+        SwitchedWindow window = new SwitchedWindow();
+        engine = DeliveryEngine.start(EngineSettings.builder("urgent-health")
+                .targets(List.of(Target.parse(primary.target()))).transport(quickTransport())
+                .schedule(window).urgency(UrgencyPolicy.atOrAbove(Severity.ERROR.code()))
+                .spool(SpoolConfig.builder(dir.resolve("spool")).build()).shutdownTimeout(Duration.ofSeconds(2))
+                .build());
+        assertThat(engine.append(urgent(1))).isTrue();
+        await().atMost(WAIT).until(() -> engine.health().counters().acknowledged() == 1);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        assertThat(engine.health().oldestUndelivered()).isEmpty();
+
+        assertThat(engine.append(NumberedEvents.event(2))).isTrue();
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 1);
+        assertThat(engine.health().oldestUndelivered()).isPresent();
+        window.open.set(true);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == 2);
+        await().atMost(WAIT).until(() -> engine.health().spoolRecords() == 0);
+        assertThat(engine.health().oldestUndelivered()).isEmpty();
+    }
 }
