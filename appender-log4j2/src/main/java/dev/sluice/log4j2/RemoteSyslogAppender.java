@@ -150,7 +150,8 @@ public final class RemoteSyslogAppender extends AbstractAppender {
 
     /**
      * Hands the event to the engine. With {@code ignoreExceptions="false"}, an event the engine does not take
-     * (dropped under {@code overflow=dropNewest}, no engine, stopping) throws {@link AppenderLoggingException}, as
+     * (dropped and counted under its reason: a full queue or spool, a spool that cannot be written, no engine after a
+     * failed reconfiguration, a stop) throws {@link AppenderLoggingException}, as
      * Log4j2's appenders do when they fail an event, so that a {@code <Failover>} writes it elsewhere; by default it
      * is counted and reported by the engine only.
      */
@@ -174,8 +175,8 @@ public final class RemoteSyslogAppender extends AbstractAppender {
             return;
         }
         if (!taken && !ignoreExceptions()) {
-            throw new AppenderLoggingException("RemoteSyslog " + getName() + ": event not taken (queue full under"
-                    + " overflow=dropNewest, no delivery engine, or stopping)");
+            throw new AppenderLoggingException("RemoteSyslog " + getName() + ": event not taken (dropped and"
+                    + " counted; the status log and the drop counters by reason say why)");
         }
     }
 

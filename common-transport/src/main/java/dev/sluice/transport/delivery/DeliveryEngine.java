@@ -302,8 +302,8 @@ public final class DeliveryEngine implements AutoCloseable {
      * cell, see {@link AppendGuard.Cell#buffer()}: one thread-local lookup per event, not two): direct calls and
      * events a lease held during a reconfiguration. Reused for every such event (an append never calls another); it
      * keeps at most {@link SyslogBuffer#MAX_KEPT_CAPACITY}. The engine's own, not a static one: once the engine is
-     * gone its entries go stale and are expunged, and no class loader (a web application's, redeployed) is kept
-     * alive through a thread that once appended.
+     * gone its entries go stale, and a thread's map frees them when it expunges stale entries (a static one kept a
+     * redeployed web application's class loader for as long as any thread that once appended lived).
      */
     private final ThreadLocal<SyslogBuffer> callerBuffer = ThreadLocal.withInitial(SyslogBuffer::new);
     private volatile boolean tlsFailing;
@@ -2004,10 +2004,6 @@ public final class DeliveryEngine implements AutoCloseable {
         stop(true);
     }
 
-    /**
-     * After a stop: the drops this engine counted and did not announce in-band (drop notices the server did not
-     * acknowledge included), by {@link DropReason} ordinal; taken, so that they are handed on once.
-     */
     /** The highest sequence id drawn so far (0 before the first). */
     long lastSequenceId() {
         return sequence.get();
@@ -2023,6 +2019,10 @@ public final class DeliveryEngine implements AutoCloseable {
         sequence.accumulateAndGet(lastId, Math::max);
     }
 
+    /**
+     * After a stop: the drops this engine counted and did not announce in-band (drop notices the server did not
+     * acknowledge included), by {@link DropReason} ordinal; taken, so that they are handed on once.
+     */
     long[] takeUnannounced() {
         long[] counts = new long[unannounced.length()];
         for (int i = 0; i < counts.length; i++) {
@@ -2037,7 +2037,17 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     private void stop(boolean forSuccessor) {
         if (!stopAccepting()) {
-            closeJmx(); // the delivery thread failed and stopped the engine: only this is left
+            // Lowered already: by a stop under way, or by the delivery thread as it failed. Wait for that thread
+            // to end as a stop does, so that what it still does (an append finishing, drop notices counted again,
+            // the spool closed) is done before the caller hands anything on to a successor.
+            if (Thread.currentThread() != deliveryThread) {
+                try {
+                    deliveryThread.join(settings.shutdownTimeout().toMillis() + 5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            closeJmx();
             return;
         }
         Duration drain = forSuccessor && spool != null ? Duration.ZERO : settings.shutdownTimeout();

@@ -76,7 +76,7 @@ public final class AppendGuard {
         return cell;
     }
 
-    /** Leaves {@code append}; {@code cell} is what {@link #enter()} returned. */
+    /** Leaves {@code append}; {@code cell} is what {@link #enter(String)} returned. */
     public void exit(Cell cell) {
         cell.inside = false;
     }

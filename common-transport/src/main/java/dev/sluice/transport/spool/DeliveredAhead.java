@@ -106,6 +106,34 @@ public final class DeliveredAhead {
         retain(acknowledgedUpTo + 1, Long.MAX_VALUE);
     }
 
+    /** Forgets the ids in {@code [first, last]}: their records left the spool another way (a dropped segment). */
+    synchronized void forget(long first, long last) {
+        if (first > last || ranges.isEmpty()) {
+            return;
+        }
+        java.util.NavigableMap<Long, Long> kept = new java.util.TreeMap<>();
+        for (Map.Entry<Long, Long> r : ranges.entrySet()) {
+            long from = r.getKey();
+            long to = r.getValue();
+            if (to < first || from > last) {
+                kept.put(from, to);
+                continue;
+            }
+            if (from < first) {
+                kept.put(from, first - 1);
+            }
+            if (to > last) {
+                kept.put(last + 1, to);
+            }
+        }
+        if (kept.size() != ranges.size() || !kept.equals(ranges)) {
+            ranges.clear();
+            ranges.putAll(kept);
+            dirty = true;
+        }
+        rangeCount = ranges.size();
+    }
+
     /** Keeps only the ids in {@code [first, last]}. */
     synchronized void retain(long first, long last) {
         while (!ranges.isEmpty() && ranges.firstEntry().getValue() < first) {

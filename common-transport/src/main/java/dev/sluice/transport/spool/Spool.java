@@ -555,7 +555,8 @@ public final class Spool implements Closeable {
         long interval = config.fsyncInterval().toNanos();
         // At a fixed rate, not with a fixed delay: the delay counted from the end of each tick, so the period was the
         // interval plus the tick's forces and checkpoint (tens of milliseconds on a busy disk), longer than the
-        // fsyncInterval that bounds what a power cut loses. A tick that overruns is followed at once by the next.
+        // fsyncInterval that bounds what a power cut loses. A tick that overruns is followed at once by the ticks it
+        // missed, back to back (each cheap when nothing new was written).
         flusher.scheduleAtFixedRate(this::tick, interval, interval, TimeUnit.NANOSECONDS);
     }
 
@@ -2119,6 +2120,7 @@ public final class Spool implements Closeable {
             empty(s);
             dropped += records;
             if (records > 0) {
+                deliveredAhead.forget(firstSeq, lastSeq); // gone with the segment: not pending any more
                 listener.segmentDropped(firstSeq, lastSeq, records);
             }
             tailOrdinal = Math.max(headOrdinal, tailOrdinal - records);

@@ -17,7 +17,7 @@ class DeliveredAheadTest {
         TreeSet<Long> ids = new TreeSet<>();
         long acknowledged = 0;
         for (int step = 0; step < 5_000; step++) {
-            int op = random.nextInt(20);
+            int op = random.nextInt(21);
             if (op < 16) {
                 long id = 1 + random.nextInt(400);
                 assertThat(ranges.add(id)).isTrue();
@@ -34,6 +34,11 @@ class DeliveredAheadTest {
                 ranges.retain(first, last);
                 ids.headSet(first, false).clear();
                 ids.tailSet(last, false).clear();
+            } else if (op == 20) {
+                long first = random.nextInt(402);
+                long last = first + random.nextInt(60);
+                ranges.forget(first, last); // a dropped segment's ids
+                ids.subSet(first, true, last, true).clear();
             } else {
                 long[] pairs = ranges.snapshotIfDirty();
                 if (pairs != null) {
