@@ -19,6 +19,7 @@ import dev.sluice.transport.event.Levels;
 import dev.sluice.transport.health.Diagnostics;
 import dev.sluice.transport.net.Target;
 import dev.sluice.transport.net.TransportSettings;
+import dev.sluice.transport.relp.RelpFrameDecoder;
 import dev.sluice.transport.spool.FsyncPolicy;
 import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.syslog.Facility;
@@ -140,15 +141,18 @@ public final class AppenderConfig {
         Duration reconnect = p.parse("", reconnectDelay, TransportSettings.DEFAULT_RECONNECT_DELAY,
                 v -> positive("reconnectDelay", v));
         FailoverPolicy fail = p.parse("", failover, FailoverPolicy.DEFAULT, FailoverPolicy::parse);
+        // 0 would switch back to the primary on the next pass after every switch away from it: a flapping engine
         Duration retry = p.parse("", primaryRetry, EngineSettings.DEFAULT_PRIMARY_RETRY,
-                v -> Durations.parse("primaryRetry", v));
+                v -> positive("primaryRetry", v));
         Integer rebind = p.parse("", rebindInterval, TransportSettings.DEFAULT_REBIND_INTERVAL,
                 v -> integer("rebindInterval", v, 0, Integer.MAX_VALUE));
         Duration ttl = p.parse("", connectionTtl, EngineSettings.DEFAULT_CONNECTION_TTL,
                 v -> Durations.parse("connectionTtl", v));
         boolean udp = targets != null && targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.UDP);
         int defaultMax = udp ? SyslogEncoder.DEFAULT_MAX_DATAGRAM_MESSAGE_SIZE : SyslogEncoder.DEFAULT_MAX_MESSAGE_SIZE;
-        Integer maxSize = p.parse("", maxMessageSize, defaultMax, v -> messageSize(v, udp));
+        boolean relp = targets != null && targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.RELP
+                || t.scheme() == Target.Scheme.RELP_TLS);
+        Integer maxSize = p.parse("", maxMessageSize, defaultMax, v -> messageSize(v, udp, relp));
         Duration shutdown = p.parse("", shutdownTimeout, EngineSettings.DEFAULT_SHUTDOWN_TIMEOUT,
                 v -> Durations.parse("shutdownTimeout", v));
         String sdId = p.parse("", mdcId, EventMapper.DEFAULT_MDC_ID, AppenderConfig::mdcId);
@@ -455,7 +459,10 @@ public final class AppenderConfig {
     }
 
     /** With a {@code udp://} target ({@code udp}), no more than one datagram carries: a longer one is never sent. */
-    private static int messageSize(String value, boolean udp) {
+    /** Largest {@code maxMessageSize} with a RELP target: the DATALEN RELP allows (relp.md: 128 KiB in version 1). */
+    static final int MAX_RELP_MESSAGE_SIZE = RelpFrameDecoder.DEFAULT_MAX_DATA_LENGTH;
+
+    private static int messageSize(String value, boolean udp, boolean relp) {
         long octets = Sizes.parse("maxMessageSize", value);
         if (octets < 1 || octets > Integer.MAX_VALUE) {
             throw new ConfigException("maxMessageSize", value, "a size from 1 octet to 2 GB, such as 8 KB");
@@ -464,6 +471,13 @@ public final class AppenderConfig {
             throw new ConfigException("maxMessageSize", value, "a size of at most "
                     + SyslogEncoder.MAX_DATAGRAM_MESSAGE_SIZE + " octets, as a target is udp://: the most one UDP"
                     + " datagram carries over IPv4");
+        }
+        if (relp && octets > MAX_RELP_MESSAGE_SIZE) {
+            // a receiver with librelp's default limit ends the session on a longer frame; the client sends the
+            // message again on the next one, and again: delivery would stop behind it for good
+            throw new ConfigException("maxMessageSize", value, "a size of at most " + MAX_RELP_MESSAGE_SIZE
+                    + " octets (128 KB), as a target is relp:// or relp+tls://: the longest frame RELP allows, and"
+                    + " the default limit of rsyslog's imrelp");
         }
         return (int) octets;
     }

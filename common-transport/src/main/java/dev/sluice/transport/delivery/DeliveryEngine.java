@@ -8,6 +8,7 @@ import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.health.Health;
 import dev.sluice.transport.health.Jmx;
 import dev.sluice.transport.health.StatusReporter;
+import dev.sluice.transport.net.Backoff;
 import dev.sluice.transport.net.DeliveryListener;
 import dev.sluice.transport.net.Outbound;
 import dev.sluice.transport.net.SyslogTransport;
@@ -308,6 +309,13 @@ public final class DeliveryEngine implements AutoCloseable {
     private final ThreadLocal<SyslogBuffer> callerBuffer = ThreadLocal.withInitial(SyslogBuffer::new);
     private volatile boolean tlsFailing;
     /**
+     * The backoff of every transport this engine opens in turn. Failover replaces the transport after two failed
+     * attempts; with a backoff of its own, each new one started again from the first, shortest delay, so with every
+     * target down the engine tried about four times a second for ever and never reached {@code reconnectDelay}.
+     * Reset when a session opens, on whichever target.
+     */
+    private final Backoff reconnectBackoff;
+    /**
      * The receiver's last final answer was a refusal (a message given up after its {@code 500} answers): health says
      * FAILING until it acknowledges one again. Written by the I/O thread once per batch of outcomes, when it changes.
      */
@@ -330,6 +338,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 ? spool.highestSequenceId() : 0;
         this.rateLimiter = settings.maxBytesPerSecond() == 0 ? RateLimiter.unlimited()
                 : RateLimiter.of(settings.maxBytesPerSecond(), settings.ticker());
+        this.reconnectBackoff = new SharedBackoff(settings.transport().newBackoff());
         this.failover = new Failover(settings.targets(), settings.failover(), settings.primaryRetry(),
                 settings.ticker());
         this.deliveryThread = new Thread(this::deliveryLoop, "sluice-delivery-" + settings.name());
@@ -552,6 +561,30 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         wakeDeliveryThread(isUrgent);
         return ACCEPTED;
+    }
+
+    /** A backoff shared by the transports an engine opens in turn (a closing one and its successor may overlap). */
+    private static final class SharedBackoff implements Backoff {
+        private final Backoff backoff;
+
+        SharedBackoff(Backoff backoff) {
+            this.backoff = backoff;
+        }
+
+        @Override
+        public synchronized Duration next() {
+            return backoff.next();
+        }
+
+        @Override
+        public synchronized void reset() {
+            backoff.reset();
+        }
+
+        @Override
+        public String toString() {
+            return backoff.toString();
+        }
     }
 
     /** An event that came after the stop began: refused during a hand-over, else dropped (counted). */
@@ -1172,6 +1205,7 @@ public final class DeliveryEngine implements AutoCloseable {
             }
             announceDrops();
             if (!transport.offer(new Outbound(next.seq, payload(next)))) {
+                rateLimiter.refund(next.payload.length); // not sent: taken again when it is
                 unread(next);
                 break;
             }
@@ -1609,8 +1643,11 @@ public final class DeliveryEngine implements AutoCloseable {
     // ------------------------------------------------------------------ targets
 
     private SyslogTransport newTransport(Target target) {
-        TransportSettings transportSettings = settings.connectionTtl().isZero() ? settings.transport()
-                : settings.transport().toBuilder().connectionTtl(settings.connectionTtl()).build();
+        TransportSettings.Builder b = settings.transport().toBuilder().backoff(() -> reconnectBackoff);
+        if (!settings.connectionTtl().isZero()) {
+            b.connectionTtl(settings.connectionTtl());
+        }
+        TransportSettings transportSettings = b.build();
         TransportEvents listener = new TransportEvents(target);
         SyslogTransport created = SyslogTransports.create(target, transportSettings, listener);
         listener.reporter = created;

@@ -285,6 +285,10 @@ public final class EngineSettings {
 
         public Builder primaryRetry(Duration primaryRetry) {
             this.primaryRetry = nonNegative("primaryRetry", primaryRetry);
+            if (primaryRetry.isZero()) {
+                // back to the primary on the next pass after every switch away from it: the engine would flap
+                throw new IllegalArgumentException("primaryRetry: " + primaryRetry + " (expected: > 0)");
+            }
             return this;
         }
 

@@ -108,6 +108,18 @@ public final class RateLimiter {
         return Math.max(1L, (long) Math.min(nanos, Long.MAX_VALUE));
     }
 
+    /**
+     * Gives back {@code bytes} an {@link #acquireDelayNanos(int)} took for a message that was not sent after all (the
+     * transport refused it): else each retry of the message would be charged again, and the rate would fall below
+     * the limit while the transport pushes back. No more than a burst is held.
+     */
+    public void refund(int bytes) {
+        if (ticker == null || bytes <= 0) {
+            return;
+        }
+        tokens = Math.min(burstBytes, tokens + bytes);
+    }
+
     private void refill() {
         long now = ticker.getAsLong();
         long elapsed = now - lastTick; // difference, as System.nanoTime requires

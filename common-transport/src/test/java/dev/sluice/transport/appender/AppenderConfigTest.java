@@ -87,6 +87,23 @@ class AppenderConfigTest {
         assertThat(resolve(tcp).engineSettings().encoder().maxMessageSize()).isEqualTo(1 << 20);
     }
 
+    /**
+     * A RELP frame carries at most 128 KiB: a receiver with librelp's default limit ends the session on a longer one,
+     * and the message, sent again on every new session, would stop delivery behind it for good.
+     */
+    @Test
+    void aMaxMessageSizeAboveARelpFrameIsAnErrorWhenATargetIsRelp() {
+        for (String target : new String[] {"relp://logs:2514", "tcp://a:1514,relp://b:2514"}) {
+            AppenderConfig c = config(target);
+            c.setMaxMessageSize("1 MB");
+            assertThat(resolve(c).errors()).as(target).singleElement().asString()
+                    .startsWith("maxMessageSize: '1 MB' (expected a size of at most 131072 octets (128 KB), as a"
+                            + " target is relp:// or relp+tls://");
+            c.setMaxMessageSize("128 KB");
+            assertThat(resolve(c).engineSettings().encoder().maxMessageSize()).as(target).isEqualTo(131072);
+        }
+    }
+
     @Test
     void everyOptionIsMapped() {
         AppenderConfig c = config("tcp://a:1514,tcp://b:1514");
@@ -229,6 +246,15 @@ class AppenderConfigTest {
                 "primaryRetry: '200000d" + limit,
                 "connectionTtl: '200000d" + limit,
                 "shutdownTimeout: '200000d" + limit);
+    }
+
+    /** 0 would bring the engine back to a down primary on the next pass after every switch away from it. */
+    @Test
+    void aPrimaryRetryOfZeroIsAnError() {
+        AppenderConfig c = config("relp://a:2514,relp://b:2514");
+        c.setPrimaryRetry("0");
+        assertThat(resolve(c).errors()).singleElement().asString()
+                .startsWith("primaryRetry: '0'").contains("above zero");
     }
 
     @Test

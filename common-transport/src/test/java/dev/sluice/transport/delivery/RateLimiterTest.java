@@ -58,6 +58,27 @@ class RateLimiterTest {
         assertThat(limiter.acquireDelayNanos(1000)).isZero();
     }
 
+    /**
+     * What a message took and did not use (the transport refused it) is given back: its retry is charged once, and a
+     * frame larger than the burst does not leave the bucket in debt for nothing sent.
+     */
+    @Test
+    void aRefundGivesBackWhatAMessageThatWasNotSentTook() {
+        RateLimiter limiter = RateLimiter.of(1000, 1000, clock.ticker());
+        assertThat(limiter.acquireDelayNanos(600)).isZero();
+        limiter.refund(600); // refused by the transport
+        assertThat(limiter.acquireDelayNanos(600)).as("the retry").isZero();
+        assertThat(limiter.acquireDelayNanos(400)).isZero();
+        assertThat(limiter.acquireDelayNanos(1)).isPositive();
+
+        RateLimiter small = RateLimiter.of(1000, 100, clock.ticker());
+        assertThat(small.acquireDelayNanos(5000)).isZero(); // a frame larger than the burst: 4,900 in debt
+        small.refund(5000);
+        assertThat(small.acquireDelayNanos(100)).as("no debt for nothing sent, and no more than a burst").isZero();
+        assertThat(small.acquireDelayNanos(1)).isPositive();
+        RateLimiter.unlimited().refund(100); // nothing to give back
+    }
+
     @Test
     void firstBurstPassesAtOnce() {
         RateLimiter limiter = RateLimiter.of(MB, clock.ticker());

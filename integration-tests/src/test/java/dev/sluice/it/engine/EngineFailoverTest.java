@@ -189,4 +189,44 @@ class EngineFailoverTest {
         System.out.printf("roundRobin: 1,500 events, %d on both targets (resent around the switch)%n",
                 onBoth.size());
     }
+
+    /**
+     * Both targets down: failover opens one transport after another, and they all take their delays from one
+     * backoff, so the delays keep growing towards {@code reconnectDelay} across the switches instead of each new
+     * transport starting again from the shortest (about four attempts a second, for ever).
+     */
+    @Test
+    void withEveryTargetDownTheDelaysGrowAcrossSwitches() {
+        primary.stop();
+        secondary.stop();
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
+        dev.sluice.transport.net.Backoff counting = new dev.sluice.transport.net.Backoff() {
+            @Override
+            public Duration next() {
+                attempts.incrementAndGet();
+                return Duration.ofMillis(20);
+            }
+
+            @Override
+            public void reset() {
+                resets.incrementAndGet();
+            }
+        };
+        engine = DeliveryEngine.start(settings(FailoverPolicy.ROUND_ROBIN, Duration.ofMinutes(5))
+                .transport(quickTransport().toBuilder().backoff(() -> {
+                    made.incrementAndGet();
+                    return counting;
+                }).build()).build());
+        append(0, 10);
+        // two failed attempts per target before a switch: this many failures mean several switches
+        await().atMost(WAIT).until(() -> attempts.get() >= 8);
+        assertThat(made.get()).as("backoffs made: one for the engine, whatever the switches").isEqualTo(1);
+        assertThat(resets.get()).as("no session opened").isZero();
+
+        secondary.start();
+        await().atMost(WAIT).until(() -> bothServers().size() == 10);
+        assertThat(resets.get()).as("reset by the session that opened").isPositive();
+    }
 }
