@@ -74,9 +74,15 @@ public final class Main {
             out.print(USAGE);
             return 0;
         }
-        LineSink sink = new LineSink(options.out == null ? out
-                : Files.newOutputStream(options.out, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE));
+        LineSink sink;
+        try {
+            sink = new LineSink(options.out == null ? out
+                    : Files.newOutputStream(options.out, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            err.println("error: --out " + options.out + ": cannot be written: " + e);
+            return 1;
+        }
         RelpServer.Builder builder = RelpServer.builder()
                 .port(options.port)
                 .bindAddress(options.bind)

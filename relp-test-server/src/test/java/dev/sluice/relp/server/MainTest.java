@@ -41,4 +41,18 @@ class MainTest {
                 .startsWith("error: --max-frame: 2147483647 (expected: 1-999999999)")
                 .doesNotContain("listening");
     }
+
+    @Test
+    void anOutFileThatCannotBeWrittenIsAnErrorLineNotAStackTrace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String into = dir.resolve("no-such-directory").resolve("received.log").toString();
+        int status = Main.run(new String[] {"--port", "0", "--out", into},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new CountDownLatch(0));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: --out " + into + ": cannot be written")
+                .doesNotContain("listening");
+    }
 }
