@@ -672,6 +672,11 @@ abstract class NettyTransport implements SyslogTransport {
                 backlog.addLast(e);
             }
         }
+        requeued();
+    }
+
+    /** After a session's end put every incomplete message back into the backlog: drop what refers to the old one. */
+    void requeued() {
     }
 
     private void scheduleReconnect(boolean now) {

@@ -65,6 +65,8 @@ final class RelpTransport extends NettyTransport {
     /** An answer came in the current read; {@link #readComplete} then moves {@link #waitingSince} on. */
     private boolean answeredInRead;
     private ScheduledFuture<?> ackTimer;
+    /** Answered {@code 500} and to be sent again, in the order of the answers; moved to the backlog's front by pump. */
+    private final ArrayDeque<Entry> retries = new ArrayDeque<>();
     private ScheduledFuture<?> openTimer;
 
     RelpTransport(Target target, TransportSettings settings, DeliveryListener listener) {
@@ -78,6 +80,11 @@ final class RelpTransport extends NettyTransport {
     /** The TXNR after {@code txnr}: 999999999 wraps to 1 (0 is reserved for hints such as serverclose). */
     static int nextTxnr(int txnr) {
         return txnr >= RelpFrame.MAX_TXNR || txnr < 0 ? 1 : txnr + 1;
+    }
+
+    @Override
+    void requeued() {
+        retries.clear(); // the session ended: requeue put them back with the rest, in offer order
     }
 
     @Override
@@ -190,7 +197,7 @@ final class RelpTransport extends NettyTransport {
         } else if (++e.rejections > settings.maxRejectAttempts()) {
             complete(e, response.code() + " " + response.text());
         } else {
-            backlog.addFirst(e);
+            retries.addLast(e); // ahead of the backlog at the next pump, in the order of the answers
         }
     }
 
@@ -211,6 +218,13 @@ final class RelpTransport extends NettyTransport {
 
     @Override
     void pump() {
+        if (!retries.isEmpty()) {
+            // one by one to the front would reverse them: messages answered 500 in one read go again in offer order
+            for (Iterator<Entry> it = retries.descendingIterator(); it.hasNext();) {
+                backlog.addFirst(it.next());
+            }
+            retries.clear();
+        }
         boolean inboxWaiting = unpark();
         boolean taken = false;
         try {

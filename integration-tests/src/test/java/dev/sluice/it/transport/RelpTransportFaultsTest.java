@@ -135,6 +135,18 @@ class RelpTransportFaultsTest {
         assertThat(listener.resent).hasValue(0);
     }
 
+    /** Messages answered {@code 500} together go again in the order they were offered, not reversed. */
+    @Test
+    void messagesAnswered500TogetherAreSentAgainInOfferOrder() {
+        start(settings().build());
+        await().atMost(WAIT).until(() -> listener.connected.get() == 1);
+        server.faults().rejectNext(5);
+        Messages.offerRange(transport, 0, 5);
+        await().atMost(WAIT).until(() -> listener.delivered.get() == 5);
+        assertThat(server.messages()).extracting(Messages::numberOf)
+                .containsExactly(0L, 1L, 2L, 3L, 4L);
+    }
+
     @Test
     void givesUpAMessageRejectedMoreThanMaxRejectAttemptsAndDeliversTheRest() {
         start(settings().maxRejectAttempts(2).build());
