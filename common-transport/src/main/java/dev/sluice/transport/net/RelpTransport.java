@@ -79,7 +79,7 @@ final class RelpTransport extends NettyTransport {
 
     /** The TXNR after {@code txnr}: 999999999 wraps to 1 (0 is reserved for hints such as serverclose). */
     static int nextTxnr(int txnr) {
-        return txnr >= RelpFrame.MAX_TXNR || txnr < 0 ? 1 : txnr + 1;
+        return RelpFrame.nextTxnr(txnr);
     }
 
     @Override

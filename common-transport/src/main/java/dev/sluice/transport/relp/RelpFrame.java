@@ -14,6 +14,11 @@ public final class RelpFrame {
 
     /** Highest transaction number the protocol allows: nine decimal digits. */
     public static final int MAX_TXNR = 999_999_999;
+
+    /** The TXNR after {@code txnr}: {@value #MAX_TXNR} wraps to 1 (0 is reserved for hints such as serverclose). */
+    public static int nextTxnr(int txnr) {
+        return txnr >= MAX_TXNR || txnr < 0 ? 1 : txnr + 1;
+    }
     /** Longest command name the protocol allows, in ASCII letters. */
     public static final int MAX_COMMAND_LENGTH = 32;
     /**

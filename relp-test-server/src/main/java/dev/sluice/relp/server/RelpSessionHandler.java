@@ -44,6 +44,8 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
     private final List<Boolean> syslogAcks = new ArrayList<>();
     private final List<RelpFrame> withheld = new ArrayList<>();
     private boolean opened;
+    /** The TXNR of the session's last command; the next must be the one after it. */
+    private int lastTxnr;
     private boolean closeAfterFlush;
     private boolean closing;
     private String peerSubject;
@@ -78,6 +80,14 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
             failSession(ctx, frame.txnr(), "first command: '" + command + "' (expected: open)");
             return;
         }
+        if (opened && frame.txnr() != RelpFrame.nextTxnr(lastTxnr)) {
+            // as librelp: each command takes the next TXNR, so a client that skips or repeats one is caught here
+            // as it would be by rsyslog's imrelp
+            failSession(ctx, frame.txnr(), "txnr: " + frame.txnr() + " (expected: " + RelpFrame.nextTxnr(lastTxnr)
+                    + ", the one after the last)");
+            return;
+        }
+        lastTxnr = frame.txnr();
         switch (command) {
             case RelpCommands.OPEN -> open(ctx, frame);
             case RelpCommands.SYSLOG -> syslog(ctx, frame);

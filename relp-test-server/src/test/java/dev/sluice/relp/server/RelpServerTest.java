@@ -109,6 +109,21 @@ class RelpServerTest {
         assertThat(server.server().protocolErrors()).hasSize(1);
     }
 
+    /** As librelp: each command takes the TXNR after the last; one that skips or repeats ends the session. */
+    @Test
+    void refusesATxnrOutOfSequenceWithAnErrorAndClosesTheSession() throws IOException {
+        try (BlockingRelpClient client = BlockingRelpClient.open(server.port())) {
+            client.sendRaw("2 syslog 5 hello\n");
+            assertThat(client.read().data()).isEqualTo("200 OK");
+            client.sendRaw("2 syslog 5 again\n");
+            BlockingRelpClient.Response r = client.read();
+            assertThat(r.data()).startsWith("500 ").contains("txnr: 2 (expected: 3");
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+        assertThat(server.messages()).hasSize(1);
+        assertThat(server.server().protocolErrors()).singleElement().asString().contains("txnr");
+    }
+
     @Test
     void refusesAnOversizedFrameWithAnErrorAndClosesTheSession() throws IOException {
         try (BlockingRelpClient client = BlockingRelpClient.open(server.port())) {
