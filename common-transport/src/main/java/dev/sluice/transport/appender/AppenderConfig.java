@@ -458,10 +458,13 @@ public final class AppenderConfig {
         return d;
     }
 
-    /** With a {@code udp://} target ({@code udp}), no more than one datagram carries: a longer one is never sent. */
     /** Largest {@code maxMessageSize} with a RELP target: the DATALEN RELP allows (relp.md: 128 KiB in version 1). */
     static final int MAX_RELP_MESSAGE_SIZE = RelpFrameDecoder.DEFAULT_MAX_DATA_LENGTH;
 
+    /**
+     * With a {@code udp://} target ({@code udp}), no more than one datagram carries: a longer one is never sent. With
+     * a RELP target ({@code relp}), no more than a RELP frame carries.
+     */
     private static int messageSize(String value, boolean udp, boolean relp) {
         long octets = Sizes.parse("maxMessageSize", value);
         if (octets < 1 || octets > Integer.MAX_VALUE) {
