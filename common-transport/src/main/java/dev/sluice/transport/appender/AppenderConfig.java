@@ -148,17 +148,16 @@ public final class AppenderConfig {
                 v -> integer("rebindInterval", v, 0, Integer.MAX_VALUE));
         Duration ttl = p.parse("", connectionTtl, EngineSettings.DEFAULT_CONNECTION_TTL,
                 v -> Durations.parse("connectionTtl", v));
-        boolean udp = targets != null && targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.UDP);
+        boolean udp = uses(targets, Target.Scheme.UDP);
         int defaultMax = udp ? SyslogEncoder.DEFAULT_MAX_DATAGRAM_MESSAGE_SIZE : SyslogEncoder.DEFAULT_MAX_MESSAGE_SIZE;
-        boolean relp = targets != null && targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.RELP
-                || t.scheme() == Target.Scheme.RELP_TLS);
+        boolean relp = uses(targets, Target.Scheme.RELP, Target.Scheme.RELP_TLS);
         Integer maxSize = p.parse("", maxMessageSize, defaultMax, v -> messageSize(v, udp, relp));
         Duration shutdown = p.parse("", shutdownTimeout, EngineSettings.DEFAULT_SHUTDOWN_TIMEOUT,
                 v -> Durations.parse("shutdownTimeout", v));
         String sdId = p.parse("", mdcId, EventMapper.DEFAULT_MDC_ID, AppenderConfig::mdcId);
 
         if (targets != null) {
-            warnUnused(p, targets, fmt, fail);
+            warnUnused(p, targets, relp, fmt, fail);
         }
         TlsSettings tlsSettings = resolveTls(p, targets);
         SpoolConfig spoolConfig = resolveSpool(p);
@@ -174,8 +173,7 @@ public final class AppenderConfig {
             if (reconnect.compareTo(TransportSettings.DEFAULT_INITIAL_RECONNECT_DELAY) < 0) {
                 transport.initialReconnectDelay(reconnect);
             }
-            boolean streams = targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.TCP
-                    || t.scheme() == Target.Scheme.TLS);
+            boolean streams = uses(targets, Target.Scheme.TCP, Target.Scheme.TLS);
             SyslogEncoder encoder = SyslogEncoder.builder().format(fmt).maxMessageSize(maxSize)
                     .framing(streams ? frm : null).build();
             return EngineSettings.builder(appenderName).targets(targets).transport(transport.build())
@@ -188,12 +186,14 @@ public final class AppenderConfig {
         return new ResolvedConfig(settings, mapper, p.errors, p.warnings);
     }
 
+    /** Whether any of {@code targets} (none if {@code null}: they did not parse) has one of {@code schemes}. */
+    private static boolean uses(List<Target> targets, Target.Scheme... schemes) {
+        return targets != null && targets.stream().anyMatch(t -> List.of(schemes).contains(t.scheme()));
+    }
+
     /** Options that only some schemes use, given where no target has one: said, not silently ignored. */
-    private void warnUnused(Problems p, List<Target> targets, SyslogFormat fmt, FailoverPolicy fail) {
-        boolean stream = targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.TCP
-                || t.scheme() == Target.Scheme.TLS);
-        boolean relp = targets.stream().anyMatch(t -> t.scheme() == Target.Scheme.RELP
-                || t.scheme() == Target.Scheme.RELP_TLS);
+    private void warnUnused(Problems p, List<Target> targets, boolean relp, SyslogFormat fmt, FailoverPolicy fail) {
+        boolean stream = uses(targets, Target.Scheme.TCP, Target.Scheme.TLS);
         if (isSet(framing) && !stream) {
             p.warnings.add("framing: '" + framing + "' ignored, as no target is tcp:// or tls:// (RELP and UDP frame"
                     + " each message themselves)");
