@@ -9,6 +9,7 @@ import dev.sluice.transport.appender.TlsOptions;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.event.EventMapper;
 import dev.sluice.transport.health.Diagnostics;
+import dev.sluice.transport.health.Health;
 
 import java.io.Serializable;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +94,15 @@ public final class RemoteSyslogAppender extends AbstractAppender {
     /** The event mapping this appender uses. */
     public EventMapper mapper() {
         return config.mapper();
+    }
+
+    /**
+     * "Is logging working?" in one call: the state, what waits in memory and in the spool, the age of the oldest
+     * undelivered event, the last acknowledged delivery, the next window opening and the counters (the same as the
+     * JMX bean). {@link Health#stopped()} when this appender is not started.
+     */
+    public Health health() {
+        return RemoteSyslogSink.health(sink);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.sluice.transport.appender.TlsOptions;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.event.EventMapper;
 import dev.sluice.transport.health.Diagnostics;
+import dev.sluice.transport.health.Health;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -187,6 +188,15 @@ public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILogg
     /** The event mapping this appender uses; {@code null} before a successful start. */
     public EventMapper mapper() {
         return resolved == null ? null : resolved.mapper();
+    }
+
+    /**
+     * "Is logging working?" in one call: the state, what waits in memory and in the spool, the age of the oldest
+     * undelivered event, the last acknowledged delivery, the next window opening and the counters (the same as the
+     * JMX bean). {@link Health#stopped()} when this appender is not started.
+     */
+    public Health health() {
+        return RemoteSyslogSink.health(sink);
     }
 
     /** Formats MSG instead of the formatted message and stack trace. */

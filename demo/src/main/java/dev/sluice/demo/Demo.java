@@ -58,7 +58,7 @@ public final class Demo {
                 .permittedPeers(List.of("demo-client")).build()).build().start();
         out.printf("RELP test server (TLS, x509/name) on localhost:%d; work directory %s%n", relp.port(), work);
 
-        // 2. both appenders, configured from DESIGN.md's snippets
+        // 2. both appenders, configured from DESIGN.md's snippets (without their delivery window)
         System.setProperty("sluice.demo.target", "relp+tls://localhost:" + relp.port());
         System.setProperty("sluice.demo.ca", client.caFile().toString());
         System.setProperty("sluice.demo.cert", client.certFile().toString());

@@ -6,6 +6,7 @@ import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.event.AppendGuard;
 import dev.sluice.transport.event.EventMapper;
 import dev.sluice.transport.event.LogEventView;
+import dev.sluice.transport.health.Health;
 
 import java.util.Objects;
 
@@ -65,6 +66,16 @@ public final class RemoteSyslogSink implements AutoCloseable {
     /** The engine events go to; {@code null} for the moment a reconfiguration replaces it. */
     public DeliveryEngine engine() {
         return lease.engine();
+    }
+
+    /**
+     * The answer to "is logging working?" for an appender holding {@code sink}: its engine's
+     * {@link DeliveryEngine#health()}, or {@link Health#stopped()} when the appender is not started ({@code sink} is
+     * {@code null}) or for the moment a reconfiguration replaces the engine.
+     */
+    public static Health health(RemoteSyslogSink sink) {
+        DeliveryEngine engine = sink == null ? null : sink.engine();
+        return engine == null ? Health.stopped() : engine.health();
     }
 
     /**

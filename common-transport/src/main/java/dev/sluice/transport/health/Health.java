@@ -31,6 +31,12 @@ public record Health(
         Instant nextWindowOpening,
         CountersSnapshot counters) {
 
+    /** What an appender that is not running answers: {@link DeliveryState#STOPPED}, nothing waiting, no counts. */
+    public static Health stopped() {
+        return new Health(DeliveryState.STOPPED, 0, 0, 0, 0, null, null, null,
+                new CountersSnapshot(0, 0, 0, 0, 0, Map.of(), 0, 0, 0));
+    }
+
     public Optional<Duration> oldestUndelivered() {
         return Optional.ofNullable(oldestUndeliveredAge);
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.apache.logging.log4j.Level;
@@ -55,6 +56,12 @@ abstract class FrontEnd implements AutoCloseable {
 
     /** Logs an INFO event that happened at {@code time}, with this MDC. */
     abstract void logAt(Instant time, String message, Map<String, String> mdc);
+
+    /**
+     * The {@code health()} of the appender named {@code appender}, found the way an application finds it (once,
+     * now: the supplier keeps the appender object, also after {@link #close()}).
+     */
+    abstract Supplier<dev.sluice.transport.health.Health> health(String appender);
 
     @Override
     public abstract void close();
@@ -101,6 +108,12 @@ abstract class FrontEnd implements AutoCloseable {
                         .setMessage(new SimpleMessage(message)).setInstant(instant).setContextData(data)
                         .setThreadName(Thread.currentThread().getName()).build();
                 context.getConfiguration().getLoggerConfig(loggerName).log(event);
+            }
+
+            @Override
+            Supplier<dev.sluice.transport.health.Health> health(String appender) {
+                dev.sluice.log4j2.RemoteSyslogAppender found = context.getConfiguration().getAppender(appender);
+                return found::health;
             }
 
             @Override
@@ -165,6 +178,13 @@ abstract class FrontEnd implements AutoCloseable {
                 event.setInstant(time);
                 event.setMDCPropertyMap(mdc);
                 logger.callAppenders(event);
+            }
+
+            @Override
+            Supplier<dev.sluice.transport.health.Health> health(String appender) {
+                dev.sluice.logback.RemoteSyslogAppender found = (dev.sluice.logback.RemoteSyslogAppender) context
+                        .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(appender);
+                return found::health;
             }
 
             @Override
