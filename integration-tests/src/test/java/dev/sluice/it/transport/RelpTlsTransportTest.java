@@ -48,6 +48,10 @@ class RelpTlsTransportTest {
     private static String serverFingerprint;
     private static RelpServer server;
     private static RelpServer expiredServer;
+    /** Certificate from the trusted CA with the DNS name {@code localhost} only: no IP address to fall back on. */
+    private static RelpServer dnsOnlyServer;
+    /** Certificate from the trusted CA for {@code logs.example.com}, not the host the tests connect to. */
+    private static RelpServer otherHostServer;
 
     private final RecordingListener listener = new RecordingListener();
     private SyslogTransport transport;
@@ -64,6 +68,10 @@ class RelpTlsTransportTest {
         foreignCa = TestCertificates.newAuthority("Unrelated CA").issue("x").build().writePem(dir.resolve("foreign"));
         server = RelpServer.builder().tls(serverTls(serverFiles)).build().start();
         expiredServer = RelpServer.builder().tls(serverTls(expiredFiles)).build().start();
+        dnsOnlyServer = RelpServer.builder().tls(serverTls(ca.issue("localhost").sans("localhost").build()
+                .writePem(dir.resolve("dns-only")))).build().start();
+        otherHostServer = RelpServer.builder().tls(serverTls(ca.issue("logs.example.com").sans("logs.example.com")
+                .build().writePem(dir.resolve("other-host")))).build().start();
     }
 
     private static TlsSettings serverTls(PemFiles files) {
@@ -75,6 +83,8 @@ class RelpTlsTransportTest {
     static void stopServers() {
         server.close();
         expiredServer.close();
+        dnsOnlyServer.close();
+        otherHostServer.close();
     }
 
     @BeforeEach
@@ -82,6 +92,8 @@ class RelpTlsTransportTest {
         server.faults().reset();
         server.clear();
         expiredServer.clear();
+        dnsOnlyServer.clear();
+        otherHostServer.clear();
     }
 
     @AfterEach
@@ -138,6 +150,28 @@ class RelpTlsTransportTest {
         start(server, clientTls().permittedPeers("logs.example.com").build());
         assertRefused(server, "peer name not permitted");
         assertThat(listener.tlsFailures.get(0)).contains("logs.example.com");
+    }
+
+    /**
+     * Without {@code permittedPeers} the expected name is the target's host as configured, not the address it
+     * resolves to: a certificate that names {@code localhost} and no IP address is accepted.
+     */
+    @Test
+    void withoutPermittedPeersAcceptsAServerCertificateThatNamesTheTargetHost() {
+        start(dnsOnlyServer, clientTls().build());
+        Messages.offerRange(transport, 0, 10);
+        dnsOnlyServer.awaitMessages(10, WAIT);
+        await().atMost(WAIT).until(() -> listener.delivered.get() == 10);
+        assertThat(listener.tlsFailures).isEmpty();
+    }
+
+    /** Without {@code permittedPeers}, a trusted certificate for another host is refused, naming the target host. */
+    @Test
+    void withoutPermittedPeersRefusesATrustedServerCertificateForAnotherHost() {
+        start(otherHostServer, clientTls().build());
+        assertRefused(otherHostServer, "peer name not permitted");
+        assertThat(listener.tlsFailures).allMatch(r -> r.equals("peer name not permitted: subject"
+                + " CN=logs.example.com, SAN [logs.example.com], expected one of [localhost]"));
     }
 
     @Test

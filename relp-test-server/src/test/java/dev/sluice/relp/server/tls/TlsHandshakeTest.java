@@ -94,6 +94,12 @@ class TlsHandshakeTest {
     private static PemFiles client;
     private static PemFiles evilClient;
     private static PemFiles foreignServer;
+    /** From the trusted CA, for {@code logs.example.com} only. */
+    private static PemFiles otherHostServer;
+    /** From the trusted CA, with the DNS name {@code localhost} and no IP address. */
+    private static PemFiles dnsOnlyServer;
+    /** From the trusted CA, with the IP address {@code 127.0.0.1} and no DNS name (CN {@code loopback}). */
+    private static PemFiles ipOnlyServer;
 
     @BeforeAll
     static void setUp() {
@@ -105,6 +111,10 @@ class TlsHandshakeTest {
         evilClient = ca.issue("evil").sans("evil.example.com").build().writePem(dir.resolve("evil"));
         foreignServer = otherCa.issue("localhost").sans("localhost", "127.0.0.1").build()
                 .writePem(dir.resolve("foreign"));
+        otherHostServer = ca.issue("logs.example.com").sans("logs.example.com").build()
+                .writePem(dir.resolve("other-host"));
+        dnsOnlyServer = ca.issue("localhost").sans("localhost").build().writePem(dir.resolve("dns-only"));
+        ipOnlyServer = ca.issue("loopback").sans("127.0.0.1").build().writePem(dir.resolve("ip-only"));
     }
 
     @AfterAll
@@ -166,16 +176,68 @@ class TlsHandshakeTest {
         }
     }
 
+    /** {@code permittedPeers} replace the target host as the expected name: naming the target is not enough. */
     @ParameterizedTest
     @EnumSource(Pairing.class)
-    void clientRefusesAServerWhoseNameIsNotTheTarget(Pairing pairing) {
+    void clientRefusesAServerNotInPermittedPeersEvenWhenItNamesTheTarget(Pairing pairing) {
         pairing.assumeAvailable();
         try (Peer s = startServer(pairing, serverSettings("app.example.com"))) {
             TlsSettings settings = clientSettings(client, ca()).permittedPeers("logs.example.com").build();
             Connection c = connect(pairing, settings, "localhost", s.port());
-            assertThat(TlsContexts.describeFailure(awaitFailure(c.handshake)))
-                    .startsWith("peer name not permitted: subject CN=localhost, SAN [localhost, 127.0.0.1]");
+            assertThat(TlsContexts.describeFailure(awaitFailure(c.handshake))).isEqualTo("peer name not permitted:"
+                    + " subject CN=localhost, SAN [localhost, 127.0.0.1], expected one of [logs.example.com]");
+            assertThat(s.received).isEmpty();
         }
+    }
+
+    /**
+     * Default settings (x509/name, no {@code permittedPeers}): the target host is the expected name, so a server
+     * with a valid certificate from the trusted CA is refused when that certificate names another host. The same
+     * server passes once its name is permitted: the chain was not what failed.
+     */
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void withoutPermittedPeersClientRefusesATrustedServerThatNamesAnotherHost(Pairing pairing) throws Exception {
+        pairing.assumeAvailable();
+        assertThat(refusedWithDefaultSettings(pairing, otherHostServer, "localhost")).isEqualTo("peer name not"
+                + " permitted: subject CN=logs.example.com, SAN [logs.example.com], expected one of [localhost]");
+        try (Peer s = startServer(pairing, serverSettings(otherHostServer, "app.example.com"))) {
+            TlsSettings permitting = clientSettings(client, ca()).permittedPeers("logs.example.com").build();
+            Connection c = connect(pairing, permitting, "localhost", s.port());
+            assertThat(c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isNull();
+            await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
+        }
+    }
+
+    /**
+     * Default settings, a server certificate with the DNS name {@code localhost} only: accepted for the target
+     * {@code localhost}, which is also sent as SNI, and refused for the target {@code 127.0.0.1} (an IP literal
+     * matches IP entries only).
+     */
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void withoutPermittedPeersClientAcceptsAServerThatNamesTheTargetHostAndSendsItAsSni(Pairing pairing)
+            throws Exception {
+        pairing.assumeAvailable();
+        assertThat(acceptedWithDefaultSettings(pairing, dnsOnlyServer, "localhost"))
+                .containsExactly(new SNIHostName("localhost"));
+        assertThat(refusedWithDefaultSettings(pairing, dnsOnlyServer, "127.0.0.1")).isEqualTo("peer name not"
+                + " permitted: subject CN=localhost, SAN [localhost], expected one of [127.0.0.1]");
+    }
+
+    /**
+     * Default settings, a server certificate with the IP address {@code 127.0.0.1} only: accepted for the target
+     * {@code 127.0.0.1} without SNI (RFC 6066 allows no IP literal there), and refused for the target
+     * {@code localhost}, which names no IP entry.
+     */
+    @ParameterizedTest
+    @EnumSource(Pairing.class)
+    void withoutPermittedPeersClientAcceptsAServerWithTheTargetIpAddressAndSendsNoSni(Pairing pairing)
+            throws Exception {
+        pairing.assumeAvailable();
+        assertThat(acceptedWithDefaultSettings(pairing, ipOnlyServer, "127.0.0.1")).isEmpty();
+        assertThat(refusedWithDefaultSettings(pairing, ipOnlyServer, "localhost")).isEqualTo("peer name not"
+                + " permitted: subject CN=loopback, SAN [127.0.0.1], expected one of [localhost]");
     }
 
     @ParameterizedTest
@@ -246,6 +308,35 @@ class TlsHandshakeTest {
 
     private static TlsSettings.Builder clientSettings(PemFiles files, Path caFile) {
         return TlsSettings.builder().certFile(files.certFile()).keyFile(files.keyFile()).caFile(caFile);
+    }
+
+    /**
+     * A handshake with default client settings (no {@code permittedPeers}) for {@code targetHost}, with a server
+     * that presents {@code files}: it must succeed and carry bytes. Returns the SNI the server saw.
+     */
+    private static List<SNIServerName> acceptedWithDefaultSettings(Pairing pairing, PemFiles files,
+            String targetHost) throws Exception {
+        try (Peer s = startServer(pairing, serverSettings(files, "app.example.com"))) {
+            Connection c = connect(pairing, clientSettings(client, ca()).build(), targetHost, s.port());
+            assertThat(c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isNull();
+            await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
+            return List.copyOf(s.sni);
+        }
+    }
+
+    /**
+     * As {@link #acceptedWithDefaultSettings}, but the client must refuse the server's name before a byte reaches
+     * it. Returns {@link TlsContexts#describeFailure} of the refusal.
+     */
+    private static String refusedWithDefaultSettings(Pairing pairing, PemFiles files, String targetHost) {
+        try (Peer s = startServer(pairing, serverSettings(files, "app.example.com"))) {
+            Connection c = connect(pairing, clientSettings(client, ca()).build(), targetHost, s.port());
+            Throwable failure = awaitFailure(c.handshake);
+            assertThat(PeerVerificationException.find(failure)).get()
+                    .extracting(PeerVerificationException::reason).isEqualTo(Reason.NAME_NOT_PERMITTED);
+            assertThat(s.received).isEmpty();
+            return TlsContexts.describeFailure(failure);
+        }
     }
 
     private static Throwable awaitFailure(CompletableFuture<Throwable> handshake) {
