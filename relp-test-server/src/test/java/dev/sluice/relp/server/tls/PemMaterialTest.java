@@ -24,6 +24,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PemMaterialTest {
 
@@ -187,16 +189,35 @@ class PemMaterialTest {
         assertThat(TlsContexts.forClient(settings, "localhost", w -> { })).isNotNull();
     }
 
-    @Test
-    void refusesAKeyStoreWithAWrongPassword() {
-        Path keyStore = ecLeaf.writePkcs12(dir.resolve("key.p12"), PASSWORD);
-        TlsSettings settings = TlsSettings.builder().keyStore(keyStore).keyStorePassword("bad-guess")
-                .authMode("anon").build();
+    @ParameterizedTest
+    @ValueSource(strings = {"PKCS12", "JKS"})
+    void refusesAKeyStoreWithAWrongPasswordNamingTheOptionWithoutShowingAPassword(String type) {
+        Path keyStore = ecLeaf.writeKeyStore(dir.resolve("key." + type), type, PASSWORD);
+        TlsSettings settings = TlsSettings.builder().keyStore(keyStore).keyStoreType(type)
+                .keyStorePassword("bad-guess").authMode("anon").build();
         assertThatThrownBy(() -> TlsContexts.forClient(settings, "localhost", w -> { }))
                 .isInstanceOf(TlsConfigException.class)
-                .hasMessageStartingWith("keyStore: " + keyStore)
-                .hasMessageContaining("wrong keyStorePassword")
-                .hasMessageNotContaining("bad-guess");
+                .hasMessage("keyStore: " + keyStore + ": wrong keyStorePassword, or the file is damaged")
+                .satisfies(PemMaterialTest::showsNoPassword);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PKCS12", "JKS"})
+    void refusesATrustStoreWithAWrongPasswordNamingTheOptionWithoutShowingAPassword(String type) {
+        Path trustStore = ca.writeTrustStore(dir.resolve("trust." + type), type, PASSWORD);
+        TlsSettings settings = TlsSettings.builder().trustStore(trustStore).trustStoreType(type)
+                .trustStorePassword("bad-guess").build();
+        assertThatThrownBy(() -> TlsContexts.forClient(settings, "localhost", w -> { }))
+                .isInstanceOf(TlsConfigException.class)
+                .hasMessage("trustStore: " + trustStore + ": wrong trustStorePassword, or the file is damaged")
+                .satisfies(PemMaterialTest::showsNoPassword);
+    }
+
+    /** Neither the wrong password nor the right one appears in the message or the text of any cause. */
+    private static void showsNoPassword(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t)).doesNotContain("bad-guess").doesNotContain(new String(PASSWORD));
+        }
     }
 
     @Test

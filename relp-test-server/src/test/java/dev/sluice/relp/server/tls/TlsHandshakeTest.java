@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.relp.server.TestCertificates;
 import dev.sluice.relp.server.TestCertificates.Authority;
+import dev.sluice.relp.server.TestCertificates.Issued;
 import dev.sluice.relp.server.TestCertificates.PemFiles;
 import dev.sluice.transport.tls.PeerVerificationException;
 import dev.sluice.transport.tls.PeerVerificationException.Reason;
@@ -40,17 +41,22 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Real TLS handshakes over loopback TCP with Netty's NIO transport, for each pairing of the two providers
@@ -82,6 +88,7 @@ class TlsHandshakeTest {
     }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final char[] STORE_PASSWORD = "st0re-Pw".toCharArray();
 
     private static EventLoopGroup group;
     private static Authority ca;
@@ -89,9 +96,20 @@ class TlsHandshakeTest {
 
     @TempDir
     static Path dir;
+    /** Key and trust stores of one test. */
+    @TempDir
+    Path stores;
 
+    private static Issued serverCert;
+    private static Issued clientCert;
     private static PemFiles server;
     private static PemFiles client;
+    /**
+     * The name of {@link #client}, from an impostor CA that has the trusted CA's name but another key. A client
+     * sends only a certificate whose issuer the server announced, so only an issuer of that name reaches the
+     * server's own chain check.
+     */
+    private static PemFiles impostorClient;
     private static PemFiles evilClient;
     private static PemFiles foreignServer;
     /** From the trusted CA, for {@code logs.example.com} only. */
@@ -106,8 +124,12 @@ class TlsHandshakeTest {
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         ca = TestCertificates.newAuthority("Sluice Test CA");
         otherCa = TestCertificates.newAuthority("Unrelated CA");
-        server = ca.issue("localhost").sans("localhost", "127.0.0.1").build().writePem(dir.resolve("server"));
-        client = ca.issue("app.example.com").sans("app.example.com").build().writePem(dir.resolve("client"));
+        serverCert = ca.issue("localhost").sans("localhost", "127.0.0.1").build();
+        server = serverCert.writePem(dir.resolve("server"));
+        clientCert = ca.issue("app.example.com").sans("app.example.com").build();
+        client = clientCert.writePem(dir.resolve("client"));
+        impostorClient = TestCertificates.newAuthority("Sluice Test CA").issue("app.example.com")
+                .sans("app.example.com").build().writePem(dir.resolve("impostor-client"));
         evilClient = ca.issue("evil").sans("evil.example.com").build().writePem(dir.resolve("evil"));
         foreignServer = otherCa.issue("localhost").sans("localhost", "127.0.0.1").build()
                 .writePem(dir.resolve("foreign"));
@@ -291,6 +313,93 @@ class TlsHandshakeTest {
                 + " not authenticated");
     }
 
+    // --- key and trust stores (PKCS12, JKS) instead of PEM files ---
+
+    static Stream<Arguments> pairingsAndStoreTypes() {
+        return Stream.of(Pairing.values()).flatMap(p -> Stream.of("PKCS12", "JKS").map(t -> Arguments.of(p, t)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("pairingsAndStoreTypes")
+    void clientWhoseTrustStoreHoldsTheCaAcceptsAServerSignedByIt(Pairing pairing, String type) throws Exception {
+        pairing.assumeAvailable();
+        try (Peer s = startServer(pairing, serverSettings("app.example.com"))) {
+            Connection c = connect(pairing, clientTrusting(ca, type), "localhost", s.port());
+            assertThat(c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isNull();
+            await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("pairingsAndStoreTypes")
+    void clientWhoseTrustStoreHoldsAnotherCaRefusesTheServer(Pairing pairing, String type) {
+        pairing.assumeAvailable();
+        try (Peer s = startServer(pairing, serverSettings("app.example.com"))) {
+            Connection c = connect(pairing, clientTrusting(otherCa, type), "localhost", s.port());
+            Throwable failure = awaitFailure(c.handshake);
+            assertThat(PeerVerificationException.find(failure)).get()
+                    .extracting(PeerVerificationException::reason).isEqualTo(Reason.UNTRUSTED);
+            assertThat(TlsContexts.describeFailure(failure)).contains("issuer CN=Sluice Test CA has no valid path to"
+                    + " a trusted CA [CN=Unrelated CA]");
+            assertThat(s.received).isEmpty();
+        }
+    }
+
+    /** The server requires a client certificate; the client's comes from a key store, and the server sees it. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("pairingsAndStoreTypes")
+    void serverRequiringClientCertificatesAcceptsAClientKeyFromAKeyStore(Pairing pairing, String type)
+            throws Exception {
+        pairing.assumeAvailable();
+        Path keyStore = clientCert.writeKeyStore(stores.resolve("client." + type), type, STORE_PASSWORD);
+        TlsSettings settings = TlsSettings.builder().keyStore(keyStore).keyStoreType(type)
+                .keyStorePassword(STORE_PASSWORD).caFile(ca()).build();
+        try (Peer s = startServer(pairing, serverSettings("app.example.com"))) {
+            Connection c = connect(pairing, settings, "localhost", s.port());
+            assertThat(c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isNull();
+            await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
+            assertThat(s.peerSubjects).containsExactly("CN=app.example.com");
+        }
+    }
+
+    /**
+     * A server with its key and its trusted CA in stores: the client accepts the certificate it presents, and it
+     * admits a client of that CA but refuses one with the same name from an impostor CA of the same name.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("pairingsAndStoreTypes")
+    void serverWithKeyAndTrustStoresAdmitsOnlyClientsOfTheStoredCa(Pairing pairing, String type) throws Exception {
+        pairing.assumeAvailable();
+        Path keyStore = serverCert.writeKeyStore(stores.resolve("server." + type), type, STORE_PASSWORD);
+        Path trustStore = ca.writeTrustStore(stores.resolve("server-trust." + type), type, STORE_PASSWORD);
+        TlsSettings serverSide = TlsSettings.builder().keyStore(keyStore).keyStoreType(type)
+                .keyStorePassword(STORE_PASSWORD).trustStore(trustStore).trustStoreType(type)
+                .trustStorePassword(STORE_PASSWORD).permittedPeers("app.example.com").build();
+        try (Peer s = startServer(pairing, serverSide)) {
+            Connection c = connect(pairing, clientSettings(client, ca()).build(), "localhost", s.port());
+            assertThat(c.handshake.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isNull();
+            await().atMost(TIMEOUT).until(() -> s.received.contains("hello"));
+            assertThat(s.peerSubjects).containsExactly("CN=app.example.com");
+        }
+        try (Peer s = startServer(pairing, serverSide)) {
+            connect(pairing, clientSettings(impostorClient, ca()).build(), "localhost", s.port());
+            Throwable failure = awaitFailure(s.handshake);
+            assertThat(PeerVerificationException.find(failure)).get()
+                    .extracting(PeerVerificationException::reason).isEqualTo(Reason.UNTRUSTED);
+            assertThat(TlsContexts.describeFailure(failure)).isEqualTo("peer certificate not trusted: subject"
+                    + " CN=app.example.com, issuer CN=Sluice Test CA has no valid path to a trusted CA"
+                    + " [CN=Sluice Test CA]");
+            assertThat(s.received).isEmpty();
+        }
+    }
+
+    /** Client settings with the PEM client key and the given CA as the only entry of a trust store. */
+    private TlsSettings clientTrusting(Authority trusted, String type) {
+        Path trustStore = trusted.writeTrustStore(stores.resolve("trust." + type), type, STORE_PASSWORD);
+        return TlsSettings.builder().certFile(client.certFile()).keyFile(client.keyFile()).trustStore(trustStore)
+                .trustStoreType(type).trustStorePassword(STORE_PASSWORD).build();
+    }
+
     // --- harness ---
 
     private static Path ca() {
@@ -356,7 +465,8 @@ class TlsHandshakeTest {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         SslHandler ssl = context.newHandler(ch.alloc());
-                        ch.pipeline().addLast(ssl, new Recorder(peer.handshake, peer.received, ssl, peer.sni, null));
+                        ch.pipeline().addLast(ssl, new Recorder(peer.handshake, peer.received, ssl, peer.sni,
+                                peer.peerSubjects, null));
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
         return peer;
@@ -376,7 +486,7 @@ class TlsHandshakeTest {
                     protected void initChannel(SocketChannel ch) {
                         SslHandler ssl = TlsContexts.newClientHandler(context, ch.alloc(), host, port);
                         ch.pipeline().addLast(ssl, new Recorder(c.handshake, new CopyOnWriteArrayList<>(), ssl,
-                                new CopyOnWriteArrayList<>(), "hello"));
+                                new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), "hello"));
                     }
                 }).connect(new InetSocketAddress("127.0.0.1", port)).syncUninterruptibly().channel();
         return c;
@@ -388,14 +498,16 @@ class TlsHandshakeTest {
         private final List<String> received;
         private final SslHandler ssl;
         private final List<SNIServerName> sni;
+        private final List<String> peerSubjects;
         private final String greeting;
 
         Recorder(CompletableFuture<Throwable> handshake, List<String> received, SslHandler ssl,
-                List<SNIServerName> sni, String greeting) {
+                List<SNIServerName> sni, List<String> peerSubjects, String greeting) {
             this.handshake = handshake;
             this.received = received;
             this.ssl = ssl;
             this.sni = sni;
+            this.peerSubjects = peerSubjects;
             this.greeting = greeting;
         }
 
@@ -404,8 +516,14 @@ class TlsHandshakeTest {
             if (evt instanceof SslHandshakeCompletionEvent) {
                 SslHandshakeCompletionEvent e = (SslHandshakeCompletionEvent) evt;
                 if (e.isSuccess()) {
-                    if (ssl.engine().getSession() instanceof ExtendedSSLSession && !ssl.engine().getUseClientMode()) {
-                        sni.addAll(((ExtendedSSLSession) ssl.engine().getSession()).getRequestedServerNames());
+                    SSLSession session = ssl.engine().getSession();
+                    if (session instanceof ExtendedSSLSession && !ssl.engine().getUseClientMode()) {
+                        sni.addAll(((ExtendedSSLSession) session).getRequestedServerNames());
+                    }
+                    try {
+                        peerSubjects.add(session.getPeerPrincipal().getName());
+                    } catch (SSLPeerUnverifiedException anon) {
+                        // no peer certificate: nothing to record
                     }
                     handshake.complete(null);
                     if (greeting != null) {
@@ -439,6 +557,8 @@ class TlsHandshakeTest {
         final CompletableFuture<Throwable> handshake = new CompletableFuture<>();
         final List<String> received = new CopyOnWriteArrayList<>();
         final List<SNIServerName> sni = new CopyOnWriteArrayList<>();
+        /** The subject of each client that completed a handshake. */
+        final List<String> peerSubjects = new CopyOnWriteArrayList<>();
         Channel channel;
 
         int port() {
