@@ -144,6 +144,8 @@ abstract class NettyTransport implements SyslogTransport {
         boolean reconnectNow;
         /** This side ends the session on purpose (close answered, rebind, connectionTtl, close()): no failure. */
         boolean planned;
+        /** Ends the session after {@code connectionTtl}; cancelled with the session, so that it keeps nothing alive. */
+        ScheduledFuture<?> ttlTask;
 
         /** Ends the session with {@code reason} (kept if one is already set). */
         void fail(String reason) {
@@ -305,7 +307,7 @@ abstract class NettyTransport implements SyslogTransport {
         if (ttl.isZero()) {
             return;
         }
-        loop.schedule(() -> {
+        conn.ttlTask = loop.schedule(() -> {
             if (conn == current && conn.ready && !isTerminated()) {
                 expire.run();
             }
@@ -639,6 +641,11 @@ abstract class NettyTransport implements SyslogTransport {
         }
         boolean wasReady = conn.ready;
         conn.ready = false;
+        if (conn.ttlTask != null) {
+            // else the loop held the closed channel, its pipeline and TLS engine until connectionTtl (say an hour)
+            conn.ttlTask.cancel(false);
+            conn.ttlTask = null;
+        }
         if (conn.ssl != null && conn.ssl.handshakeFuture().isDone() && !conn.ssl.handshakeFuture().isSuccess()) {
             reportTlsFailure(conn, conn.ssl.handshakeFuture().cause());
         }

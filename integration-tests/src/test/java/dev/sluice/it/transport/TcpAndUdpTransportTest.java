@@ -9,8 +9,10 @@ import dev.sluice.transport.net.Outbound;
 import dev.sluice.transport.net.SyslogTransport;
 import dev.sluice.transport.net.SyslogTransports;
 import dev.sluice.transport.net.Target;
+import dev.sluice.transport.net.TransportEventLoops;
 import dev.sluice.transport.net.TransportSettings;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,6 +122,30 @@ class TcpAndUdpTransportTest {
         List<Outbound> undelivered = transport.close(Duration.ofMillis(200));
         assertThat(undelivered).extracting(Outbound::id).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
         assertThat(transport.offer(Messages.numbered(10))).isFalse();
+    }
+
+    /**
+     * The {@code connectionTtl} timer goes with its session: a session that ended kept its channel, pipeline (and TLS
+     * engine) and the transport reachable from the event loop until the timer expired, an hour here; with a reconnect
+     * loop, thousands of them. The transport must be collectable once closed while the shared loops run on.
+     */
+    @Test
+    void anEndedSessionLeavesNoConnectionTtlTimerBehind() {
+        try (PlainReceivers.Tcp receiver = new PlainReceivers.Tcp();
+                TransportEventLoops.Lease loopsKeptRunning = TransportEventLoops.acquire()) {
+            SyslogTransport ttl = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + receiver.port()),
+                    settings().connectionTtl(Duration.ofHours(1)).build(), listener);
+            Messages.offerRange(ttl, 0, 10);
+            await().atMost(WAIT).until(() -> listener.delivered.get() == 10);
+            assertThat(ttl.close(Duration.ofSeconds(2))).isEmpty();
+            await().atMost(WAIT).until(() -> listener.disconnects.size() == 1); // the session ended
+            WeakReference<SyslogTransport> closed = new WeakReference<>(ttl);
+            ttl = null;
+            await().atMost(WAIT).until(() -> {
+                System.gc();
+                return closed.get() == null;
+            });
+        }
     }
 
     @Test
