@@ -664,7 +664,7 @@ abstract class NettyTransport implements SyslogTransport {
             terminate();
             return;
         }
-        scheduleReconnect(conn.reconnectNow);
+        scheduleReconnect(conn.reconnectNow && planned); // a rebind that failed waits like any failure
     }
 
     /** Puts every incomplete message back into the backlog, in offer order. */

@@ -120,8 +120,13 @@ final class TcpTransport extends NettyTransport {
         if (conn.reconnectNow) {
             // rebindInterval reached: close once the writes are done, then reconnect at once
             ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
-                conn.planned = true;
-                conn.fail("rebinding after " + sentOnSession + " messages (rebindInterval or connectionTtl)");
+                if (f.isSuccess()) {
+                    conn.planned = true;
+                    conn.fail("rebinding after " + sentOnSession + " messages (rebindInterval or connectionTtl)");
+                } else {
+                    // the writes before it failed too: a failure (counted, with a backoff), not a planned rebind
+                    conn.fail("write to " + target + " failed: " + describe(f.cause()));
+                }
             });
         }
     }

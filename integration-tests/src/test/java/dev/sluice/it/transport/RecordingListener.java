@@ -26,6 +26,8 @@ final class RecordingListener implements DeliveryListener {
     final AtomicInteger connected = new AtomicInteger();
     final AtomicInteger writable = new AtomicInteger();
     final List<String> disconnects = new CopyOnWriteArrayList<>();
+    /** The reasons of the {@link #disconnects} this side made on purpose ({@code planned}). */
+    final List<String> plannedDisconnects = new CopyOnWriteArrayList<>();
     final List<String> tlsFailures = new CopyOnWriteArrayList<>();
     final List<String> warnings = new CopyOnWriteArrayList<>();
     final Set<String> threads = ConcurrentHashMap.newKeySet();
@@ -86,6 +88,14 @@ final class RecordingListener implements DeliveryListener {
     @Override
     public void disconnected(String reason) {
         disconnects.add(reason);
+    }
+
+    @Override
+    public void disconnected(String reason, boolean planned) {
+        if (planned) {
+            plannedDisconnects.add(reason);
+        }
+        disconnected(reason);
     }
 
     @Override

@@ -12,11 +12,17 @@ import dev.sluice.transport.net.Target;
 import dev.sluice.transport.net.TransportEventLoops;
 import dev.sluice.transport.net.TransportSettings;
 
+import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -122,6 +128,51 @@ class TcpAndUdpTransportTest {
         List<Outbound> undelivered = transport.close(Duration.ofMillis(200));
         assertThat(undelivered).extracting(Outbound::id).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
         assertThat(transport.offer(Messages.numbered(10))).isFalse();
+    }
+
+    /** A fixed short backoff that counts the delays it gave: one per failed session or attempt. */
+    private static Backoff counting(AtomicInteger delays) {
+        Backoff fixed = Backoff.fixed(Duration.ofMillis(50));
+        return new Backoff() {
+            @Override
+            public Duration next() {
+                delays.incrementAndGet();
+                return fixed.next();
+            }
+
+            @Override
+            public void reset() {
+            }
+        };
+    }
+
+    /**
+     * A rebind whose writes fail is a failure like any other: it was reported as a planned end (not counted by
+     * failover, not warned about) and reconnected without a backoff. The receiver takes one octet of a message larger
+     * than the socket buffers hold, so the rebind's closing write waits behind it, then resets the connection.
+     */
+    @Test
+    void aRebindWhoseWritesFailIsReportedAsAFailureAndBacksOff() throws IOException {
+        AtomicInteger delays = new AtomicInteger();
+        try (ServerSocket server = new ServerSocket()) {
+            server.setReceiveBufferSize(64 * 1024);
+            server.bind(new InetSocketAddress("127.0.0.1", 0));
+            server.setSoTimeout((int) WAIT.toMillis());
+            transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + server.getLocalPort()),
+                    settings().rebindInterval(1).backoff(() -> counting(delays)).build(), listener);
+            byte[] large = new byte[32 << 20];
+            Arrays.fill(large, (byte) 'x');
+            assertThat(transport.offer(new Outbound(0, large))).isTrue();
+            try (Socket session = server.accept()) {
+                assertThat(session.getInputStream().read()).isNotNegative(); // written, and the rebind due
+                session.setSoLinger(true, 0); // the close resets the connection
+            }
+            await().atMost(WAIT).until(() -> listener.connected.get() == 2);
+            assertThat(listener.disconnects.get(0)).doesNotStartWith("rebinding");
+            assertThat(listener.plannedDisconnects).isEmpty();
+            assertThat(delays).as("reconnected after a backoff").hasPositiveValue();
+            assertThat(listener.delivered).hasValue(0);
+        }
     }
 
     /**
