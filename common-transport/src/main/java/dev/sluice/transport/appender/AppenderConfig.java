@@ -198,14 +198,14 @@ public final class AppenderConfig {
             p.warnings.add("framing: '" + framing + "' ignored, as no target is tcp:// or tls:// (RELP and UDP frame"
                     + " each message themselves)");
         }
-        if (!relp) {
-            for (String[] option : new String[][] {{"windowSize", windowSize}, {"ackTimeout", ackTimeout}}) {
-                if (isSet(option[1])) {
-                    p.warnings.add(option[0] + ": '" + option[1] + "' ignored, as no target is relp:// or relp+tls://");
-                }
-            }
+        if (!relp && isSet(windowSize)) {
+            p.warnings.add("windowSize: '" + windowSize + "' ignored, as no target is relp:// or relp+tls://");
         }
         if (targets.stream().allMatch(t -> t.scheme() == Target.Scheme.UDP)) {
+            if (isSet(ackTimeout)) { // on tcp:// and tls:// it bounds the wait for write progress
+                p.warnings.add("ackTimeout: '" + ackTimeout + "' ignored, as every target is udp:// (no connection to"
+                        + " watch)");
+            }
             for (String[] option : new String[][] {{"rebindInterval", rebindInterval}, {"connectionTtl", connectionTtl}}) {
                 if (isSet(option[1])) {
                     p.warnings.add(option[0] + ": '" + option[1] + "' ignored, as every target is udp:// (no"

@@ -6,13 +6,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Syslog over TCP ({@code tcp://}, RFC 6587) or TLS ({@code tls://}, RFC 5425), octet-counting or LF framing.
@@ -26,6 +29,13 @@ import java.util.List;
  * <p>Messages are framed into shared buffers of up to {@value NettyTransport#BATCH_BYTES} octets and flushed once
  * per batch; writing pauses while the channel is not writable (the server reads slowly), so memory stays bounded
  * by {@code maxPending}.
+ *
+ * <p><b>A receiver that stops reading.</b> With no answers to wait for, {@code ackTimeout} bounds the wait for write
+ * progress instead: while octets wait to be written and none has reached the operating system for that long (the
+ * receiver stopped reading, or its host is gone without a reset, and the socket buffers are full), the session is
+ * dead and ends as a failure. What it had not written goes to the next session, as after any failure; what the
+ * socket buffers hold is lost with the connection. Progress is looked at every quarter of {@code ackTimeout} while
+ * octets wait, through the channel's outbound buffer.
  */
 final class TcpTransport extends NettyTransport {
 
@@ -40,12 +50,26 @@ final class TcpTransport extends NettyTransport {
     }
     private long sentOnSession;
 
+    /** {@code ackTimeout}: how long octets may wait without any being written before the session is dead. */
+    private final long stallNanos;
+    /** Looks at the write progress while octets wait; {@code null} while none do. */
+    private ScheduledFuture<?> progressCheck;
+    /** When the octets waiting were last seen to move (or began to wait). */
+    private long movedAt;
+    /** Batches written to the operating system on this transport, counted by their write listeners. */
+    private long batchesWritten;
+    /** At the last look: {@link #batchesWritten}, and the outbound buffer's progress and pending octets. */
+    private long seenBatches;
+    private long seenProgress;
+    private long seenPending;
+
     TcpTransport(Target target, TransportSettings settings, DeliveryListener listener) {
         super(target, settings, listener);
         if (target.scheme() != Target.Scheme.TCP && target.scheme() != Target.Scheme.TLS) {
             throw new IllegalArgumentException("target: " + target + " (expected: tcp:// or tls://)");
         }
         this.framing = settings.framing();
+        this.stallNanos = settings.ackTimeout().toNanos();
     }
 
     @Override
@@ -66,6 +90,66 @@ final class TcpTransport extends NettyTransport {
     @Override
     void read(Connection conn, Object msg) {
         ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    void sessionLost(Connection conn) {
+        if (progressCheck != null) {
+            progressCheck.cancel(false);
+            progressCheck = null;
+        }
+    }
+
+    /** After a flush: watch the octets it left waiting, unless already watching. */
+    private void watchProgress(Connection conn) {
+        if (progressCheck != null) {
+            return;
+        }
+        ChannelOutboundBuffer out = conn.channel.unsafe().outboundBuffer();
+        if (out == null || out.totalPendingWriteBytes() == 0) {
+            return; // all written at once
+        }
+        moved(out);
+        movedAt = now();
+        scheduleProgressCheck(conn);
+    }
+
+    private void scheduleProgressCheck(Connection conn) {
+        progressCheck = loop.schedule(() -> checkProgress(conn), Math.max(1, stallNanos / 4), TimeUnit.NANOSECONDS);
+    }
+
+    private void checkProgress(Connection conn) {
+        progressCheck = null;
+        if (conn != current || conn.ended) {
+            return;
+        }
+        ChannelOutboundBuffer out = conn.channel.unsafe().outboundBuffer();
+        if (out == null || out.totalPendingWriteBytes() == 0) {
+            return; // nothing waits: the next flush watches again
+        }
+        long now = now();
+        if (moved(out)) {
+            movedAt = now;
+        } else if (now - movedAt >= stallNanos) {
+            conn.fail("the receiver " + target + " stopped reading: nothing could be written to it for ackTimeout "
+                    + format(settings.ackTimeout()) + " (" + seenPending + " octets waiting)");
+            return;
+        }
+        scheduleProgressCheck(conn);
+    }
+
+    /**
+     * Whether octets reached the operating system since the last look: a batch was written, the one being written
+     * moved on, or fewer octets wait (new writes alone add octets, and are no progress).
+     */
+    private boolean moved(ChannelOutboundBuffer out) {
+        long progress = out.currentProgress();
+        long pending = out.totalPendingWriteBytes();
+        boolean moved = batchesWritten != seenBatches || progress != seenProgress || pending < seenPending;
+        seenBatches = batchesWritten;
+        seenProgress = progress;
+        seenPending = pending;
+        return moved;
     }
 
     @Override
@@ -105,6 +189,7 @@ final class TcpTransport extends NettyTransport {
             wrote = true;
             ch.write(batch).addListener((ChannelFuture f) -> {
                 if (f.isSuccess()) {
+                    batchesWritten++;
                     for (Entry e : entries) {
                         complete(e, null);
                     }
@@ -116,6 +201,7 @@ final class TcpTransport extends NettyTransport {
         }
         if (wrote) {
             ch.flush();
+            watchProgress(conn);
         }
         if (conn.reconnectNow) {
             // rebindInterval reached: close once the writes are done, then reconnect at once

@@ -19,7 +19,10 @@ public final class TransportSettings {
 
     /** Default {@code connectTimeout}: 5 seconds for TCP connect, TLS handshake and RELP {@code open} each. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Default {@code ackTimeout}: 30 seconds without any RELP answer while frames are unacknowledged. */
+    /**
+     * Default {@code ackTimeout}: 30 seconds without any RELP answer while frames are unacknowledged, or (TCP, TLS)
+     * without any octet written while octets wait to be.
+     */
     public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(30);
     /** Default {@code reconnectDelay}: the largest delay between connection attempts, 30 seconds. */
     public static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofSeconds(30);
@@ -110,7 +113,10 @@ public final class TransportSettings {
         return connectTimeout;
     }
 
-    /** RELP: a session with unanswered frames and no answer for this long is dead; it is closed and reopened. */
+    /**
+     * A session is dead, closed and reopened, when for this long: RELP, frames are unanswered and no answer came; TCP
+     * and TLS, octets wait to be written and none could be (the receiver stopped reading, or is gone).
+     */
     public Duration ackTimeout() {
         return ackTimeout;
     }

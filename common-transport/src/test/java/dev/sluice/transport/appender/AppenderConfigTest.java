@@ -360,16 +360,17 @@ class AppenderConfigTest {
         tcp.setWindowSize("16");
         tcp.setAckTimeout("10s");
         tcp.setFraming("lf");
-        assertThat(resolve(tcp).warnings()).containsExactly(
-                "windowSize: '16' ignored, as no target is relp:// or relp+tls://",
-                "ackTimeout: '10s' ignored, as no target is relp:// or relp+tls://");
+        assertThat(resolve(tcp).warnings()).containsExactly( // ackTimeout bounds the wait for write progress
+                "windowSize: '16' ignored, as no target is relp:// or relp+tls://");
 
         AppenderConfig udp = config("udp://logs:514,udp://other:514");
+        udp.setAckTimeout("10s");
         udp.setRebindInterval("1000");
         udp.setConnectionTtl("5m");
         udp.setFailover("roundRobin");
         udp.setPrimaryRetry("1m");
         assertThat(resolve(udp).warnings()).containsExactly(
+                "ackTimeout: '10s' ignored, as every target is udp:// (no connection to watch)",
                 "rebindInterval: '1000' ignored, as every target is udp:// (no connection to renew)",
                 "connectionTtl: '5m' ignored, as every target is udp:// (no connection to renew)",
                 "primaryRetry: '1m' ignored, as failover is roundRobin (it goes back to no target in particular)");

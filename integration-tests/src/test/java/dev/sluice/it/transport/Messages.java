@@ -19,7 +19,15 @@ final class Messages {
     }
 
     static Outbound numbered(long n) {
-        String text = "<14>1 2024-05-01T10:00:00.000Z host.example.com it - - - message " + n;
+        return numbered(n, 0);
+    }
+
+    /** As {@link #numbered(long)}, padded to at least {@code octets} octets (to fill socket buffers sooner). */
+    static Outbound numbered(long n, int octets) {
+        String head = "<14>1 2024-05-01T10:00:00.000Z host.example.com it - - - ";
+        String tail = "message " + n;
+        int padding = octets - head.length() - tail.length() - 1;
+        String text = padding > 0 ? head + "x".repeat(padding) + " " + tail : head + tail;
         return new Outbound(n, text.getBytes(StandardCharsets.UTF_8));
     }
 

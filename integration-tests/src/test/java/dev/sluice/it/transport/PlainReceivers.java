@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -21,29 +22,47 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Minimal TCP and UDP syslog receivers on loopback, port 0, recording raw octets. */
-final class PlainReceivers {
+public final class PlainReceivers {
 
     private PlainReceivers() {
     }
 
     /** Accepts TCP connections and appends everything received, over all connections, to one byte stream. */
-    static final class Tcp implements AutoCloseable {
+    public static final class Tcp implements AutoCloseable {
+        /** The receive buffer of a {@link #stallingFirst} receiver's connections: small, so that they fill soon. */
+        private static final int STALLED_RECEIVE_BUFFER = 16 * 1024;
+
         private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+        private final AtomicInteger accepted = new AtomicInteger();
         private final Channel server;
 
-        Tcp() {
-            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        public Tcp() {
+            this(0);
+        }
+
+        private Tcp(int stalled) {
+            ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class);
+            if (stalled > 0) {
+                bootstrap.option(ChannelOption.SO_RCVBUF, STALLED_RECEIVE_BUFFER); // inherited before the handshake
+            }
+            server = bootstrap
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
+                            if (accepted.incrementAndGet() <= stalled) {
+                                ch.config().setAutoRead(false); // never read: the client's writes stop moving
+                                return;
+                            }
                             ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
                                 @Override
                                 protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
@@ -59,27 +78,76 @@ final class PlainReceivers {
                     .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
         }
 
-        int port() {
+        /**
+         * A receiver that never reads from the first {@code stalled} connections it accepts, as a receiver that stopped
+         * reading (or a host gone without a reset) looks to the client; it reads the later ones. Its connections have
+         * small receive buffers.
+         */
+        public static Tcp stallingFirst(int stalled) {
+            return new Tcp(stalled);
+        }
+
+        public int port() {
             return ((InetSocketAddress) server.localAddress()).getPort();
         }
 
-        String text() {
+        public String text() {
             synchronized (received) {
                 return received.toString(StandardCharsets.UTF_8);
             }
         }
 
-        int connectionsAccepted() {
+        /**
+         * What was received, split into its octet-counted messages (checking every count); a message not yet received
+         * whole is left out.
+         */
+        public List<String> octetCounted() {
+            byte[] bytes;
+            synchronized (received) {
+                bytes = received.toByteArray();
+            }
+            List<String> messages = new ArrayList<>();
+            int i = 0;
+            while (i < bytes.length) {
+                int sp = i;
+                while (sp < bytes.length && bytes[sp] != ' ') {
+                    sp++;
+                }
+                if (sp == bytes.length) {
+                    break;
+                }
+                int length = Integer.parseInt(new String(bytes, i, sp - i, StandardCharsets.US_ASCII));
+                if (sp + 1 + length > bytes.length) {
+                    break;
+                }
+                messages.add(new String(bytes, sp + 1, length, StandardCharsets.UTF_8));
+                i = sp + 1 + length;
+            }
+            return messages;
+        }
+
+        /** Connections open now. */
+        public int connectionsAccepted() {
             return connections.size();
         }
 
-        void closeConnections() {
+        /** Connections accepted so far, closed ones included. */
+        public int connectionsEverAccepted() {
+            return accepted.get();
+        }
+
+        public void closeConnections() {
             connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+
+        /** Stops accepting (connection attempts are refused) and keeps the connections it has. */
+        public void stopListening() {
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
 
         @Override
         public void close() {
-            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            stopListening();
             closeConnections();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }

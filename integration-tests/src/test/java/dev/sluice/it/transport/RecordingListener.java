@@ -28,6 +28,8 @@ final class RecordingListener implements DeliveryListener {
     final List<String> disconnects = new CopyOnWriteArrayList<>();
     /** The reasons of the {@link #disconnects} this side made on purpose ({@code planned}). */
     final List<String> plannedDisconnects = new CopyOnWriteArrayList<>();
+    /** {@link #delivered} at each of the {@link #disconnects}. */
+    final List<Long> deliveredAtDisconnects = new CopyOnWriteArrayList<>();
     final List<String> tlsFailures = new CopyOnWriteArrayList<>();
     final List<String> warnings = new CopyOnWriteArrayList<>();
     final Set<String> threads = ConcurrentHashMap.newKeySet();
@@ -87,6 +89,7 @@ final class RecordingListener implements DeliveryListener {
 
     @Override
     public void disconnected(String reason) {
+        deliveredAtDisconnects.add(delivered.get());
         disconnects.add(reason);
     }
 

@@ -19,7 +19,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,23 +47,6 @@ class TcpAndUdpTransportTest {
         return TransportSettings.builder().backoff(() -> Backoff.fixed(Duration.ofMillis(50)));
     }
 
-    /** Splits an octet-counted stream into its messages, checking every count. */
-    private static List<String> octetCounted(String stream) {
-        byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
-        List<String> messages = new ArrayList<>();
-        int i = 0;
-        while (i < bytes.length) {
-            int sp = i;
-            while (bytes[sp] != ' ') {
-                sp++;
-            }
-            int length = Integer.parseInt(new String(bytes, i, sp - i, StandardCharsets.US_ASCII));
-            messages.add(new String(bytes, sp + 1, length, StandardCharsets.UTF_8));
-            i = sp + 1 + length;
-        }
-        return messages;
-    }
-
     @Test
     void sendsOctetCountedMessagesOverTcp() {
         try (PlainReceivers.Tcp receiver = new PlainReceivers.Tcp()) {
@@ -72,8 +54,8 @@ class TcpAndUdpTransportTest {
                     settings().build(), listener);
             Messages.offerRange(transport, 0, 5_000);
             await().atMost(WAIT).until(() -> listener.delivered.get() == 5_000);
-            await().atMost(WAIT).until(() -> octetCounted(receiver.text()).size() == 5_000);
-            List<String> messages = octetCounted(receiver.text());
+            await().atMost(WAIT).until(() -> receiver.octetCounted().size() == 5_000);
+            List<String> messages = receiver.octetCounted();
             for (int i = 0; i < messages.size(); i++) {
                 assertThat(messages.get(i)).endsWith(" message " + i);
             }
@@ -103,15 +85,15 @@ class TcpAndUdpTransportTest {
             transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + receiver.port()),
                     settings().build(), listener);
             Messages.offerRange(transport, 0, 100);
-            await().atMost(WAIT).until(() -> octetCounted(receiver.text()).size() == 100);
+            await().atMost(WAIT).until(() -> receiver.octetCounted().size() == 100);
             receiver.closeConnections();
             await().atMost(WAIT).until(() -> !listener.disconnects.isEmpty());
             assertThat(listener.disconnects.get(0)).contains("closed by the server");
             await().atMost(WAIT).until(() -> listener.connected.get() == 2);
             Messages.offerRange(transport, 100, 200);
             await().atMost(WAIT).until(() -> listener.delivered.get() == 200);
-            await().atMost(WAIT).until(() -> octetCounted(receiver.text()).size() >= 200);
-            assertThat(octetCounted(receiver.text())).last().asString().endsWith(" message 199");
+            await().atMost(WAIT).until(() -> receiver.octetCounted().size() >= 200);
+            assertThat(receiver.octetCounted()).last().asString().endsWith(" message 199");
         }
     }
 
@@ -128,6 +110,40 @@ class TcpAndUdpTransportTest {
         List<Outbound> undelivered = transport.close(Duration.ofMillis(200));
         assertThat(undelivered).extracting(Outbound::id).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
         assertThat(transport.offer(Messages.numbered(10))).isFalse();
+    }
+
+    /**
+     * A receiver that stops reading (or a host gone without a reset) is found out: once the socket buffers are full
+     * and nothing could be written for {@code ackTimeout}, the session ends as a failure, and what it had not written
+     * goes to the next session, in order. What the first session's socket buffers took counts as delivered (TCP has
+     * no acknowledgement) and is lost with them.
+     */
+    @Test
+    void endsASessionWhoseReceiverStopsReadingAndSendsWhatItHadNotWrittenOnTheNext() {
+        int count = 5_000; // 10 MB: more than the socket buffers of both sides hold
+        try (PlainReceivers.Tcp receiver = PlainReceivers.Tcp.stallingFirst(1)) {
+            transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + receiver.port()),
+                    settings().ackTimeout(Duration.ofSeconds(1)).build(), listener);
+            for (long n = 0; n < count; n++) {
+                assertThat(transport.offer(Messages.numbered(n, 2048))).isTrue();
+            }
+            await().atMost(WAIT).until(() -> !listener.disconnects.isEmpty());
+            assertThat(listener.disconnects.get(0)).startsWith("the receiver tcp://127.0.0.1:" + receiver.port()
+                    + " stopped reading: nothing could be written to it for ackTimeout 1s (");
+            assertThat(listener.plannedDisconnects).isEmpty();
+            long taken = listener.deliveredAtDisconnects.get(0); // by the first session's socket buffers
+            assertThat(taken).isLessThan(count);
+
+            await().atMost(WAIT).until(() -> listener.delivered.get() == count);
+            await().atMost(WAIT).until(() -> receiver.octetCounted().size() == count - taken);
+            List<String> second = receiver.octetCounted();
+            for (int i = 0; i < second.size(); i++) {
+                assertThat(second.get(i)).endsWith(" message " + (taken + i));
+            }
+            assertThat(listener.resent).as("written to the first session, not to its socket").hasPositiveValue();
+            assertThat(listener.outOfOrder).hasValue(0);
+            assertThat(receiver.connectionsEverAccepted()).isEqualTo(2);
+        }
     }
 
     /** A fixed short backoff that counts the delays it gave: one per failed session or attempt. */
