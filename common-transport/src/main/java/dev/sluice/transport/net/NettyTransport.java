@@ -146,6 +146,8 @@ abstract class NettyTransport implements SyslogTransport {
         boolean planned;
         /** Ends the session after {@code connectionTtl}; cancelled with the session, so that it keeps nothing alive. */
         ScheduledFuture<?> ttlTask;
+        /** When the channel began to connect ({@link #now()}): how long the connect (and TLS handshake) took. */
+        long connectStartedAt;
 
         /** Ends the session with {@code reason} (kept if one is already set). */
         void fail(String reason) {
@@ -425,6 +427,16 @@ abstract class NettyTransport implements SyslogTransport {
         return message == null ? root.getClass().getSimpleName() : message;
     }
 
+    /** Whether {@code t} is, or was caused by, a TLS failure (the peer's alert, a record that did not decrypt). */
+    static boolean isTls(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String format(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
@@ -573,6 +585,7 @@ abstract class NettyTransport implements SyslogTransport {
         resolved = address;
         ChannelFuture future;
         try {
+            conn.connectStartedAt = now();
             future = openChannel(conn, ssl);
         } catch (RuntimeException e) {
             conn.closeReason = "cannot open a channel to " + target + ": " + describe(e);
@@ -830,6 +843,11 @@ abstract class NettyTransport implements SyslogTransport {
                 // reported once through the handshake future
                 ctx.close();
                 return;
+            }
+            if (conn.ssl != null && !conn.ready && isTls(cause)) {
+                // Our side of the handshake completed but the server refused us after it: with TLS 1.3 it checks our
+                // certificate only then (and rsyslog checks permitted peers after the handshake). A TLS failure.
+                reportTlsFailure(conn, cause);
             }
             conn.fail("connection to " + target + " failed: " + describe(cause));
         }

@@ -30,6 +30,15 @@ import java.util.concurrent.TimeUnit;
  * per batch; writing pauses while the channel is not writable (the server reads slowly), so memory stays bounded
  * by {@code maxPending}.
  *
+ * <p><b>A session settles before it is used.</b> A server may accept a connection (or complete our side of the TLS
+ * handshake) and drop it at once: rsyslog over its {@code MaxSessions}, a load balancer without a backend, a TLS 1.3
+ * server refusing our certificate, rsyslog checking permitted peers after the handshake. Messages written at once
+ * would count as delivered into the void, and the session as good (backoff and failover reset), every few hundred
+ * milliseconds. So the session waits twice as long as its connect and handshake took (at least
+ * {@value #MIN_SETTLE_MILLIS} ms, at most {@value #MAX_SETTLE_MILLIS} ms) and is used only if the connection is still
+ * open then: a close in that time is a failed attempt, and a TLS alert a TLS failure. Only the first message of a
+ * session waits.
+ *
  * <p><b>A receiver that stops reading.</b> With no answers to wait for, {@code ackTimeout} bounds the wait for write
  * progress instead: while octets wait to be written and none has reached the operating system for that long (the
  * receiver stopped reading, or its host is gone without a reset, and the socket buffers are full), the session is
@@ -50,6 +59,13 @@ final class TcpTransport extends NettyTransport {
     }
     private long sentOnSession;
 
+    /** The shortest wait, in milliseconds, between the connect (and TLS handshake) and the session's first message. */
+    static final long MIN_SETTLE_MILLIS = 20;
+    /** The longest such wait, in milliseconds, however long the connect took. */
+    static final long MAX_SETTLE_MILLIS = 200;
+
+    /** Makes the session ready once it settled; {@code null} when none is settling. */
+    private ScheduledFuture<?> settling;
     /** {@code ackTimeout}: how long octets may wait without any being written before the session is dead. */
     private final long stallNanos;
     /** Looks at the write progress while octets wait; {@code null} while none do. */
@@ -84,7 +100,15 @@ final class TcpTransport extends NettyTransport {
             conn.reconnectNow = true;
             pump();
         });
-        sessionReady(conn);
+        long took = now() - conn.connectStartedAt;
+        long settle = Math.min(TimeUnit.MILLISECONDS.toNanos(MAX_SETTLE_MILLIS),
+                Math.max(TimeUnit.MILLISECONDS.toNanos(MIN_SETTLE_MILLIS), 2 * took));
+        settling = loop.schedule(() -> {
+            settling = null;
+            if (conn == current && !conn.ended && conn.channel.isActive()) {
+                sessionReady(conn); // resets the backoff: only a session that settled does
+            }
+        }, settle, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -97,6 +121,10 @@ final class TcpTransport extends NettyTransport {
         if (progressCheck != null) {
             progressCheck.cancel(false);
             progressCheck = null;
+        }
+        if (settling != null) {
+            settling.cancel(false);
+            settling = null;
         }
     }
 

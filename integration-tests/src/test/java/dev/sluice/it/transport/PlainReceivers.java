@@ -1,10 +1,13 @@
 package dev.sluice.it.transport;
 
+import dev.sluice.transport.tls.TlsContexts;
+import dev.sluice.transport.tls.TlsSettings;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -17,6 +20,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.ByteArrayOutputStream;
@@ -46,10 +50,10 @@ public final class PlainReceivers {
         private final Channel server;
 
         public Tcp() {
-            this(0);
+            this(0, false, null);
         }
 
-        private Tcp(int stalled) {
+        private Tcp(int stalled, boolean closeEach, SslContext tls) {
             ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class);
             if (stalled > 0) {
                 bootstrap.option(ChannelOption.SO_RCVBUF, STALLED_RECEIVE_BUFFER); // inherited before the handshake
@@ -62,6 +66,18 @@ public final class PlainReceivers {
                             if (accepted.incrementAndGet() <= stalled) {
                                 ch.config().setAutoRead(false); // never read: the client's writes stop moving
                                 return;
+                            }
+                            if (closeEach) {
+                                ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void channelActive(ChannelHandlerContext ctx) {
+                                        ctx.close();
+                                    }
+                                });
+                                return;
+                            }
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                             }
                             ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
                                 @Override
@@ -84,7 +100,17 @@ public final class PlainReceivers {
          * small receive buffers.
          */
         public static Tcp stallingFirst(int stalled) {
-            return new Tcp(stalled);
+            return new Tcp(stalled, false, null);
+        }
+
+        /** A receiver that closes every connection as soon as it has accepted it (as rsyslog over its MaxSessions). */
+        public static Tcp closingEach() {
+            return new Tcp(0, true, null);
+        }
+
+        /** A TLS receiver ({@code tls://}) with these server settings. */
+        public static Tcp tls(TlsSettings server) {
+            return new Tcp(0, false, TlsContexts.forServer(server, warning -> { }));
         }
 
         public int port() {

@@ -146,8 +146,11 @@ class TcpAndUdpTransportTest {
         }
     }
 
-    /** A fixed short backoff that counts the delays it gave: one per failed session or attempt. */
-    private static Backoff counting(AtomicInteger delays) {
+    /**
+     * A fixed short backoff that counts the delays it gave (one per failed session or attempt) and its resets (one per
+     * session opened).
+     */
+    private static Backoff counting(AtomicInteger delays, AtomicInteger resets) {
         Backoff fixed = Backoff.fixed(Duration.ofMillis(50));
         return new Backoff() {
             @Override
@@ -158,8 +161,36 @@ class TcpAndUdpTransportTest {
 
             @Override
             public void reset() {
+                resets.incrementAndGet();
             }
         };
+    }
+
+    /**
+     * A receiver that accepts each connection and drops it at once (rsyslog over its {@code MaxSessions}, a load
+     * balancer without a backend) opens no session: nothing counts as delivered, and each attempt is a failure that
+     * waits out the backoff, which no session resets, so it grows. Messages were written at once and counted
+     * delivered into the void, and every connection reset the backoff: the loop ran every few hundred milliseconds.
+     */
+    @Test
+    void aReceiverThatDropsEachConnectionAtOnceOpensNoSessionAndTheBackoffGrows() {
+        AtomicInteger delays = new AtomicInteger();
+        AtomicInteger resets = new AtomicInteger();
+        try (PlainReceivers.Tcp receiver = PlainReceivers.Tcp.closingEach()) {
+            String target = "tcp://127.0.0.1:" + receiver.port();
+            transport = SyslogTransports.create(Target.parse(target),
+                    settings().backoff(() -> counting(delays, resets)).build(), listener);
+            Messages.offerRange(transport, 0, 10);
+            await().atMost(WAIT).until(() -> delays.get() >= 5);
+            assertThat(receiver.connectionsEverAccepted()).isGreaterThanOrEqualTo(4); // accepted, then dropped
+            assertThat(resets).as("backoff resets: sessions opened").hasValue(0);
+            assertThat(listener.connected).hasValue(0);
+            assertThat(listener.delivered).hasValue(0);
+            assertThat(listener.plannedDisconnects).isEmpty();
+            assertThat(listener.disconnects).allMatch(r -> r.equals("connection to " + target
+                    + " closed before the session was open"));
+            assertThat(transport.pending()).isEqualTo(10);
+        }
     }
 
     /**
@@ -175,7 +206,8 @@ class TcpAndUdpTransportTest {
             server.bind(new InetSocketAddress("127.0.0.1", 0));
             server.setSoTimeout((int) WAIT.toMillis());
             transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + server.getLocalPort()),
-                    settings().rebindInterval(1).backoff(() -> counting(delays)).build(), listener);
+                    settings().rebindInterval(1).backoff(() -> counting(delays, new AtomicInteger())).build(),
+                    listener);
             byte[] large = new byte[32 << 20];
             Arrays.fill(large, (byte) 'x');
             assertThat(transport.offer(new Outbound(0, large))).isTrue();
