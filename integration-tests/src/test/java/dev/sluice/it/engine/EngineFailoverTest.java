@@ -87,7 +87,9 @@ class EngineFailoverTest {
         await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == 1_000);
         assertThat(primary.messages()).isEmpty();
 
-        // 2. Primary back: after primaryRetry the engine returns to it, and new events go there.
+        // 2. Primary back: after primaryRetry the engine returns to it, and new events go there. (It has been trying
+        //    the primary every primaryRetry meanwhile, so no lower bound holds from here: see
+        //    preferPrimaryStaysOnTheSecondaryForPrimaryRetryEvenWhenThePrimaryIsBackAtOnce.)
         long backAt = System.nanoTime();
         primary.start();
         await().atMost(WAIT).until(() -> primary.server().activeSessions() > 0);
@@ -126,6 +128,37 @@ class EngineFailoverTest {
         assertThat(distinctNumbers(all)).containsExactlyElementsOf(range(0, 13_000));
         // secondary, primary, secondary, primary at least: every session after the first is a reconnect
         assertThat(engine.health().counters().reconnects()).isGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * {@code preferPrimary} goes back to the primary only after {@code primaryRetry} on the secondary, even when the
+     * primary is back at once. Measured from before the primary's stop, so from before the switch it causes: a lower
+     * bound, which a slow machine only makes longer. {@code primaryRetry} is well above the delivery thread's longest
+     * park (1 s), so an engine that went back without waiting would be back before it.
+     */
+    @Test
+    void preferPrimaryStaysOnTheSecondaryForPrimaryRetryEvenWhenThePrimaryIsBackAtOnce() {
+        Duration primaryRetry = Duration.ofSeconds(3);
+        engine = DeliveryEngine.start(settings(FailoverPolicy.PREFER_PRIMARY, primaryRetry).build());
+        append(0, 100);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).size() == 100);
+
+        long beforeSwitch = System.nanoTime();
+        long secondarySessions = secondary.server().sessionsOpened();
+        primary.stop();
+        await().atMost(WAIT).until(() -> secondary.server().sessionsOpened() > secondarySessions);
+        primary.start();
+        append(100, 200);
+        await().atMost(WAIT).until(() -> primary.server().activeSessions() > 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - beforeSwitch))
+                .as("from the primary's stop to the engine's return to it").isGreaterThanOrEqualTo(primaryRetry);
+
+        // what came meanwhile went to the secondary; what comes now goes to the primary; nothing is lost
+        append(200, 300);
+        await().atMost(WAIT).until(() -> distinctNumbers(primary.messages()).containsAll(range(200, 300)));
+        assertThat(bothServers()).containsExactlyElementsOf(range(0, 300));
+        assertThat(distinctNumbers(secondary.messages())).containsAnyElementsOf(range(100, 200))
+                .doesNotContainAnyElementsOf(range(200, 300));
     }
 
     /**
