@@ -1242,7 +1242,7 @@ public final class Spool implements Closeable {
         }
         if (fsync == FsyncPolicy.ALWAYS) {
             try {
-                map.force(i, total);
+                fs.force(map, i, total);
             } catch (UncheckedIOException e) {
                 // Not known to be on the disk: take it back (the space is reserved, so these stores are safe).
                 for (int j = i; j < i + total; j++) {
@@ -1639,10 +1639,10 @@ public final class Spool implements Closeable {
      * {@code msync} of the pages of {@code [from, to)}: only them, not the zero-filled space after them (a whole
      * file {@code fsync} would write those zeros to the disk too).
      */
-    private static void forceMapped(MappedByteBuffer map, long from, long to) throws IOException {
+    private void forceMapped(MappedByteBuffer map, long from, long to) throws IOException {
         if (to > from) {
             try {
-                map.force((int) from, (int) (to - from));
+                fs.force(map, (int) from, (int) (to - from));
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }

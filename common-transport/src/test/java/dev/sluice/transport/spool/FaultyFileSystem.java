@@ -13,10 +13,14 @@ import java.nio.file.Path;
 
 /**
  * A {@link SpoolFileSystem} for tests: segment writes can be made to fail (after writing part of the buffer, as a
- * full disk does), so can forces; forces are recorded with their thread; the free space it reports can be set;
- * forces of the checkpoint can be held until a latch opens.
+ * full disk does), so can forces; forces are recorded with their thread, those through a mapping with their range;
+ * the free space it reports can be set; forces of the checkpoint can be held until a latch opens.
  */
 final class FaultyFileSystem implements SpoolFileSystem {
+
+    /** A force through a mapping of a segment: the forcing thread's name, and the range forced. */
+    record MappedForce(String thread, int index, int length) {
+    }
 
     /** When set, a write to a segment file writes {@link #partialBytes} octets, then throws. */
     volatile boolean failWrites;
@@ -41,6 +45,10 @@ final class FaultyFileSystem implements SpoolFileSystem {
      * interrupt of another thread in I/O on the same channel leaves it. Once.
      */
     volatile boolean closeUnderPreallocation;
+    /** Every force through a mapping, in order. */
+    final java.util.Queue<MappedForce> mappedForces = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** When set, a force through a mapping fails, as {@code msync} does on an I/O error. */
+    volatile boolean failMappedForces;
     /** When set, forcing the checkpoint throws. */
     volatile boolean failCheckpointForces;
     /** When set, forcing the checkpoint throws this error. */
@@ -54,6 +62,15 @@ final class FaultyFileSystem implements SpoolFileSystem {
         FileChannel real = FileChannel.open(file, options);
         String name = file.getFileName().toString();
         return name.startsWith("segment-") || name.startsWith("checkpoint") ? new Channel(real, file) : real;
+    }
+
+    @Override
+    public void force(MappedByteBuffer map, int index, int length) {
+        if (failMappedForces) {
+            throw new java.io.UncheckedIOException(new IOException("injected: msync failed"));
+        }
+        mappedForces.add(new MappedForce(Thread.currentThread().getName(), index, length));
+        map.force(index, length);
     }
 
     @Override

@@ -256,6 +256,74 @@ class SpoolMappedTailTest {
         assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 30));
     }
 
+    /**
+     * {@code fsync=always}: each append forces its record's octets through the mapping before it returns, so a power
+     * cut after the return cannot lose it. (A {@code kill -9}, as in {@code SpoolCrashTest}, cannot tell: the page
+     * cache survives it.) The write-call path's counterpart is in {@link SpoolTest}.
+     */
+    @Test
+    void withAlwaysEveryAppendForcesItsRecordThroughTheMappingBeforeItReturns() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        spool = Spool.open(config(dir).fileSystem(fs).fsync(FsyncPolicy.ALWAYS).build());
+        awaitSpaceReservedFor(100);
+        String appender = Thread.currentThread().getName();
+        for (long seq = 1; seq <= 100; seq++) {
+            long end = spool.tail().end();
+            int forces = fs.mappedForces.size();
+            Records.append(spool, seq, seq);
+            assertThat(spool.tail().end()).isEqualTo(end + RECORD);
+            assertThat(fs.mappedForces).as("forces after record %d", seq).hasSize(forces + 1).last()
+                    .isEqualTo(new FaultyFileSystem.MappedForce(appender, (int) end, RECORD));
+        }
+        spool.close();
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 100));
+    }
+
+    /** {@code fsync=interval}: an append returns without a force; the flush thread forces what was appended. */
+    @Test
+    void withIntervalAnAppendForcesNothingAndTheFlushThreadForcesItThroughTheMapping() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        spool = Spool.open(config(dir).fileSystem(fs).fsync(FsyncPolicy.INTERVAL).fsyncInterval(Duration.ofMillis(20))
+                .build());
+        awaitSpaceReservedFor(100);
+        Records.append(spool, 1, 100);
+        long end = spool.tail().end();
+        await().atMost(Duration.ofSeconds(10)).until(() -> spool.tail().forcedTo() == end);
+        assertThat(fs.mappedForces).isNotEmpty().allMatch(f -> f.thread().equals("sluice-spool-flush"));
+    }
+
+    /** {@code fsync=always}: a record whose force failed is not appended, and the appends after it go on. */
+    @Test
+    void withAlwaysARecordWhoseForceFailedIsNotKept() throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        spool = Spool.open(config(dir).fileSystem(fs).fsync(FsyncPolicy.ALWAYS).build());
+        awaitSpaceReservedFor(30);
+        Records.append(spool, 1, 20);
+        long end = spool.tail().end();
+        fs.failMappedForces = true;
+        assertThatThrownBy(() -> spool.append(21, Records.time(21), Records.message(21)))
+                .isInstanceOf(IOException.class).hasMessageContaining("injected: msync failed");
+        assertThat(spool.tail().end()).isEqualTo(end);
+        assertThat(listener.of("appendFailed")).hasSize(1);
+        fs.failMappedForces = false;
+        Records.append(spool, 21, 30);
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 30));
+        spool.close();
+        spool = Spool.open(config(dir).build());
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 30));
+    }
+
+    /**
+     * Waits until the preallocation thread has reserved room for {@code records} more records in the mapped segment,
+     * so that they are stored through the mapping, not written with write calls.
+     */
+    private void awaitSpaceReservedFor(int records) {
+        assertThat(spool.tail().mapped()).isTrue();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> spool.tail().allocated() >= spool.tail().end() + (long) records * RECORD);
+    }
+
     @Test
     void theIntervalFlushForcesThroughTheMapping() throws Exception {
         spool = Spool.open(config(dir).fsync(FsyncPolicy.INTERVAL).fsyncInterval(Duration.ofMillis(20)).build());

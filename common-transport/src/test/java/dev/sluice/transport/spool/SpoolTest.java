@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SpoolTest {
 
@@ -405,6 +407,30 @@ class SpoolTest {
         Records.append(spool, 1, 100);
         String appender = Thread.currentThread().getName();
         assertThat(fs.forces).containsAll(rolledSegmentNames().stream().map(n -> appender + " " + n).toList());
+    }
+
+    /**
+     * With write calls, {@code fsync=always} forces the segment on each append before it returns; {@code interval}
+     * and {@code never} leave it to the flush thread or the OS. The mapped path's counterpart is in
+     * {@link SpoolMappedTailTest}.
+     */
+    @ParameterizedTest
+    @EnumSource(FsyncPolicy.class)
+    void withWriteCallsOnlyAlwaysForcesTheSegmentOnEveryAppend(FsyncPolicy policy) throws Exception {
+        FaultyFileSystem fs = new FaultyFileSystem();
+        config = SpoolConfig.builder(dir).listener(listener).minFreeDiskSpace(0).fileSystem(fs).memoryMapped(false)
+                .fsync(policy);
+        open();
+        String byAppender = Thread.currentThread().getName() + " " + segmentPath(1).getFileName();
+        for (long seq = 1; seq <= 50; seq++) {
+            long forces = fs.forces.stream().filter(byAppender::equals).count();
+            Records.append(spool, seq, seq);
+            assertThat(fs.forces.stream().filter(byAppender::equals).count()).as("forces after record %d", seq)
+                    .isEqualTo(policy == FsyncPolicy.ALWAYS ? forces + 1 : forces);
+        }
+        assertThat(fs.mappedForces).isEmpty();
+        reopen();
+        assertThat(Records.readAll(spool)).isEqualTo(Records.range(1, 50));
     }
 
     /** With write calls; the mapped path's counterpart is in {@link SpoolMappedTailTest}. */
