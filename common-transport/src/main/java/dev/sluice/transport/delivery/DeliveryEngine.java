@@ -19,7 +19,6 @@ import dev.sluice.transport.net.TransportState;
 import dev.sluice.transport.spool.AppendResult;
 import dev.sluice.transport.spool.DeliveredAhead;
 import dev.sluice.transport.spool.Spool;
-import dev.sluice.transport.spool.SpoolConfig;
 import dev.sluice.transport.spool.SpoolListener;
 import dev.sluice.transport.spool.SpoolRecord;
 import dev.sluice.transport.syslog.Severity;
@@ -439,11 +438,10 @@ public final class DeliveryEngine implements AutoCloseable {
                 forgetDroppedUrgent(firstSequenceId, lastSequenceId);
             }
         };
-        // The engine's own listener reports spool problems; a listener set on the SpoolConfig is not used.
-        return Spool.open(SpoolConfig.builder(s.spool().directory())
-                .maxSize(s.spool().maxSize()).segmentSize(s.spool().segmentSize()).fsync(s.spool().fsync())
-                .fsyncInterval(s.spool().fsyncInterval()).minFreeDiskSpace(s.spool().minFreeDiskSpace())
-                .listener(spoolEvents).build());
+        // The engine's own listener reports spool problems; a listener set on the SpoolConfig is not used. Every
+        // other setting is kept, those only tests make (the spool's file system, write calls instead of a mapping)
+        // included, so that engine tests can inject I/O faults.
+        return Spool.open(s.spool().toBuilder().listener(spoolEvents).build());
     }
 
     // ------------------------------------------------------------------ accepting (application threads)

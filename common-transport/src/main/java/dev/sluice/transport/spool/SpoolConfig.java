@@ -52,6 +52,21 @@ public final class SpoolConfig {
         return new Builder(directory);
     }
 
+    /** A builder holding every setting of this configuration, its listener and the settings tests make included. */
+    public Builder toBuilder() {
+        Builder b = new Builder(directory);
+        b.maxSize = maxSize;
+        b.segmentSize = segmentSize;
+        b.fsync = fsync;
+        b.fsyncInterval = fsyncInterval;
+        b.minFreeDiskSpace = minFreeDiskSpace;
+        b.listener = listener;
+        b.fileSystem = fileSystem;
+        b.memoryMapped = memoryMapped;
+        b.scanChunk = scanChunk;
+        return b;
+    }
+
     public Path directory() {
         return directory;
     }

@@ -39,4 +39,23 @@ class SpoolConfigTest {
             assertThat(spool.quarantinedFiles()).isZero();
         }
     }
+
+    /** The engine opens its spool from {@code toBuilder()} with its own listener: nothing else may be lost on the way. */
+    @Test
+    void toBuilderKeepsEverySetting() {
+        SpoolListener listener = new SpoolListener() {
+        };
+        FaultyFileSystem fs = new FaultyFileSystem();
+        SpoolConfig config = SpoolConfig.builder(dir).maxSize(1L << 20).segmentSize(64 * 1024)
+                .fsync(FsyncPolicy.ALWAYS).fsyncInterval(java.time.Duration.ofSeconds(3)).minFreeDiskSpace(12_345)
+                .listener(listener).fileSystem(fs).memoryMapped(false).scanChunk(777).build();
+
+        SpoolConfig copy = config.toBuilder().build();
+
+        assertThat(copy).usingRecursiveComparison().isEqualTo(config);
+        assertThat(copy.fileSystem()).isSameAs(fs);
+        assertThat(copy.listener()).isSameAs(listener);
+        assertThat(copy.memoryMapped()).isFalse();
+        assertThat(copy.scanChunk()).isEqualTo(777);
+    }
 }
