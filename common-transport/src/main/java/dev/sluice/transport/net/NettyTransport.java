@@ -18,8 +18,10 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -548,21 +550,45 @@ abstract class NettyTransport implements SyslogTransport {
         }
         Connection conn = new Connection();
         current = conn;
-        // Host names are looked up on a resolver thread: a slow DNS server must never stall the event loop,
-        // which every transport of the JVM shares.
         try {
-            RESOLVER.execute(() -> {
-                InetSocketAddress address = new InetSocketAddress(target.host(), target.port());
-                try {
-                    loop.execute(() -> connectResolved(conn, ssl, address));
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    // Closed during the lookup, and the shared group shut down with its last transport: nothing is
-                    // left to connect. Thrown on, it would reach System.err through the uncaught-exception handler.
-                }
-            });
+            lookUp(addresses -> connectResolved(conn, ssl, addresses.isEmpty()
+                    ? InetSocketAddress.createUnresolved(target.host(), target.port())
+                    : new InetSocketAddress(addresses.get(0), target.port())));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             conn.closeReason = "cannot look up " + target.host() + ": " + describe(e);
             sessionEnded(conn);
+        }
+    }
+
+    /**
+     * Looks the target's host up with the settings' {@link HostResolver} and hands its addresses (none if the lookup
+     * failed) to {@code then} on the event loop. The lookup runs on a resolver thread: a slow DNS server must never
+     * stall the event loop, which every transport of the JVM shares. An IP literal is not looked up.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if no resolver thread can take the lookup
+     */
+    final void lookUp(Consumer<List<InetAddress>> then) {
+        RESOLVER.execute(() -> {
+            List<InetAddress> addresses = addresses();
+            try {
+                loop.execute(() -> then.accept(addresses));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Closed during the lookup, and the shared group shut down with its last transport: nothing is
+                // left to do. Thrown on, it would reach System.err through the uncaught-exception handler.
+            }
+        });
+    }
+
+    /** The target's addresses, none if the lookup failed; an IP literal parsed, not looked up. Blocks. */
+    private List<InetAddress> addresses() {
+        String host = target.host();
+        try {
+            if (target.isIpLiteral()) {
+                return List.of(InetAddress.getByName(host));
+            }
+            return List.copyOf(settings.resolver().resolve(host));
+        } catch (UnknownHostException | RuntimeException e) {
+            return List.of(); // a resolver's exception, thrown on, would reach System.err (see lookUp)
         }
     }
 

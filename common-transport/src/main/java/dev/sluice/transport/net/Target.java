@@ -1,5 +1,7 @@
 package dev.sluice.transport.net;
 
+import io.netty.util.NetUtil;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -183,6 +185,11 @@ public record Target(Scheme scheme, String host, int port) {
     /** {@code host:port}, with brackets around an IPv6 literal. */
     public String authority() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** Whether the host is an IP address, which is parsed, not looked up. */
+    boolean isIpLiteral() {
+        return NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host);
     }
 
     /** The target in its configuration form, for example {@code relp://logs:2514}. */

@@ -61,6 +61,7 @@ public final class TransportSettings {
     private final Clock clock;
     private final LongSupplier ticker;
     private final Supplier<Backoff> backoff;
+    private final HostResolver resolver;
 
     private TransportSettings(Builder b) {
         connectTimeout = b.connectTimeout;
@@ -77,6 +78,7 @@ public final class TransportSettings {
         clock = b.clock;
         ticker = b.ticker;
         backoff = b.backoff;
+        resolver = b.resolver;
     }
 
     /** Settings with every default; TLS targets need {@link Builder#tls(TlsSettings)}. */
@@ -105,6 +107,7 @@ public final class TransportSettings {
         b.clock = clock;
         b.ticker = ticker;
         b.backoff = backoff;
+        b.resolver = resolver;
         return b;
     }
 
@@ -184,6 +187,11 @@ public final class TransportSettings {
         return backoff != null ? backoff.get() : Backoff.exponential(initialReconnectDelay, reconnectDelay);
     }
 
+    /** How the target's host name is looked up. */
+    public HostResolver resolver() {
+        return resolver;
+    }
+
     @Override
     public String toString() {
         return "TransportSettings{connectTimeout=" + connectTimeout + ", ackTimeout=" + ackTimeout
@@ -209,6 +217,7 @@ public final class TransportSettings {
         private Clock clock = Clock.systemUTC();
         private LongSupplier ticker = System::nanoTime;
         private Supplier<Backoff> backoff;
+        private HostResolver resolver = HostResolver.system();
 
         private Builder() {
         }
@@ -286,6 +295,12 @@ public final class TransportSettings {
         /** Where each transport gets its {@link Backoff}; by default exponential from the two delays above. */
         public Builder backoff(Supplier<Backoff> backoff) {
             this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        /** How host names are looked up; by default {@link HostResolver#system()}, the JDK's lookup. */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 

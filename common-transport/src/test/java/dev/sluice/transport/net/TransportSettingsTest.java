@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +28,12 @@ class TransportSettingsTest {
 
     @Test
     void toBuilderKeepsEveryValue() {
+        HostResolver resolver = host -> List.of();
         TransportSettings s = TransportSettings.builder().windowSize(7).ackTimeout(Duration.ofMillis(500))
-                .framing(Framing.LF).rebindInterval(100).maxRejectAttempts(0).maxPending(10).build();
+                .framing(Framing.LF).rebindInterval(100).maxRejectAttempts(0).maxPending(10).resolver(resolver).build();
         TransportSettings copy = s.toBuilder().build();
         assertThat(copy).hasToString(s.toString());
+        assertThat(copy.resolver()).isSameAs(resolver);
     }
 
     @Test

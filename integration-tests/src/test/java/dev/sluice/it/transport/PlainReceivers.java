@@ -179,25 +179,52 @@ public final class PlainReceivers {
         }
     }
 
-    /** Receives UDP datagrams, one string each. */
-    static final class Udp implements AutoCloseable {
+    /** Receives UDP datagrams, one string each (and its octets). */
+    public static final class Udp implements AutoCloseable {
         private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final List<String> datagrams = new CopyOnWriteArrayList<>();
+        private final List<byte[]> octets = new CopyOnWriteArrayList<>();
         private final Channel channel;
 
-        Udp() {
-            channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                    .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-                        @Override
-                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                            datagrams.add(packet.content().toString(StandardCharsets.UTF_8));
-                        }
-                    })
-                    .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+        /** On 127.0.0.1, port 0. */
+        public Udp() {
+            this(new InetSocketAddress("127.0.0.1", 0));
         }
 
-        int port() {
+        /** On {@code address} (another loopback address, the port of a receiver on 127.0.0.1, say). */
+        public Udp(InetSocketAddress address) {
+            Channel bound;
+            try {
+                bound = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                        .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                                byte[] bytes = new byte[packet.content().readableBytes()];
+                                packet.content().readBytes(bytes);
+                                octets.add(bytes);
+                                datagrams.add(new String(bytes, StandardCharsets.UTF_8));
+                            }
+                        })
+                        .bind(address).syncUninterruptibly().channel();
+            } catch (RuntimeException e) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                throw e;
+            }
+            channel = bound;
+        }
+
+        public int port() {
             return ((InetSocketAddress) channel.localAddress()).getPort();
+        }
+
+        /** The datagrams received so far, as text (malformed UTF-8 replaced). */
+        public List<String> datagrams() {
+            return List.copyOf(datagrams);
+        }
+
+        /** The octets of each datagram received so far. */
+        public List<byte[]> octets() {
+            return List.copyOf(octets);
         }
 
         @Override

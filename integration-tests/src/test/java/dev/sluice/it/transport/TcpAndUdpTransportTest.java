@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.transport.net.Backoff;
+import dev.sluice.transport.net.HostResolver;
 import dev.sluice.transport.syslog.Framing;
 import dev.sluice.transport.net.Outbound;
 import dev.sluice.transport.net.SyslogTransport;
@@ -14,6 +15,7 @@ import dev.sluice.transport.net.TransportSettings;
 
 import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,6 +24,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class TcpAndUdpTransportTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final InetAddress LOOPBACK = address("127.0.0.1");
 
     private final RecordingListener listener = new RecordingListener();
     private SyslogTransport transport;
@@ -45,6 +50,37 @@ class TcpAndUdpTransportTest {
 
     private static TransportSettings.Builder settings() {
         return TransportSettings.builder().backoff(() -> Backoff.fixed(Duration.ofMillis(50)));
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal); // parsed, not looked up
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The DNS of these tests: the name has the address the test sets, looked up again every {@code refresh}. */
+    private static final class SwitchedResolver implements HostResolver {
+        final AtomicReference<InetAddress> answer;
+        final AtomicInteger lookups = new AtomicInteger();
+        private final Duration refresh;
+
+        SwitchedResolver(InetAddress answer, Duration refresh) {
+            this.answer = new AtomicReference<>(answer);
+            this.refresh = refresh;
+        }
+
+        @Override
+        public List<InetAddress> resolve(String host) {
+            lookups.incrementAndGet();
+            return List.of(answer.get());
+        }
+
+        @Override
+        public Duration refreshInterval() {
+            return refresh;
+        }
     }
 
     @Test
@@ -261,6 +297,30 @@ class TcpAndUdpTransportTest {
                 Matcher m = numbered.matcher(datagram);
                 assertThat(m.matches()).as(datagram).isTrue();
             }
+            assertThat(listener.rejected).isEmpty();
+        }
+    }
+
+    @Test
+    void udpSendsToTheNewAddressOnceTheReceiversNameMoves() {
+        try (PlainReceivers.Udp first = new PlainReceivers.Udp();
+                PlainReceivers.Udp moved = new PlainReceivers.Udp(new InetSocketAddress("127.0.0.2", first.port()))) {
+            SwitchedResolver dns = new SwitchedResolver(LOOPBACK, Duration.ofMillis(100));
+            transport = SyslogTransports.create(Target.parse("udp://syslog.test:" + first.port()),
+                    settings().resolver(dns).build(), listener);
+            transport.offer(Messages.numbered(0));
+            await().atMost(WAIT).until(() -> first.datagrams.size() == 1);
+            dns.answer.set(address("127.0.0.2"));
+            AtomicLong next = new AtomicLong(1);
+            // nothing fails on the way: only looking the name up again finds the new address
+            await().atMost(WAIT).until(() -> {
+                transport.offer(Messages.numbered(next.getAndIncrement()));
+                return !moved.datagrams.isEmpty();
+            });
+            await().atMost(WAIT).until(() -> listener.delivered.get() == next.get());
+            await().atMost(WAIT).until(() -> first.datagrams.size() + moved.datagrams.size() == next.get());
+            assertThat(dns.lookups.get()).isGreaterThanOrEqualTo(2);
+            assertThat(listener.disconnects).isEmpty();
             assertThat(listener.rejected).isEmpty();
         }
     }
