@@ -19,8 +19,8 @@ public interface DeliveryListener {
     }
 
     /**
-     * The server refused {@code message} ({@code 500}) on every attempt; it is given up and returned to the caller
-     * to be set aside. The connection stays up.
+     * The server refused {@code message} ({@code 500}) on every attempt, or (UDP) it is too long for one datagram; it
+     * is given up and returned to the caller to be set aside. The connection stays up.
      */
     default void rejected(Outbound message, String reason) {
     }
@@ -60,7 +60,10 @@ public interface DeliveryListener {
     default void writable() {
     }
 
-    /** A session is open (after TLS and the RELP {@code open} exchange, where they apply). */
+    /**
+     * A session is open (after TLS and the RELP {@code open} exchange, where they apply). UDP: its socket is bound;
+     * after a send failed, once a datagram is taken again.
+     */
     default void connected(SocketAddress remote) {
     }
 

@@ -12,8 +12,8 @@ import java.util.List;
  * apply as they do to the rest of the application. IP literals are never looked up.
  *
  * <p>Stream transports (TCP, TLS, RELP) look the name up before each connection. UDP has no connection to renew:
- * it looks the name up when its socket is bound, and again every {@link #refreshInterval()} while the socket is
- * open; when the answer changes, the next datagrams go to the new address.
+ * it looks the name up when its socket is bound, again every {@link #refreshInterval()} while the socket is open,
+ * and again after a send failed; when the answer changes, the next datagrams go to the new address.
  *
  * <p>Called on a lookup thread ({@code sluice-dns-N}), never on an I/O thread, so it may block. Thread-safe.
  */

@@ -361,13 +361,30 @@ abstract class NettyTransport implements SyslogTransport {
     void sessionReady(Connection conn) {
         conn.ready = true;
         state = TransportState.CONNECTED;
-        backoff.reset();
-        SocketAddress remote = conn.channel.remoteAddress();
-        safely(() -> listener.connected(remote != null ? remote : conn.channel.localAddress()));
+        sessionOpened(conn);
         pump();
         if (draining && order.isEmpty()) {
             drained();
         }
+    }
+
+    /**
+     * The session is ready: the peer is reachable, so the failed attempts are forgotten and the session is reported
+     * connected. A UDP socket's bind says nothing about the route: UDP does both itself (see its class comment).
+     */
+    void sessionOpened(Connection conn) {
+        resetBackoff();
+        reportConnected(conn);
+    }
+
+    /** Forgets the failed attempts: the next delay after a failure is the backoff's first. */
+    final void resetBackoff() {
+        backoff.reset();
+    }
+
+    final void reportConnected(Connection conn) {
+        SocketAddress remote = conn.channel.remoteAddress();
+        safely(() -> listener.connected(remote != null ? remote : conn.channel.localAddress()));
     }
 
     /**

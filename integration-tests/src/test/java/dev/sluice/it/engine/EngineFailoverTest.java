@@ -7,6 +7,7 @@ import static dev.sluice.it.engine.NumberedEvents.quickTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.it.transport.CountingBackoff;
 import dev.sluice.relp.server.ReceivedMessage;
 import dev.sluice.relp.server.RelpTestServer;
 import dev.sluice.transport.delivery.DeliveryEngine;
@@ -233,20 +234,7 @@ class EngineFailoverTest {
         primary.stop();
         secondary.stop();
         java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
-        dev.sluice.transport.net.Backoff counting = new dev.sluice.transport.net.Backoff() {
-            @Override
-            public Duration next() {
-                attempts.incrementAndGet();
-                return Duration.ofMillis(20);
-            }
-
-            @Override
-            public void reset() {
-                resets.incrementAndGet();
-            }
-        };
+        CountingBackoff counting = new CountingBackoff();
         engine = DeliveryEngine.start(settings(FailoverPolicy.ROUND_ROBIN, Duration.ofMinutes(5))
                 .transport(quickTransport().toBuilder().backoff(() -> {
                     made.incrementAndGet();
@@ -254,12 +242,12 @@ class EngineFailoverTest {
                 }).build()).build());
         append(0, 10);
         // two failed attempts per target before a switch: this many failures mean several switches
-        await().atMost(WAIT).until(() -> attempts.get() >= 8);
+        await().atMost(WAIT).until(() -> counting.delays() >= 8);
         assertThat(made.get()).as("backoffs made: one for the engine, whatever the switches").isEqualTo(1);
-        assertThat(resets.get()).as("no session opened").isZero();
+        assertThat(counting.resets()).as("no session opened").isZero();
 
         secondary.start();
         await().atMost(WAIT).until(() -> bothServers().size() == 10);
-        assertThat(resets.get()).as("reset by the session that opened").isPositive();
+        assertThat(counting.resets()).as("reset by the session that opened").isPositive();
     }
 }

@@ -37,6 +37,11 @@ class TcpAndUdpTransportTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final InetAddress LOOPBACK = address("127.0.0.1");
+    /**
+     * The kernel refuses a datagram to the broadcast address from a socket without {@code SO_BROADCAST} ({@code
+     * EACCES}): a send that fails for a reason of the path, not of the message, as with no route to the network.
+     */
+    private static final InetAddress REFUSED = address("255.255.255.255");
 
     private final RecordingListener listener = new RecordingListener();
     private SyslogTransport transport;
@@ -322,6 +327,63 @@ class TcpAndUdpTransportTest {
             assertThat(dns.lookups.get()).isGreaterThanOrEqualTo(2);
             assertThat(listener.disconnects).isEmpty();
             assertThat(listener.rejected).isEmpty();
+        }
+    }
+
+    @Test
+    void udpKeepsWhatTheKernelRefusesAndSendsItWhenTheRouteClears() {
+        try (PlainReceivers.Udp receiver = new PlainReceivers.Udp()) {
+            String target = "udp://syslog.test:" + receiver.port();
+            SwitchedResolver dns = new SwitchedResolver(REFUSED, Duration.ZERO); // looked up at each bind only
+            transport = SyslogTransports.create(Target.parse(target), settings().resolver(dns).build(), listener);
+            Messages.offerRange(transport, 0, 10);
+            await().atMost(WAIT).until(() -> listener.disconnects.size() >= 3);
+            assertThat(listener.disconnects.get(0)).startsWith("UDP send to " + target + " failed: ");
+            assertThat(listener.rejected).isEmpty();
+            assertThat(listener.delivered).hasValue(0);
+            assertThat(transport.pending()).isEqualTo(10);
+            assertThat(listener.connected).as("sockets bound after a failed send are not reported").hasValue(1);
+            dns.answer.set(LOOPBACK); // the route clears: the next attempt looks the name up again and gets through
+            await().atMost(WAIT).until(() -> listener.delivered.get() == 10);
+            await().atMost(WAIT).until(() -> receiver.datagrams.size() == 10);
+            assertThat(receiver.datagrams).extracting(d -> d.substring(d.lastIndexOf(' ') + 1))
+                    .containsExactlyInAnyOrder("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+            assertThat(listener.rejected).isEmpty();
+            assertThat(listener.resent).as("a refused datagram was not sent").hasValue(0);
+            assertThat(listener.outOfOrder).hasValue(0);
+            assertThat(listener.connected).hasValue(2);
+        }
+    }
+
+    @Test
+    void udpSendsThatKeepFailingDoNotStartTheBackoffAgain() {
+        try (PlainReceivers.Udp receiver = new PlainReceivers.Udp()) {
+            CountingBackoff backoff = new CountingBackoff();
+            SwitchedResolver dns = new SwitchedResolver(REFUSED, Duration.ZERO);
+            transport = SyslogTransports.create(Target.parse("udp://syslog.test:" + receiver.port()),
+                    TransportSettings.builder().backoff(() -> backoff).resolver(dns).build(), listener);
+            transport.offer(Messages.numbered(0));
+            await().atMost(WAIT).until(() -> backoff.delays() >= 5);
+            assertThat(backoff.resets()).as("no datagram got through").isZero();
+            dns.answer.set(LOOPBACK);
+            await().atMost(WAIT).until(() -> listener.delivered.get() == 1);
+            assertThat(backoff.resets()).as("a datagram got through").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void udpRejectsOnlyAMessageTooLongForOneDatagram() {
+        try (PlainReceivers.Udp receiver = new PlainReceivers.Udp()) {
+            String target = "udp://127.0.0.1:" + receiver.port();
+            transport = SyslogTransports.create(Target.parse(target), settings().build(), listener);
+            transport.offer(Messages.numbered(0));
+            transport.offer(new Outbound(1, new byte[65_508]));
+            transport.offer(Messages.numbered(2));
+            await().atMost(WAIT).until(() -> listener.delivered.get() == 2 && listener.rejected.size() == 1);
+            assertThat(listener.rejected).containsExactly("1: UDP send to " + target + " failed: 65508 octets"
+                    + " (expected: <= 65507, what one datagram carries)");
+            await().atMost(WAIT).until(() -> receiver.datagrams.size() == 2);
+            assertThat(listener.disconnects).isEmpty();
         }
     }
 }
