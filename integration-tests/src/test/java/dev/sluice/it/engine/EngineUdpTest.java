@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.it.transport.CountingBackoff;
 import dev.sluice.it.transport.PlainReceivers;
+import dev.sluice.transport.appender.AppenderConfig;
+import dev.sluice.transport.appender.ResolvedConfig;
 import dev.sluice.transport.delivery.DeliveryEngine;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.FailoverPolicy;
@@ -14,9 +16,15 @@ import dev.sluice.transport.health.AppenderListener;
 import dev.sluice.transport.net.HostResolver;
 import dev.sluice.transport.net.Target;
 import dev.sluice.transport.spool.SpoolConfig;
+import dev.sluice.transport.syslog.Severity;
+import dev.sluice.transport.syslog.SyslogEncoder;
+import dev.sluice.transport.syslog.SyslogMessage;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +56,52 @@ class EngineUdpTest {
     void stop() {
         if (engine != null) {
             engine.close();
+        }
+    }
+
+    /** DESIGN: "messages longer than the configured maximum are truncated at a UTF-8 boundary and counted". */
+    @Test
+    void anEventLongerThanTheDefaultMaximumArrivesCutAtAUtf8BoundaryAndCounted() throws Exception {
+        try (PlainReceivers.Udp receiver = new PlainReceivers.Udp()) {
+            String target = "udp://127.0.0.1:" + receiver.port();
+            // the encoder an appender gets for a udp:// target without maxMessageSize
+            AppenderConfig config = new AppenderConfig();
+            config.setTarget(target);
+            ResolvedConfig resolved = config.resolve("udp", diagnostics);
+            SyslogEncoder encoder = resolved.engineSettings().encoder();
+            assertThat(encoder.maxMessageSize()).isEqualTo(2048);
+            List<Integer> truncatedTo = new CopyOnWriteArrayList<>();
+            engine = DeliveryEngine.start(EngineSettings.builder("udp").targets(List.of(Target.parse(target)))
+                    .transport(quickTransport()).encoder(encoder).diagnostics(diagnostics)
+                    .listener(new AppenderListener() {
+                        @Override
+                        public void truncated(long sequenceId, int originalOctets, int octets) {
+                            truncatedTo.add(octets);
+                        }
+                    }).build());
+            // 1 to 4 ASCII octets, then four-octet characters: whatever the header's length, the cut falls inside a
+            // character in three events of four
+            String[] texts = new String[4];
+            for (int i = 0; i < texts.length; i++) {
+                texts[i] = "x".repeat(i + 1) + "\uD834\uDD1E".repeat(1_280); // U+1D11E: 5,121 to 5,124 octets in all
+                assertThat(texts[i].getBytes(StandardCharsets.UTF_8).length).isBetween(5_000, 5_200);
+                assertThat(engine.append(SyslogMessage.builder().timestamp(NumberedEvents.EVENT_TIME)
+                        .severity(Severity.INFORMATIONAL).hostname("h").appName("app").message(texts[i]).build()))
+                        .isTrue();
+            }
+            await().atMost(WAIT).until(() -> receiver.octets().size() == texts.length);
+            List<byte[]> received = receiver.octets();
+            for (byte[] datagram : received) {
+                assertThat(datagram.length).isLessThanOrEqualTo(2048)
+                        .isGreaterThan(2048 - 4); // cut as late as a character boundary allows
+                String msg = msg(strictUtf8(datagram));
+                assertThat(texts).anySatisfy(original -> assertThat(original).startsWith(msg));
+            }
+            assertThat(received).as("cut before a character that crossed octet 2048").filteredOn(d -> d.length < 2048)
+                    .hasSize(3);
+            await().atMost(WAIT).until(() -> engine.health().counters().truncated() == texts.length);
+            assertThat(truncatedTo).containsExactlyInAnyOrderElementsOf(received.stream().map(d -> d.length).toList());
+            assertThat(engine.health().counters().delivered()).isEqualTo(texts.length);
         }
     }
 
@@ -155,5 +209,11 @@ class EngineUdpTest {
     /** The file's octets as text (records and all), or nothing if there is no file. */
     private static String contentOf(Path file) throws IOException {
         return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
+    }
+
+    /** The datagram as UTF-8 text; fails on a split or otherwise malformed character. */
+    private static String strictUtf8(byte[] octets) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(octets)).toString();
     }
 }
