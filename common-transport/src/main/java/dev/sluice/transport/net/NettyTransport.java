@@ -15,6 +15,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -580,11 +581,17 @@ abstract class NettyTransport implements SyslogTransport {
     /**
      * Looks the target's host up with the settings' {@link HostResolver} and hands its addresses (none if the lookup
      * failed) to {@code then} on the event loop. The lookup runs on a resolver thread: a slow DNS server must never
-     * stall the event loop, which every transport of the JVM shares. An IP literal is not looked up.
+     * stall the event loop, which every transport of the JVM shares. An IP literal is parsed, not looked up, and is
+     * not queued behind the lookups of other transports, which a slow DNS server may hold for seconds each.
      *
      * @throws java.util.concurrent.RejectedExecutionException if no resolver thread can take the lookup
      */
     final void lookUp(Consumer<List<InetAddress>> then) {
+        InetAddress literal = target.isIpLiteral() ? NetUtil.createInetAddressFromIpAddressString(target.host()) : null;
+        if (literal != null) {
+            loop.execute(() -> then.accept(List.of(literal)));
+            return;
+        }
         RESOLVER.execute(() -> {
             List<InetAddress> addresses = addresses();
             try {

@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -384,6 +386,39 @@ class TcpAndUdpTransportTest {
                     + " (expected: <= 65507, what one datagram carries)");
             await().atMost(WAIT).until(() -> receiver.datagrams.size() == 2);
             assertThat(listener.disconnects).isEmpty();
+        }
+    }
+
+    @Test
+    void anIpLiteralIsNotQueuedBehindLookupsThatHang() throws Exception {
+        int lookupThreads = 4; // NettyTransport's resolver threads
+        CountDownLatch entered = new CountDownLatch(lookupThreads);
+        CountDownLatch answer = new CountDownLatch(1);
+        HostResolver hanging = host -> {
+            entered.countDown();
+            try {
+                answer.await(); // as a DNS server that does not answer
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return List.of(LOOPBACK);
+        };
+        List<SyslogTransport> waiting = new ArrayList<>();
+        try (PlainReceivers.Udp receiver = new PlainReceivers.Udp()) {
+            for (int i = 0; i < lookupThreads + 1; i++) {
+                waiting.add(SyslogTransports.create(Target.parse("udp://slow-" + i + ".test:" + receiver.port()),
+                        settings().resolver(hanging).build(), new RecordingListener()));
+            }
+            assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("every lookup thread held").isTrue();
+            transport = SyslogTransports.create(Target.parse("udp://127.0.0.1:" + receiver.port()),
+                    settings().resolver(hanging).build(), listener);
+            transport.offer(Messages.numbered(0));
+            await().atMost(WAIT).until(() -> receiver.datagrams.size() == 1);
+        } finally {
+            answer.countDown();
+            for (SyslogTransport t : waiting) {
+                t.close(Duration.ZERO);
+            }
         }
     }
 }
