@@ -7,7 +7,6 @@ import static dev.sluice.it.engine.NumberedEvents.quickTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.it.engine.NumberedEvents.Percentiles;
 import dev.sluice.relp.server.ReceivedMessage;
 import dev.sluice.relp.server.RelpTestServer;
 import dev.sluice.transport.delivery.DeliveryEngine;
@@ -15,9 +14,13 @@ import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.health.DropReason;
 import dev.sluice.transport.net.Target;
 import dev.sluice.transport.syslog.Severity;
-import dev.sluice.transport.syslog.SyslogMessage;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,14 +28,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Overflow without a spool (issue 4, item 5): a long outage fills the memory queue, the rest is dropped and counted
- * exactly, the drop notice is the first thing the server sees when it returns, and the application thread's cost
- * per {@code append} does not grow with the outage.
+ * exactly, the drop notice is the first thing the server sees when it returns, and the application thread never
+ * waits, however far the queue overflows: every append returns while the receiver is still down, and the appending
+ * thread neither parks nor blocks on a monitor per event (the JVM counts each time a thread does either).
+ *
+ * <p>What an append costs in time, and whether that grows with the outage, is measured by the benchmarks, not
+ * here: {@code CallerCostBenchmark} with {@code receiver=down} appends as fast as it can, so the queue is full and
+ * nearly every call is a drop, and {@code e2e.CallerLatency --receiver down} gives the percentiles of every call at
+ * a steady rate (see BENCHMARKS.md).
  */
 class EngineOverflowTest {
 
-    private static final int EVENTS = 1_000_000;
+    /** Nine times the queue dropped after it filled: an overflow many times its size, as a long outage makes. */
+    private static final int EVENTS = 100_000;
     private static final int CAPACITY = 10_000;
-    private static final int SLICE = 100_000;
+    private static final int DROPS = EVENTS - CAPACITY;
+    /** A liveness bound: the appends take well under a second; one that waited for the receiver never returns. */
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @RegisterExtension
@@ -48,47 +59,50 @@ class EngineOverflowTest {
     }
 
     @Test
-    void aMillionAppendsDuringAnOutageKeepTheQueueCountEveryDropAndNeverSlowTheCaller() {
+    void appendsDuringAnOutageKeepTheQueueCountEveryDropAndNeverWait() {
         server.stop();
+        long sessions = server.server().sessionsOpened();
         engine = DeliveryEngine.start(EngineSettings.builder("overflow")
                 .targets(List.of(Target.parse(server.target()))).transport(quickTransport())
                 .queueCapacity(CAPACITY).shutdownTimeout(Duration.ofSeconds(2)).build());
 
-        long[] nanos = new long[EVENTS];
-        int accepted = 0;
-        long started = System.nanoTime();
-        for (int i = 0; i < EVENTS; i++) {
-            SyslogMessage m = event(i); // the application builds its event anyway; only append() is timed
-            long t0 = System.nanoTime();
-            boolean ok = engine.append(m);
-            nanos[i] = System.nanoTime() - t0;
-            if (ok) {
-                accepted++;
+        // An application thread of its own, so that an append that waits shows as a failure, not as a hung build.
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong waits = new AtomicLong(-1);
+        DeliveryEngine e = engine;
+        Thread application = new Thread(() -> {
+            long before = waitsOfThisThread();
+            for (int i = 0; i < EVENTS; i++) {
+                if (e.append(event(i))) {
+                    accepted.incrementAndGet();
+                }
             }
-        }
-        Duration appending = Duration.ofNanos(System.nanoTime() - started);
-
-        Percentiles first = Percentiles.of(nanos, 0, SLICE);
-        Percentiles last = Percentiles.of(nanos, EVENTS - SLICE, EVENTS);
-        Percentiles all = Percentiles.of(nanos, 0, EVENTS);
-        System.out.printf("overflow: %,d appends in %d ms while the server was down; %,d accepted, %,d dropped%n"
-                + "  append, all:             %s%n  append, first 100,000:   %s%n  append, last 100,000:    %s%n",
-                EVENTS, appending.toMillis(), accepted, engine.counters().dropped(DropReason.QUEUE_FULL), all,
-                first, last);
+            waits.set(waitsOfThisThread() - before);
+        }, "application");
+        application.setDaemon(true);
+        application.start();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(application.isAlive())
+                .as("the application thread is still in append() while the receiver is down: %s",
+                        stateOf(application)).isFalse());
+        System.out.printf("overflow: %,d appends while the receiver was down, %,d accepted, %,d dropped; the"
+                + " application thread parked or blocked %d times%n", EVENTS, accepted.get(),
+                engine.counters().dropped(DropReason.QUEUE_FULL), waits.get());
+        assertThat(server.server().sessionsOpened()).as("the receiver was down during every append")
+                .isEqualTo(sessions);
 
         // Exact counts: the first CAPACITY stay in memory, every later one is dropped and counted as QUEUE_FULL.
-        assertThat(accepted).isEqualTo(CAPACITY);
-        assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(EVENTS - CAPACITY);
+        assertThat(accepted).hasValue(CAPACITY);
+        assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(DROPS);
         assertThat(engine.health().counters().accepted()).isEqualTo(CAPACITY);
-        assertThat(engine.health().counters().droppedTotal()).isEqualTo(EVENTS - CAPACITY);
+        assertThat(engine.health().counters().droppedTotal()).isEqualTo(DROPS);
         assertThat(engine.health().queuedRecords()).isEqualTo(CAPACITY);
 
-        // The caller's cost does not grow with the outage: the last 100,000 appends (queue full for 890,000
-        // events) are no slower than the first 100,000 (cold JIT included), within a loose factor that a busy
-        // 2-core machine keeps. The absolute figures are printed above.
-        assertThat(last.p999()).as("p99.9 of the last 100,000 appends vs the first: %s vs %s", last, first)
-                .isLessThan(Math.max(5 * first.p999(), Duration.ofMillis(1).toNanos()));
-        assertThat(all.p999()).as("p99.9 of all appends").isLessThan(Duration.ofMillis(5).toNanos());
+        // The caller did not wait for room, for the receiver or for a lock held across either: a drop is counted
+        // and the call returns. An overflow that made each caller wait (for room, even briefly) parks it once per
+        // drop, 90,000 times; an uncontended append parks never. The margin leaves room for a lock passed with
+        // the delivery thread or a status report now and then.
+        assertThat(waits.get()).as("times the application thread parked or blocked in %,d appends, %,d of them"
+                + " drops", EVENTS, DROPS).isBetween(0L, DROPS / 100L);
 
         server.start();
         List<ReceivedMessage> received = server.awaitMessages(CAPACITY + 1, WAIT);
@@ -96,7 +110,7 @@ class EngineOverflowTest {
         assertThat(notice.msgId()).isEqualTo("DROPPED");
         assertThat(notice.severity()).isEqualTo(Severity.WARNING.code());
         assertThat(notice.message())
-                .isEqualTo("990000 message(s) dropped by Sluice before this one: 990000 queue full");
+                .isEqualTo(DROPS + " message(s) dropped by Sluice before this one: " + DROPS + " queue full");
         assertThat(distinctNumbers(received.subList(1, received.size())))
                 .containsExactlyElementsOf(LongStream.range(0, CAPACITY).boxed().toList());
         assertThat(received.get(1).sdParam("meta", "sequenceId")).contains("1");
@@ -105,5 +119,16 @@ class EngineOverflowTest {
         assertThat(engine.health().queuedRecords()).isZero();
         assertThat(duplicates(server.messages())).isZero();
         assertThat(server.messages()).hasSize(CAPACITY + 1);
+    }
+
+    /** How many times the calling thread parked, waited or blocked on a monitor so far (counted by the JVM). */
+    private static long waitsOfThisThread() {
+        ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(Thread.currentThread().getId());
+        return info.getWaitedCount() + info.getBlockedCount();
+    }
+
+    private static String stateOf(Thread thread) {
+        return thread.getState() + Arrays.stream(thread.getStackTrace()).map(f -> "\n\tat " + f)
+                .collect(Collectors.joining());
     }
 }

@@ -8,7 +8,6 @@ import dev.sluice.transport.syslog.SyslogMessage;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,24 +64,5 @@ final class NumberedEvents {
             }
         }
         return dup;
-    }
-
-    /** Percentiles of durations in nanoseconds: a sorted copy, read at the given fractions. */
-    record Percentiles(long p50, long p99, long p999, long max) {
-        static Percentiles of(long[] nanos, int from, int to) {
-            long[] s = Arrays.copyOfRange(nanos, from, to);
-            Arrays.sort(s);
-            return new Percentiles(at(s, 0.50), at(s, 0.99), at(s, 0.999), s[s.length - 1]);
-        }
-
-        private static long at(long[] sorted, double q) {
-            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-        }
-
-        @Override
-        public String toString() {
-            return String.format("p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us", p50 / 1e3, p99 / 1e3,
-                    p999 / 1e3, max / 1e3);
-        }
     }
 }
