@@ -82,8 +82,8 @@ class EngineOverflowTest {
         application.setDaemon(true);
         application.start();
         await().atMost(WAIT).untilAsserted(() -> assertThat(application.isAlive())
-                .as("the application thread is still in append() while the receiver is down: %s",
-                        stateOf(application)).isFalse());
+                .as(() -> "the application thread is still in append() while the receiver is down: "
+                        + stateOf(application)).isFalse());
         System.out.printf("overflow: %,d appends while the receiver was down, %,d accepted, %,d dropped; the"
                 + " application thread parked or blocked %d times%n", EVENTS, accepted.get(),
                 engine.counters().dropped(DropReason.QUEUE_FULL), waits.get());
