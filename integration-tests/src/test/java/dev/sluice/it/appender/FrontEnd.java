@@ -51,7 +51,7 @@ abstract class FrontEnd implements AutoCloseable {
     /** Logs at INFO ({@code routine}) or ERROR through the logger, with this MDC on the calling thread. */
     abstract void log(boolean routine, String message, Map<String, String> mdc);
 
-    /** Logs a plain message at INFO with no MDC; the call the load test measures. */
+    /** Logs a plain message at INFO with no MDC; the call the load test makes. */
     abstract void info(String message);
 
     /** Logs an INFO event that happened at {@code time}, with this MDC. */
