@@ -320,9 +320,15 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     private volatile boolean rejecting;
     private AutoCloseable jmx = () -> { };
+    /**
+     * The delivery thread's longest park: {@link #MAX_PARK_NANOS}, except in tests that set it through
+     * {@link #startWithLongestPark}.
+     */
+    private final long longestParkNanos;
 
-    private DeliveryEngine(EngineSettings settings, Counters inherited) {
+    private DeliveryEngine(EngineSettings settings, Counters inherited, long longestParkNanos) {
         this.settings = settings;
+        this.longestParkNanos = longestParkNanos;
         this.counters = inherited != null ? inherited : new Counters();
         this.encoder = settings.encoder();
         List<AppenderListener> listeners = List.of(this.counters,
@@ -370,7 +376,24 @@ public final class DeliveryEngine implements AutoCloseable {
      * that engine still counts as it ends.
      */
     public static DeliveryEngine start(EngineSettings settings, long[] inheritedDrops, Counters counters) {
-        DeliveryEngine engine = new DeliveryEngine(settings, counters);
+        return start(settings, inheritedDrops, counters, MAX_PARK_NANOS);
+    }
+
+    /**
+     * For tests of the wake-ups: {@link #start(EngineSettings)} with the delivery thread's longest park set to
+     * {@code longestPark} instead of 1 s. An event whose wake-up was lost waits for the end of that park; with a
+     * long one (longer than the test's liveness bound), a lost wake-up fails the test instead of costing a second
+     * that only a wall-clock bound just under it could tell from a slow machine. Only for settings with one target,
+     * no heartbeat, no {@code connectionTtl} and a schedule that is always open: what falls due with time (a
+     * heartbeat, a session's end, a return to the primary, a window's end) is seen when a park ends.
+     */
+    static DeliveryEngine startWithLongestPark(EngineSettings settings, Duration longestPark) {
+        return start(settings, null, null, longestPark.toNanos());
+    }
+
+    private static DeliveryEngine start(EngineSettings settings, long[] inheritedDrops, Counters counters,
+            long longestParkNanos) {
+        DeliveryEngine engine = new DeliveryEngine(settings, counters, longestParkNanos);
         if (inheritedDrops != null) {
             engine.reannounce(inheritedDrops);
         }
@@ -877,7 +900,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 boolean holding = retrySpool() || lateHoldLeft > 0;
                 boolean progress = connected && !holding && offerUrgent();
                 Instant now = settings.clock().instant();
-                long waitNanos = MAX_PARK_NANOS;
+                long waitNanos = longestParkNanos;
                 if (holding) {
                     // a spool opened late waits for what is in flight to be answered (outcomes wake this thread);
                     // a late hand-back wakes it too
