@@ -3,6 +3,8 @@ package dev.sluice.transport.net;
 /** A message inside a transport, with its delivery state. Used on the transport's event loop only. */
 final class Entry {
     final Outbound message;
+    /** Its place in offer order: entries taken in later have higher numbers. */
+    final long seq;
     /** RELP transaction number of the latest send. */
     int txnr;
     /** {@code 500} answers so far. */
@@ -16,7 +18,8 @@ final class Entry {
     /** Why it was given up, or {@code null} if delivered. */
     String rejectReason;
 
-    Entry(Outbound message) {
+    Entry(Outbound message, long seq) {
         this.message = message;
+        this.seq = seq;
     }
 }

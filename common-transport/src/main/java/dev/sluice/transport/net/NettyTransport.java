@@ -125,7 +125,10 @@ abstract class NettyTransport implements SyslogTransport {
 
     // ---- event loop only ----
     final ArrayDeque<Entry> order = new ArrayDeque<>();
+    /** In offer order ({@link Entry#seq}), which {@link #takeInbox} and {@link #requeue} keep, and RELP's retries too. */
     final ArrayDeque<Entry> backlog = new ArrayDeque<>();
+    /** The {@link Entry#seq} of the next message taken in. */
+    private long nextSeq;
     Connection current;
     boolean draining;
     private ScheduledFuture<?> reconnectTask;
@@ -520,7 +523,7 @@ abstract class NettyTransport implements SyslogTransport {
         }
         Outbound m;
         while ((m = inbox.poll()) != null) {
-            Entry e = new Entry(m);
+            Entry e = new Entry(m, nextSeq++);
             order.addLast(e);
             backlog.addLast(e);
         }

@@ -13,6 +13,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +53,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class RelpTransport extends NettyTransport {
 
+    private static final Comparator<Entry> BY_SEQ = Comparator.comparingLong(e -> e.seq);
+
     /** Sent and unanswered frames of the current session, in TXNR order. */
     private final ArrayDeque<Entry> outstanding = new ArrayDeque<>();
     private final long ackTimeoutNanos;
@@ -65,7 +69,7 @@ final class RelpTransport extends NettyTransport {
     /** An answer came in the current read; {@link #readComplete} then moves {@link #waitingSince} on. */
     private boolean answeredInRead;
     private ScheduledFuture<?> ackTimer;
-    /** Answered {@code 500} and to be sent again, in the order of the answers; moved to the backlog's front by pump. */
+    /** Answered {@code 500} and to be sent again; moved into the backlog, in offer order, by pump. */
     private final ArrayDeque<Entry> retries = new ArrayDeque<>();
     private ScheduledFuture<?> openTimer;
 
@@ -197,7 +201,7 @@ final class RelpTransport extends NettyTransport {
         } else if (++e.rejections > settings.maxRejectAttempts()) {
             complete(e, response.code() + " " + response.text());
         } else {
-            retries.addLast(e); // ahead of the backlog at the next pump, in the order of the answers
+            retries.addLast(e); // into the backlog at the next pump, in offer order (moveRetriesToBacklog)
         }
     }
 
@@ -219,11 +223,7 @@ final class RelpTransport extends NettyTransport {
     @Override
     void pump() {
         if (!retries.isEmpty()) {
-            // one by one to the front would reverse them: messages answered 500 in one read go again in offer order
-            for (Iterator<Entry> it = retries.descendingIterator(); it.hasNext();) {
-                backlog.addFirst(it.next());
-            }
-            retries.clear();
+            moveRetriesToBacklog();
         }
         boolean inboxWaiting = unpark();
         boolean taken = false;
@@ -233,6 +233,30 @@ final class RelpTransport extends NettyTransport {
             if (inboxWaiting && !taken) {
                 takeInbox(); // after the flush: the frames the answers made room for leave first
             }
+        }
+    }
+
+    /**
+     * Puts the messages answered {@code 500} into the backlog in offer order. Not in the order of their answers: a
+     * message sent again after a later one's first attempt is answered after it. Not one by one to the front either,
+     * which would reverse them. Retries of an earlier read that still wait (the channel was not writable) are merged
+     * in: the backlog stays in offer order, every retry ahead of every message not sent yet, which came later.
+     */
+    private void moveRetriesToBacklog() {
+        ArrayList<Entry> again = new ArrayList<>(retries);
+        retries.clear();
+        again.sort(BY_SEQ);
+        long last = again.get(again.size() - 1).seq;
+        int waiting = 0;
+        for (Entry head; (head = backlog.peekFirst()) != null && head.seq < last;) {
+            again.add(backlog.pollFirst());
+            waiting++;
+        }
+        if (waiting > 0) {
+            again.sort(BY_SEQ);
+        }
+        for (int i = again.size() - 1; i >= 0; i--) {
+            backlog.addFirst(again.get(i));
         }
     }
 
