@@ -99,10 +99,11 @@ public final class RemoteSyslogAppender extends AbstractAppender {
     /**
      * "Is logging working?" in one call: the state, what waits in memory and in the spool, the age of the oldest
      * undelivered event, the last acknowledged delivery, the next window opening and the counters (the same as the
-     * JMX bean). {@link Health#stopped()} when this appender is not started.
+     * JMX bean). {@link Health#stopped()} when this appender is not started or has stopped: after a reconfiguration
+     * that kept it alike, its successor goes on with the same engine, whose health is the successor's to tell.
      */
     public Health health() {
-        return RemoteSyslogSink.health(sink);
+        return isStopped() ? Health.stopped() : RemoteSyslogSink.health(sink);
     }
 
     /**

@@ -104,4 +104,24 @@ class AppenderHealthTest {
         Health h = health.get();
         assertThat(h.state()).isEqualTo(DeliveryState.STOPPED);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("frontEnds")
+    void anAppenderAReconfigurationReplacedSaysStoppedWhileItsSuccessorDelivers(String appender, String config,
+            String logger, BiFunction<String, String, FrontEnd> frontEnd) {
+        System.setProperty("sluice.it.target", SERVER.target());
+        System.setProperty("sluice.it.spool", spool.toString());
+        front = frontEnd.apply(config, logger);
+        Supplier<Health> old = front.health(appender);
+        front.info("before the reconfiguration");
+        SERVER.awaitMessages(1, PATIENCE);
+
+        // the same file again: the new appender, named and configured alike, goes on with the same engine
+        front.reconfigure();
+        Supplier<Health> successor = front.health(appender);
+        front.info("after the reconfiguration");
+        SERVER.awaitMessages(2, PATIENCE);
+        assertThat(successor.get().state()).isEqualTo(DeliveryState.DELIVERING);
+        assertThat(old.get().state()).isEqualTo(DeliveryState.STOPPED);
+    }
 }

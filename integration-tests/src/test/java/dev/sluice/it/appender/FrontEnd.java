@@ -63,6 +63,9 @@ abstract class FrontEnd implements AutoCloseable {
      */
     abstract Supplier<dev.sluice.transport.health.Health> health(String appender);
 
+    /** Reads the same configuration file again, as a file monitor or a reload does. */
+    abstract void reconfigure();
+
     @Override
     public abstract void close();
 
@@ -114,6 +117,11 @@ abstract class FrontEnd implements AutoCloseable {
             Supplier<dev.sluice.transport.health.Health> health(String appender) {
                 dev.sluice.log4j2.RemoteSyslogAppender found = context.getConfiguration().getAppender(appender);
                 return found::health;
+            }
+
+            @Override
+            void reconfigure() {
+                context.reconfigure();
             }
 
             @Override
@@ -185,6 +193,12 @@ abstract class FrontEnd implements AutoCloseable {
                 dev.sluice.logback.RemoteSyslogAppender found = (dev.sluice.logback.RemoteSyslogAppender) context
                         .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(appender);
                 return found::health;
+            }
+
+            @Override
+            void reconfigure() {
+                context.reset();
+                configureLogback(context, url);
             }
 
             @Override
