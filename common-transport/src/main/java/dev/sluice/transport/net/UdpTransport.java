@@ -11,6 +11,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Errors;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -71,6 +72,9 @@ final class UdpTransport extends NettyTransport {
                 .handler(initializer(conn, null))
                 .bind(0);
     }
+
+    /** The current session's next lookup of the name; {@code null} if none is scheduled. Event loop only. */
+    private ScheduledFuture<?> refreshTask;
 
     @Override
     void initPipeline(ChannelPipeline pipeline) {
@@ -171,6 +175,18 @@ final class UdpTransport extends NettyTransport {
         return false;
     }
 
+    /**
+     * Cancels the session's next lookup: a pending task would keep the ended session, its closed channel and this
+     * transport (after a close) reachable until it ran, up to a day.
+     */
+    @Override
+    void sessionLost(Connection conn) {
+        if (refreshTask != null) {
+            refreshTask.cancel(false);
+            refreshTask = null;
+        }
+    }
+
     /** Looks the name up again after {@link HostResolver#refreshInterval()}, while {@code conn} is the session. */
     private void scheduleRefresh(Connection conn) {
         Duration interval = settings.resolver().refreshInterval();
@@ -178,7 +194,7 @@ final class UdpTransport extends NettyTransport {
             return;
         }
         long nanos = interval.compareTo(MAX_REFRESH_INTERVAL) < 0 ? interval.toNanos() : MAX_REFRESH_INTERVAL.toNanos();
-        loop.schedule(() -> {
+        refreshTask = loop.schedule(() -> {
             if (conn != current || isTerminated()) {
                 return; // the next session looks the name up when it binds
             }

@@ -292,6 +292,26 @@ class TcpAndUdpTransportTest {
     }
 
     @Test
+    void aClosedUdpTransportLeavesNoLookupTimerBehind() {
+        try (PlainReceivers.Udp receiver = new PlainReceivers.Udp();
+                TransportEventLoops.Lease loopsKeptRunning = TransportEventLoops.acquire()) {
+            // a name, so that the transport looks it up again: after a day, unless its session's end cancels that
+            SwitchedResolver dns = new SwitchedResolver(LOOPBACK, Duration.ofDays(1));
+            SyslogTransport udp = SyslogTransports.create(Target.parse("udp://receiver.test:" + receiver.port()),
+                    settings().resolver(dns).build(), listener);
+            Messages.offerRange(udp, 0, 10);
+            await().atMost(WAIT).until(() -> listener.delivered.get() == 10);
+            assertThat(udp.close(Duration.ofSeconds(2))).isEmpty();
+            WeakReference<SyslogTransport> closed = new WeakReference<>(udp);
+            udp = null;
+            await().atMost(WAIT).until(() -> {
+                System.gc();
+                return closed.get() == null;
+            });
+        }
+    }
+
+    @Test
     void sendsOneDatagramPerMessageOverUdp() {
         try (PlainReceivers.Udp receiver = new PlainReceivers.Udp()) {
             transport = SyslogTransports.create(Target.parse("udp://127.0.0.1:" + receiver.port()),
