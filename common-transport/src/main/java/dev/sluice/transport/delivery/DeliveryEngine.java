@@ -215,6 +215,12 @@ public final class DeliveryEngine implements AutoCloseable {
     // drops not yet announced in-band, by DropReason ordinal
     private final AtomicLongArray unannounced = new AtomicLongArray(DropReason.values().length);
     /**
+     * Set after a count is added to {@link #unannounced}, cleared by the delivery thread before it takes the counts:
+     * a plain read per message instead of an atomic exchange per {@link DropReason}. A count added after the clear
+     * sets it again, so none waits for more than the next message.
+     */
+    private volatile boolean dropsUnannounced;
+    /**
      * Drop notices given to the transport and not yet acknowledged or refused, with the counts each announces: a
      * failover switch announces those the old target did not acknowledge again (see maybeSwitchTarget). Added by the
      * delivery thread, removed by the I/O thread.
@@ -874,6 +880,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void drop(DropReason reason, long count) {
         unannounced.addAndGet(reason.ordinal(), count);
+        dropsUnannounced = true;
         events.dropped(reason, count);
     }
 
@@ -1606,6 +1613,10 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** The in-band notice of drops not yet announced, delivered ahead of the next message. */
     private void announceDrops() {
+        if (!dropsUnannounced) {
+            return; // nearly always: no drop since the last notice
+        }
+        dropsUnannounced = false; // before the counts are taken: see the field
         long[] counts = new long[DropReason.values().length];
         StringBuilder text = null;
         long total = 0;
@@ -1634,6 +1645,7 @@ public final class DeliveryEngine implements AutoCloseable {
         for (int i = 0; i < counts.length; i++) {
             unannounced.addAndGet(i, counts[i]);
         }
+        dropsUnannounced = true;
     }
 
     private void heartbeatIfIdle() {
