@@ -28,6 +28,11 @@ public final class RelpFrame {
     public static final int MAX_DATA_LENGTH = 999_999_999;
 
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * The data of a {@code 200 OK} answer, shared by the frames that carry it (decoded or made by
+     * {@link RelpResponse#okFrame}): a frame never changes its data.
+     */
+    static final byte[] OK_DATA = "200 OK".getBytes(StandardCharsets.US_ASCII);
 
     private final int txnr;
     private final String command;

@@ -151,8 +151,6 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
 
     /** Longest header: TXNR (9) SP COMMAND (32) SP DATALEN (9) SP. */
     private static final int MAX_HEADER = MAX_DIGITS + 1 + RelpFrame.MAX_COMMAND_LENGTH + 1 + MAX_DIGITS + 1;
-    /** The data of a {@code 200 OK} answer; frames decoded whole share it (a frame's data is never changed). */
-    private static final byte[] OK_DATA = "200 OK".getBytes(StandardCharsets.US_ASCII);
     /** The start of the readable bytes, copied in one call for {@link #decodeWhole}. */
     private final byte[] head = new byte[MAX_HEADER + 1];
 
@@ -211,8 +209,8 @@ public class RelpFrameDecoder extends ByteToMessageDecoder {
             return false;
         }
         byte[] bytes;
-        if (len == OK_DATA.length && dataStart + len <= n && sameBytes(head, dataStart, OK_DATA)) {
-            bytes = OK_DATA; // the answer to nearly every message: shared, as a frame never changes its data
+        if (len == RelpFrame.OK_DATA.length && dataStart + len <= n && sameBytes(head, dataStart, RelpFrame.OK_DATA)) {
+            bytes = RelpFrame.OK_DATA; // the answer to nearly every message: shared, as a frame never changes its data
         } else {
             bytes = new byte[len];
             in.getBytes(start + dataStart, bytes);

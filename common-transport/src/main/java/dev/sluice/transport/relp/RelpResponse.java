@@ -46,6 +46,14 @@ public final class RelpResponse {
         return OK_RESPONSE;
     }
 
+    /**
+     * An {@code rsp} frame answering {@code 200 OK}: what a server sends for nearly every message. Its data is one
+     * array shared by all such frames (a frame never changes its data), not encoded again for each.
+     */
+    public static RelpFrame okFrame(int txnr) {
+        return RelpFrame.wrap(txnr, RelpCommands.RSP, RelpFrame.OK_DATA);
+    }
+
     /** {@code "200 OK"} followed by LF and {@code data}, for example the server's offers. */
     public static RelpResponse ok(String data) {
         return of(OK, "OK", data);

@@ -21,6 +21,15 @@ class RelpResponseTest {
     }
 
     @Test
+    void okFrameIsTheRspOf200OkAndItsDataCannotBeChangedThroughIt() {
+        RelpFrame frame = RelpResponse.okFrame(42);
+        assertThat(frame).isEqualTo(RelpFrame.of(42, RelpCommands.RSP, "200 OK"));
+        assertThat(RelpResponse.isOk(frame)).isTrue();
+        frame.data()[0] = 'X'; // a copy: the shared array stays as it is
+        assertThat(RelpResponse.okFrame(43).dataAsString()).isEqualTo("200 OK");
+    }
+
+    @Test
     void parsesErrorWithText() {
         RelpResponse response = RelpResponse.parse("500 message rejected");
         assertThat(response.code()).isEqualTo(500);

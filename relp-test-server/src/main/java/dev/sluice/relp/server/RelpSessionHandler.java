@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
 
-    private static final String OK = "200 OK";
     private static final Set<String> SERVER_COMMANDS = Set.of(RelpCommands.SYSLOG);
 
     private final RelpServer server;
@@ -131,11 +130,11 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
                     "500 message rejected (fault injection)"));
             case ACCEPT -> {
                 record(ctx, frame);
-                ack(RelpFrame.of(frame.txnr(), RelpCommands.RSP, OK));
+                ack(RelpResponse.okFrame(frame.txnr())); // shared data, not "200 OK" encoded per message
             }
             case ACCEPT_THEN_CLOSE -> {
                 record(ctx, frame);
-                ack(RelpFrame.of(frame.txnr(), RelpCommands.RSP, OK));
+                ack(RelpResponse.okFrame(frame.txnr()));
                 closeAfterFlush = true;
                 closing = true;
             }
