@@ -209,7 +209,9 @@ abstract class NettyTransport implements SyslogTransport {
             pending.decrementAndGet();
             return false;
         }
-        if (drainScheduled.compareAndSet(false, true) && !parked) {
+        // a plain read first: while a drain is scheduled (most offers in a burst) no compare-and-set, which would take
+        // the flag's cache line from the I/O thread for nothing
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true) && !parked) {
             loop.execute(drainTask);
         }
         return true;
@@ -409,14 +411,16 @@ abstract class NettyTransport implements SyslogTransport {
 
     /** Reports every complete message at the head of the order. */
     private void reportCompleted() {
-        boolean reported = false;
+        int reported = 0;
         Entry head;
         while ((head = order.peekFirst()) != null && head.done) {
             order.pollFirst();
             report(head);
-            reported = true;
+            reported++;
         }
-        if (reported) {
+        if (reported > 0) {
+            // once per batch, not per message: the offering thread updates the same counter on another core
+            pending.addAndGet(-reported);
             maybeWritable();
             if (draining && order.isEmpty() && !terminated) {
                 drained();
@@ -480,6 +484,7 @@ abstract class NettyTransport implements SyslogTransport {
         return settings.maxPending() / 2;
     }
 
+    /** Reports {@code e}'s outcome; the caller takes it off {@link #pending}. */
     private void report(Entry e) {
         if (e.rejectReason == null) {
             try { // as safely(), without a lambda per delivered message
@@ -490,7 +495,6 @@ abstract class NettyTransport implements SyslogTransport {
         } else {
             safely(() -> listener.rejected(e.message, e.rejectReason));
         }
-        pending.decrementAndGet();
         if (!batchReportScheduled) {
             batchReportScheduled = true;
             try {
