@@ -376,7 +376,9 @@ abstract class NettyTransport implements SyslogTransport {
 
     /**
      * The session is ready: the peer is reachable, so the failed attempts are forgotten and the session is reported
-     * connected. A UDP socket's bind says nothing about the route: UDP does both itself (see its class comment).
+     * connected. A UDP socket's bind says nothing about the route: UDP does both itself (see its class comment). A
+     * TCP or TLS session that settled says nothing about a receiver that reads: TCP reports it connected at once and
+     * forgets the failed attempts once it proved healthy (see its class comment).
      */
     void sessionOpened(Connection conn) {
         resetBackoff();

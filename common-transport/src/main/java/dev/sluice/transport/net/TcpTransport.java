@@ -45,6 +45,24 @@ import java.util.concurrent.TimeUnit;
  * dead and ends as a failure. What it had not written goes to the next session, as after any failure; what the
  * socket buffers hold is lost with the connection. Progress is looked at every quarter of {@code ackTimeout} while
  * octets wait, through the channel's outbound buffer.
+ *
+ * <p><b>The backoff starts again only once a session proved healthy.</b> A receiver whose kernel completes
+ * connections while its process never reads (a hung rsyslog, a full pipe behind a proxy) lets every session settle,
+ * fill the socket buffers and stall. Were a settled session a success for the backoff, every stall would be followed
+ * by the backoff's first delay, for ever, and every cycle would fill (and lose) a fresh pair of socket buffers. So a
+ * settled session is on probation, and the failed attempts before it still count, until it proves healthy: it has
+ * been ready for {@code ackTimeout} and nothing waits to be written then, or the octets that wait are seen to move
+ * later. A session that ends on probation by the stall is one more failed attempt, and the next delay grows as after
+ * a refused connect. One that ends on probation in any other way (closed by either side, a rebind, a failed write)
+ * forgets them: only the stall marks a receiver that takes connections but no messages. A receiver that reads nothing
+ * but takes a trickle of messages into its buffers for longer than {@code ackTimeout} before they fill looks healthy
+ * meanwhile: nothing tells it from one that reads.
+ *
+ * <p>The session is still reported {@link DeliveryListener#connected} (and health says so) when it settles, not
+ * when it proved healthy: it is open and carrying messages, which are reported delivered from then on, and the engine
+ * hands messages only to a connected transport. Reporting it later would show every healthy session as disconnected
+ * for its first {@code ackTimeout} while it delivers. Failover therefore still counts such a receiver as reachable;
+ * the backoff is what keeps it from being hammered.
  */
 final class TcpTransport extends NettyTransport {
 
@@ -78,6 +96,12 @@ final class TcpTransport extends NettyTransport {
     private long seenBatches;
     private long seenProgress;
     private long seenPending;
+    /** The current session is ready but has not proven healthy yet: the failed attempts before it still count. */
+    private boolean onProbation;
+    /** When the current session became ready. */
+    private long readyAt;
+    /** Ends the current session's probation once it has been ready for {@code ackTimeout}; {@code null} if none. */
+    private ScheduledFuture<?> probation;
 
     TcpTransport(Target target, TransportSettings settings, DeliveryListener listener) {
         super(target, settings, listener);
@@ -106,9 +130,41 @@ final class TcpTransport extends NettyTransport {
         settling = loop.schedule(() -> {
             settling = null;
             if (conn == current && !conn.ended && conn.channel.isActive()) {
-                sessionReady(conn); // resets the backoff: only a session that settled does
+                sessionReady(conn); // connected now, but the backoff waits for proof (see sessionOpened)
             }
         }, settle, TimeUnit.NANOSECONDS);
+    }
+
+    /** Reports the session connected; it is on probation until it proves healthy (see the class comment). */
+    @Override
+    void sessionOpened(Connection conn) {
+        reportConnected(conn);
+        onProbation = true;
+        readyAt = now();
+        probation = loop.schedule(() -> {
+            probation = null;
+            if (conn == current && !conn.ended && nothingWaits(conn)) {
+                proved();
+            } // else octets wait, and the progress check watches them: their next move proves it, a stall fails it
+        }, stallNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The session proved healthy, or ended otherwise than by a stall: the failed attempts are forgotten. */
+    private void proved() {
+        onProbation = false;
+        resetBackoff();
+    }
+
+    /** Writes went on: once the session has been ready for {@code ackTimeout}, that proves it healthy. */
+    private void progressed() {
+        if (onProbation && now() - readyAt >= stallNanos) {
+            proved();
+        }
+    }
+
+    private static boolean nothingWaits(Connection conn) {
+        ChannelOutboundBuffer out = conn.channel.unsafe().outboundBuffer();
+        return out == null || out.totalPendingWriteBytes() == 0;
     }
 
     @Override
@@ -126,6 +182,13 @@ final class TcpTransport extends NettyTransport {
             settling.cancel(false);
             settling = null;
         }
+        if (probation != null) {
+            probation.cancel(false);
+            probation = null;
+        }
+        if (onProbation) {
+            proved(); // it ended otherwise than by a stall, which takes the session off probation first
+        }
     }
 
     /** After a flush: watch the octets it left waiting, unless already watching. */
@@ -133,11 +196,10 @@ final class TcpTransport extends NettyTransport {
         if (progressCheck != null) {
             return;
         }
-        ChannelOutboundBuffer out = conn.channel.unsafe().outboundBuffer();
-        if (out == null || out.totalPendingWriteBytes() == 0) {
+        if (nothingWaits(conn)) {
             return; // all written at once
         }
-        moved(out);
+        moved(conn.channel.unsafe().outboundBuffer());
         movedAt = now();
         scheduleProgressCheck(conn);
     }
@@ -151,14 +213,17 @@ final class TcpTransport extends NettyTransport {
         if (conn != current || conn.ended) {
             return;
         }
-        ChannelOutboundBuffer out = conn.channel.unsafe().outboundBuffer();
-        if (out == null || out.totalPendingWriteBytes() == 0) {
+        if (nothingWaits(conn)) {
+            progressed(); // all written
             return; // nothing waits: the next flush watches again
         }
+        ChannelOutboundBuffer out = conn.channel.unsafe().outboundBuffer();
         long now = now();
         if (moved(out)) {
             movedAt = now;
+            progressed();
         } else if (now - movedAt >= stallNanos) {
+            onProbation = false; // no success: the backoff counts this session as one more failed attempt
             conn.fail("the receiver " + target + " stopped reading: nothing could be written to it for ackTimeout "
                     + format(settings.ackTimeout()) + " (" + seenPending + " octets waiting)");
             return;

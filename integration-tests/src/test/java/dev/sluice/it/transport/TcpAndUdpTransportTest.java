@@ -191,6 +191,45 @@ class TcpAndUdpTransportTest {
     }
 
     /**
+     * A receiver whose kernel completes connections while its process never reads (a hung rsyslog, a full pipe behind
+     * a proxy): every session settles, fills the socket buffers and stalls for {@code ackTimeout}. A stalled session
+     * is a failed attempt, so the failed attempts add up across the cycles (the delays grow, as for refused connects);
+     * before, every settled session reset the backoff, and each stall reconnected after the first delay, for ever,
+     * filling a fresh pair of socket buffers. The session is still reported connected when it settles. A session that
+     * proves healthy (the receiver reads) resets the backoff.
+     */
+    @Test
+    void sessionsThatStallDoNotResetTheBackoffUntilOneProvesHealthy() {
+        int stalled = 3;
+        int count = 8_000; // 32 MB: far more than the socket buffers of three sessions hold (3.5 MB each here)
+        CountingBackoff backoff = new CountingBackoff();
+        try (PlainReceivers.Tcp receiver = PlainReceivers.Tcp.stallingFirst(stalled)) {
+            String target = "tcp://127.0.0.1:" + receiver.port();
+            transport = SyslogTransports.create(Target.parse(target),
+                    settings().ackTimeout(Duration.ofMillis(500)).backoff(() -> backoff).build(), listener);
+            for (long n = 0; n < count; n++) {
+                assertThat(transport.offer(Messages.numbered(n, 4096))).isTrue();
+            }
+            await().atMost(WAIT).until(() -> backoff.delays() >= stalled);
+            assertThat(listener.disconnects.subList(0, stalled)).allMatch(r -> r.startsWith("the receiver " + target
+                    + " stopped reading: nothing could be written to it for ackTimeout 500ms ("));
+            assertThat(backoff.resetsAtDelays().subList(0, stalled)).as("backoff resets before each failed session")
+                    .containsExactly(0, 0, 0);
+            assertThat(listener.connected.get()).as("each settled session reported connected")
+                    .isGreaterThanOrEqualTo(stalled);
+
+            await().atMost(WAIT).until(() -> listener.delivered.get() == count);
+            await().atMost(WAIT).until(() -> backoff.resets() == 1); // the reading session proved healthy
+            assertThat(backoff.delays()).as("no failure after the stalled sessions").isEqualTo(stalled);
+            assertThat(listener.disconnects).hasSize(stalled);
+            assertThat(listener.plannedDisconnects).isEmpty();
+            assertThat(listener.connected).hasValue(stalled + 1);
+            assertThat(receiver.connectionsEverAccepted()).isEqualTo(stalled + 1);
+            assertThat(listener.outOfOrder).hasValue(0);
+        }
+    }
+
+    /**
      * A fixed short backoff that counts the delays it gave (one per failed session or attempt) and its resets (one per
      * session opened).
      */
