@@ -13,9 +13,12 @@ import java.util.List;
  *
  * <p>Stream transports (TCP, TLS, RELP) look the name up before each connection. UDP has no connection to renew:
  * it looks the name up when its socket is bound, again every {@link #refreshInterval()} while the socket is open,
- * and again after a send failed; when the answer changes, the next datagrams go to the new address.
+ * and again after a send failed; when the answer changes, the next datagrams go to the new address. Those periodic
+ * look-ups run one at a time in the JVM, on a thread of their own, so that however long they take, connections'
+ * look-ups never wait behind them; one that comes due while another is under way is skipped until the next interval.
  *
- * <p>Called on a lookup thread ({@code sluice-dns-N}), never on an I/O thread, so it may block. Thread-safe.
+ * <p>Called on a lookup thread ({@code sluice-dns-N}, or {@code sluice-dns-refresh-N} for UDP's periodic look-ups),
+ * never on an I/O thread, so it may block. Thread-safe.
  */
 @FunctionalInterface
 public interface HostResolver {

@@ -31,7 +31,9 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,23 +81,44 @@ abstract class NettyTransport implements SyslogTransport {
     final DeliveryListener listener;
     final EventLoop loop;
 
-    /** Looks up host names off the event loops; daemon threads named {@code sluice-dns-N}, idle ones end. */
-    private static final java.util.concurrent.ThreadPoolExecutor RESOLVER = newResolver();
+    /**
+     * Looks host names up off the event loops for connections (and UDP's binds); daemon threads named
+     * {@code sluice-dns-N}, idle ones end. UDP's periodic look-ups run on {@link #REFRESHER}, never here: a connection
+     * needs its address now, and must not wait behind look-ups that can wait.
+     */
+    private static final ThreadPoolExecutor RESOLVER = lookupThreads("sluice-dns-", 4);
+
+    /**
+     * Looks UDP's receivers' names up again ({@link #lookUpAgain}): one daemon thread, {@code sluice-dns-refresh-N},
+     * that ends when idle. One at a time across the JVM: with a slow DNS server, the refreshes of many UDP targets
+     * hold one thread, not the connections' (see {@link #REFRESHING}).
+     */
+    private static final ThreadPoolExecutor REFRESHER = lookupThreads("sluice-dns-refresh-", 1);
+
+    /**
+     * A refresh is under way on {@link #REFRESHER}, from when it is handed over until the resolver returns: at most
+     * one in the JVM. Another refresh that comes due meanwhile is skipped, not queued, and tried again at its next
+     * interval: a refresh is never urgent (UDP keeps sending to the address it has), and queued ones would pile up
+     * behind a DNS server that does not answer, then all go to it at once when it does. A resolver that never returns
+     * thus stops every refresh, but no connection.
+     */
+    private static final AtomicBoolean REFRESHING = new AtomicBoolean();
 
     /** The target's address as last looked up; set on the event loop before a channel is opened. */
     InetSocketAddress resolved;
 
-    private static java.util.concurrent.ThreadPoolExecutor newResolver() {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "sluice-dns-" + n.incrementAndGet());
+    private static ThreadPoolExecutor lookupThreads(String prefix, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, prefix + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
+
     private final TransportEventLoops.Lease lease;
     private final Backoff backoff;
 
@@ -581,7 +604,7 @@ abstract class NettyTransport implements SyslogTransport {
             lookUp(addresses -> connectResolved(conn, ssl, addresses.isEmpty()
                     ? InetSocketAddress.createUnresolved(target.host(), target.port())
                     : new InetSocketAddress(addresses.get(0), target.port())));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             conn.closeReason = "cannot look up " + target.host() + ": " + describe(e);
             sessionEnded(conn);
         }
@@ -593,23 +616,63 @@ abstract class NettyTransport implements SyslogTransport {
      * stall the event loop, which every transport of the JVM shares. An IP literal is parsed, not looked up, and is
      * not queued behind the lookups of other transports, which a slow DNS server may hold for seconds each.
      *
-     * @throws java.util.concurrent.RejectedExecutionException if no resolver thread can take the lookup
+     * @throws RejectedExecutionException if no resolver thread can take the lookup
      */
     final void lookUp(Consumer<List<InetAddress>> then) {
-        InetAddress literal = target.isIpLiteral() ? NetUtil.createInetAddressFromIpAddressString(target.host()) : null;
-        if (literal != null) {
-            loop.execute(() -> then.accept(List.of(literal)));
+        if (!tookLiteral(then)) {
+            RESOLVER.execute(() -> handOver(addresses(), then));
+        }
+    }
+
+    /**
+     * As {@link #lookUp}, for a lookup that can wait: UDP's look-up of a name it already has an address for. It runs
+     * on the one {@link #REFRESHER} thread, so that however many UDP targets a slow DNS server holds, the lookups of
+     * connections are not queued behind theirs; and only if no other refresh runs now (see {@link #REFRESHING}).
+     *
+     * @throws RejectedExecutionException if another refresh is under way (or no thread can take it): keep the
+     *     address, and try again later
+     */
+    final void lookUpAgain(Consumer<List<InetAddress>> then) {
+        if (tookLiteral(then)) {
             return;
         }
-        RESOLVER.execute(() -> {
-            List<InetAddress> addresses = addresses();
-            try {
-                loop.execute(() -> then.accept(addresses));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // Closed during the lookup, and the shared group shut down with its last transport: nothing is
-                // left to do. Thrown on, it would reach System.err through the uncaught-exception handler.
-            }
-        });
+        if (!REFRESHING.compareAndSet(false, true)) {
+            throw new RejectedExecutionException("another refresh is under way");
+        }
+        try {
+            REFRESHER.execute(() -> {
+                List<InetAddress> addresses;
+                try {
+                    addresses = addresses();
+                } finally {
+                    REFRESHING.set(false); // also if the resolver threw an Error: else no refresh would run again
+                }
+                handOver(addresses, then);
+            });
+        } catch (RejectedExecutionException e) {
+            REFRESHING.set(false);
+            throw e;
+        }
+    }
+
+    /** If the target is an IP literal, hands it to {@code then} on the event loop, not queued behind any lookup. */
+    private boolean tookLiteral(Consumer<List<InetAddress>> then) {
+        InetAddress literal = target.isIpLiteral() ? NetUtil.createInetAddressFromIpAddressString(target.host()) : null;
+        if (literal == null) {
+            return false;
+        }
+        loop.execute(() -> then.accept(List.of(literal)));
+        return true;
+    }
+
+    /** Hands a lookup's {@code addresses} to {@code then} on the event loop; called on a resolver thread. */
+    private void handOver(List<InetAddress> addresses, Consumer<List<InetAddress>> then) {
+        try {
+            loop.execute(() -> then.accept(addresses));
+        } catch (RejectedExecutionException e) {
+            // Closed during the lookup, and the shared group shut down with its last transport: nothing is
+            // left to do. Thrown on, it would reach System.err through the uncaught-exception handler.
+        }
     }
 
     /** The target's addresses, none if the lookup failed; an IP literal parsed, not looked up. Blocks. */

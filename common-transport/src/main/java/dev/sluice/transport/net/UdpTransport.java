@@ -40,7 +40,10 @@ import java.util.concurrent.TimeUnit;
  * <p>The host name is looked up when the socket is bound (at start, and after a failed send), and again every
  * {@link HostResolver#refreshInterval()} while it is open (off the event loop; see {@link HostResolver}): when the
  * receiver's address changes, the next datagrams go to the new one. The current address is kept while the name
- * still lists it, and when a lookup fails. An IP literal is never looked up.
+ * still lists it, and when a lookup fails. An IP literal is never looked up. These refreshes run one at a time
+ * across the JVM, on a thread of their own ({@link #lookUpAgain}), so that a slow DNS server holding them never
+ * delays another transport's connection; one that comes due while another runs is skipped, and the current address
+ * kept until the next interval.
  */
 final class UdpTransport extends NettyTransport {
 
@@ -199,9 +202,10 @@ final class UdpTransport extends NettyTransport {
                 return; // the next session looks the name up when it binds
             }
             try {
-                lookUp(addresses -> refreshed(conn, addresses));
+                // not lookUp: a connection's lookup must never wait behind a refresh
+                lookUpAgain(addresses -> refreshed(conn, addresses));
             } catch (RejectedExecutionException e) {
-                scheduleRefresh(conn); // no lookup thread now: keep the address, try again later
+                scheduleRefresh(conn); // another refresh is under way: keep the address, try at the next interval
             }
         }, nanos, TimeUnit.NANOSECONDS);
     }
