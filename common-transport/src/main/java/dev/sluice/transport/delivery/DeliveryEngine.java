@@ -317,7 +317,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * The backoff of every transport this engine opens in turn. Failover replaces the transport after two failed
      * attempts; with a backoff of its own, each new one started again from the first, shortest delay, so with every
      * target down the engine tried about four times a second for ever and never reached {@code reconnectDelay}.
-     * Reset when a session opens (TCP and TLS: once it proved healthy), on whichever target.
+     * Reset when a session proved healthy (UDP: when a datagram is accepted), on whichever target.
      */
     private final Backoff reconnectBackoff;
     /**

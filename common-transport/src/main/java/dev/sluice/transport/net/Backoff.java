@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
 /**
  * How long to wait before the next connection attempt. One instance per transport, used on its I/O thread only
  * (so implementations need not be thread-safe): {@link #next()} before each retry, {@link #reset()} once a session
- * is open (for TCP and TLS, once it proved that the receiver reads).
+ * proved healthy (TCP and TLS: the receiver reads; RELP: the server answers messages; UDP: a datagram is accepted).
  */
 public interface Backoff {
 

@@ -177,6 +177,15 @@ abstract class NettyTransport implements SyslogTransport {
         ScheduledFuture<?> ttlTask;
         /** When the channel began to connect ({@link #now()}): how long the connect (and TLS handshake) took. */
         long connectStartedAt;
+        /**
+         * Ready, but not proven healthy yet: the failed attempts before this session still count (see
+         * {@link #sessionOpened}).
+         */
+        boolean onProbation;
+        /** When the session became ready ({@link #now()}). */
+        long readyAt;
+        /** Ends the probation once the session has been ready for {@code ackTimeout}; cancelled with the session. */
+        ScheduledFuture<?> probationTask;
 
         /** Ends the session with {@code reason} (kept if one is already set). */
         void fail(String reason) {
@@ -398,14 +407,57 @@ abstract class NettyTransport implements SyslogTransport {
     }
 
     /**
-     * The session is ready: the peer is reachable, so the failed attempts are forgotten and the session is reported
-     * connected. A UDP socket's bind says nothing about the route: UDP does both itself (see its class comment). A
-     * TCP or TLS session that settled says nothing about a receiver that reads: TCP reports it connected at once and
-     * forgets the failed attempts once it proved healthy (see its class comment).
+     * The session is ready: it is reported connected at once, and is on probation until it proves healthy. A TCP or
+     * TLS session that settled, or a RELP session whose {@code open} was answered, says nothing about a receiver that
+     * takes messages (see their class comments): were it a success for the backoff, a receiver that takes sessions
+     * but no messages would be tried again after the backoff's first delay after every stall, for ever. So the failed
+     * attempts before it are forgotten only when {@link #provedHealthy} (the protocol's proof: an answer, writes that
+     * move on), when it has been ready for {@code ackTimeout} with nothing awaited ({@link #awaitsNothing}), or when it
+     * ends otherwise than by the stall its protocol watches for. One that ends by that stall ({@link #stalled}) is
+     * one more failed attempt.
+     *
+     * <p>It is reported {@link DeliveryListener#connected} now, not once proven: it carries messages from now on, the
+     * engine hands messages only to a connected transport, and health would otherwise show every healthy session
+     * disconnected for its first {@code ackTimeout}. A UDP socket's bind says nothing about the route: UDP does both
+     * itself (see its class comment).
      */
     void sessionOpened(Connection conn) {
-        resetBackoff();
         reportConnected(conn);
+        conn.onProbation = true;
+        conn.readyAt = now();
+        conn.probationTask = loop.schedule(() -> {
+            conn.probationTask = null;
+            if (conn == current && !conn.ended && awaitsNothing(conn)) {
+                provedHealthy(conn);
+            } // else something is awaited: its answer or progress proves the session, or the stall fails it
+        }, saturatedNanos(settings.ackTimeout()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Whether nothing the session sent is awaited (TCP: no octet waits to be written; RELP: no frame is unanswered):
+     * a session ready for {@code ackTimeout} that awaits nothing then has proven healthy (see {@link #sessionOpened}).
+     */
+    boolean awaitsNothing(Connection conn) {
+        return true;
+    }
+
+    /** {@code conn} proved healthy, or ended otherwise than by a stall: the failed attempts before it are forgotten. */
+    final void provedHealthy(Connection conn) {
+        if (!conn.onProbation) {
+            return;
+        }
+        conn.onProbation = false; // its probationTask, if still due, finds it proven: sessionEnded cancels it
+        resetBackoff();
+    }
+
+    /**
+     * Ends {@code conn} by the stall its protocol watches for (TCP: no write progress; RELP: no answer) for
+     * {@code ackTimeout}. On probation, that is one more failed attempt: the backoff is not reset, and the next delay
+     * grows (see {@link #sessionOpened}).
+     */
+    final void stalled(Connection conn, String reason) {
+        conn.onProbation = false;
+        conn.fail(reason);
     }
 
     /** Forgets the failed attempts: the next delay after a failure is the backoff's first. */
@@ -781,6 +833,11 @@ abstract class NettyTransport implements SyslogTransport {
             conn.ttlTask.cancel(false);
             conn.ttlTask = null;
         }
+        if (conn.probationTask != null) {
+            conn.probationTask.cancel(false);
+            conn.probationTask = null;
+        }
+        provedHealthy(conn); // still on probation: it ended otherwise than by a stall (see stalled), and counts as good
         if (conn.ssl != null && conn.ssl.handshakeFuture().isDone() && !conn.ssl.handshakeFuture().isSuccess()) {
             reportTlsFailure(conn, conn.ssl.handshakeFuture().cause());
         }

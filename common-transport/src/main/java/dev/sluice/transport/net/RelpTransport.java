@@ -46,6 +46,23 @@ import java.util.concurrent.TimeUnit;
  * TXNRs ({@link DeliveryListener#resent}). This is where duplicates can come from: the server may have taken a
  * message whose answer was lost.
  *
+ * <p><b>The backoff starts again only once a session proved healthy.</b> An answered {@code open} proves that the
+ * server takes sessions, not that it processes messages: rsyslog whose main queue is full and blocks, an output hung
+ * behind {@code imrelp}, a proxy that passes the handshake on: each answers {@code open} and then nothing. Were the
+ * open session a success for the backoff, each one would send its window, wait {@code ackTimeout}, fail, and be
+ * followed by the backoff's first delay, for ever, every window sent again each time (duplicates, if the server takes
+ * them later). So an open session is on probation, and the failed attempts before it still count, until the first
+ * answer to a {@code syslog} frame ({@code 200} or {@code 500}: either way the server processes frames), or until it
+ * has been open for {@code ackTimeout} with no frame unanswered then (an idle session that held for that long). A
+ * session that ends on probation by the {@code ackTimeout} with frames (or its {@code close}) unanswered is one more
+ * failed attempt, and the next delay grows as after a refused connect. One that ends on probation in any other way
+ * ({@code serverclose}, a closed or reset connection, a protocol error, a rebind, a close) forgets them, as before:
+ * these end a session the server took, and are not the silence that marks a server taking sessions but no messages; a
+ * server that closes every session at once after {@code open} is thus still tried after the first delay. The session is
+ * reported {@link DeliveryListener#connected} when {@code open} is answered all the same: it carries messages from then
+ * on, the engine hands messages only to a connected transport, and failover therefore still counts such a server as
+ * reachable; the backoff is what keeps it from being hammered.
+ *
  * <h2>Closing</h2>
  * {@code rebindInterval} (messages) ends a session cleanly once that many were sent and answered, and reconnects
  * at once. On {@link #close} the backlog is drained, then {@code close} is sent and its answer (an {@code rsp}
@@ -183,6 +200,7 @@ final class RelpTransport extends NettyTransport {
             conn.fail("RELP: rsp with txnr " + t + " that is not awaited");
             return;
         }
+        provedHealthy(conn); // any answer to a syslog frame, 200 or 500: the server processes them
         if (RelpResponse.isOk(frame)) { // the answer to nearly every message: no strings made
             e.unanswered = false;
             complete(e, null);
@@ -373,9 +391,9 @@ final class RelpTransport extends NettyTransport {
             return;
         }
         if (now() - waitingSince >= ackTimeoutNanos) {
-            conn.fail("RELP: no answer from " + target + " within ackTimeout " + format(settings.ackTimeout()) + " ("
-                    + outstanding.size() + " frames unacknowledged" + (closeTxnr >= 0 ? ", close unanswered" : "")
-                    + ")");
+            stalled(conn, "RELP: no answer from " + target + " within ackTimeout " + format(settings.ackTimeout())
+                    + " (" + outstanding.size() + " frames unacknowledged"
+                    + (closeTxnr >= 0 ? ", close unanswered" : "") + ")");
         } else {
             armAckTimer(conn);
         }
@@ -383,6 +401,12 @@ final class RelpTransport extends NettyTransport {
 
     private boolean awaiting() {
         return !outstanding.isEmpty() || closeTxnr >= 0;
+    }
+
+    /** Open for {@code ackTimeout} with no frame unanswered proves the session healthy (see the class comment). */
+    @Override
+    boolean awaitsNothing(Connection conn) {
+        return !awaiting();
     }
 
     @Override

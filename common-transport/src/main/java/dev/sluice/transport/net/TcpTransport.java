@@ -96,12 +96,6 @@ final class TcpTransport extends NettyTransport {
     private long seenBatches;
     private long seenProgress;
     private long seenPending;
-    /** The current session is ready but has not proven healthy yet: the failed attempts before it still count. */
-    private boolean onProbation;
-    /** When the current session became ready. */
-    private long readyAt;
-    /** Ends the current session's probation once it has been ready for {@code ackTimeout}; {@code null} if none. */
-    private ScheduledFuture<?> probation;
 
     TcpTransport(Target target, TransportSettings settings, DeliveryListener listener) {
         super(target, settings, listener);
@@ -130,35 +124,24 @@ final class TcpTransport extends NettyTransport {
         settling = loop.schedule(() -> {
             settling = null;
             if (conn == current && !conn.ended && conn.channel.isActive()) {
-                sessionReady(conn); // connected now, but the backoff waits for proof (see sessionOpened)
+                sessionReady(conn); // connected now, but the backoff waits for proof (see NettyTransport.sessionOpened)
             }
         }, settle, TimeUnit.NANOSECONDS);
     }
 
-    /** Reports the session connected; it is on probation until it proves healthy (see the class comment). */
+    /**
+     * Ready for {@code ackTimeout} with nothing waiting to be written proves the session healthy (see the class
+     * comment). Else the progress check watches the octets that wait: their next move proves it, a stall fails it.
+     */
     @Override
-    void sessionOpened(Connection conn) {
-        reportConnected(conn);
-        onProbation = true;
-        readyAt = now();
-        probation = loop.schedule(() -> {
-            probation = null;
-            if (conn == current && !conn.ended && nothingWaits(conn)) {
-                proved();
-            } // else octets wait, and the progress check watches them: their next move proves it, a stall fails it
-        }, stallNanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** The session proved healthy, or ended otherwise than by a stall: the failed attempts are forgotten. */
-    private void proved() {
-        onProbation = false;
-        resetBackoff();
+    boolean awaitsNothing(Connection conn) {
+        return nothingWaits(conn);
     }
 
     /** Writes went on: once the session has been ready for {@code ackTimeout}, that proves it healthy. */
-    private void progressed() {
-        if (onProbation && now() - readyAt >= stallNanos) {
-            proved();
+    private void progressed(Connection conn) {
+        if (conn.onProbation && now() - conn.readyAt >= stallNanos) {
+            provedHealthy(conn);
         }
     }
 
@@ -181,13 +164,6 @@ final class TcpTransport extends NettyTransport {
         if (settling != null) {
             settling.cancel(false);
             settling = null;
-        }
-        if (probation != null) {
-            probation.cancel(false);
-            probation = null;
-        }
-        if (onProbation) {
-            proved(); // it ended otherwise than by a stall, which takes the session off probation first
         }
     }
 
@@ -214,17 +190,16 @@ final class TcpTransport extends NettyTransport {
             return;
         }
         if (nothingWaits(conn)) {
-            progressed(); // all written
+            progressed(conn); // all written
             return; // nothing waits: the next flush watches again
         }
         ChannelOutboundBuffer out = conn.channel.unsafe().outboundBuffer();
         long now = now();
         if (moved(out)) {
             movedAt = now;
-            progressed();
+            progressed(conn);
         } else if (now - movedAt >= stallNanos) {
-            onProbation = false; // no success: the backoff counts this session as one more failed attempt
-            conn.fail("the receiver " + target + " stopped reading: nothing could be written to it for ackTimeout "
+            stalled(conn, "the receiver " + target + " stopped reading: nothing could be written to it for ackTimeout "
                     + format(settings.ackTimeout()) + " (" + seenPending + " octets waiting)");
             return;
         }

@@ -31,7 +31,7 @@ public final class CountingBackoff implements Backoff {
         return delays.get();
     }
 
-    /** Resets: sessions that reached the peer. */
+    /** Resets: sessions that proved healthy (or ended otherwise than by a stall while on probation). */
     public int resets() {
         return resets.get();
     }

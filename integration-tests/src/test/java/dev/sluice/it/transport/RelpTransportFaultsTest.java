@@ -190,6 +190,46 @@ class RelpTransportFaultsTest {
         assertThat(server.server().duplicateCount()).isGreaterThanOrEqualTo(TransportSettings.DEFAULT_WINDOW_SIZE);
     }
 
+    /**
+     * A server that answers {@code open} and then nothing (rsyslog whose main queue is full and blocks, an output hung
+     * behind {@code imrelp}, a proxy that passes the handshake): each session sends its frames and ends by the
+     * {@code ackTimeout}. Such a session is a failed attempt, so the failed attempts add up across the cycles (the
+     * delays grow, as for refused connects); before, the answer to {@code open} reset the backoff, and each session
+     * came after the first delay, for ever, sending its frames again. The session is still reported connected when
+     * {@code open} is answered. Once the server answers again, the session delivers everything and resets the backoff.
+     */
+    @Test
+    void sessionsWhoseFramesGoUnansweredDoNotResetTheBackoffUntilOneIsAnswered() {
+        int stalled = 3;
+        int count = 5;
+        CountingBackoff backoff = new CountingBackoff();
+        server.faults().withholdAcks();
+        start(settings().ackTimeout(Duration.ofMillis(300)).backoff(() -> backoff).build());
+        Messages.offerRange(transport, 0, count);
+        await().atMost(WAIT).until(() -> backoff.delays() >= stalled);
+        assertThat(listener.disconnects.subList(0, stalled)).containsOnly("RELP: no answer from " + server.target()
+                + " within ackTimeout 300ms (" + count + " frames unacknowledged)");
+        assertThat(backoff.resetsAtDelays().subList(0, stalled)).as("backoff resets before each failed session")
+                .containsExactly(0, 0, 0);
+        assertThat(listener.connected.get()).as("each session reported connected when open was answered")
+                .isGreaterThanOrEqualTo(stalled);
+
+        server.faults().resumeAcks();
+        await().atMost(WAIT).until(() -> listener.delivered.get() == count);
+        await().atMost(WAIT).until(() -> backoff.resets() == 1); // the answered session proved healthy
+        // a session may still have ended by the ackTimeout as the answers resumed: never one that reset before it
+        assertThat(backoff.resetsAtDelays()).as("backoff resets before each failed session").containsOnly(0);
+        assertThat(listener.disconnects).hasSize(backoff.delays()).allMatch(r -> r.contains("within ackTimeout"));
+        assertThat(listener.connected).hasValue(backoff.delays() + 1);
+        assertThat(Messages.counts(server.messages())).hasSize(count);
+        assertThat(listener.outOfOrder).hasValue(0);
+        assertThat(listener.rejected).isEmpty();
+        assertThat(transport.pending()).isZero();
+        // every stalled session sent the frames again, and the server took them each time
+        assertThat(listener.resent.get()).isGreaterThanOrEqualTo(stalled * count);
+        assertThat(server.server().duplicateCount()).isLessThanOrEqualTo(listener.resent.get());
+    }
+
     @Test
     void resendsUnacknowledgedMessagesAfterServerclose() {
         server.faults().delayAcks(Duration.ofMillis(10)); // keeps frames in flight when the fault hits
