@@ -317,7 +317,8 @@ public final class DeliveryEngine implements AutoCloseable {
      * The backoff of every transport this engine opens in turn. Failover replaces the transport after two failed
      * attempts; with a backoff of its own, each new one started again from the first, shortest delay, so with every
      * target down the engine tried about four times a second for ever and never reached {@code reconnectDelay}.
-     * Reset when a session proved healthy (UDP: when a datagram is accepted), on whichever target.
+     * Reset when a session counts as a success for it (see {@link dev.sluice.transport.net.Backoff}), on whichever
+     * target.
      */
     private final Backoff reconnectBackoff;
     /**

@@ -488,16 +488,14 @@ abstract class NettyTransport implements SyslogTransport {
 
     /** Reports every complete message at the head of the order. */
     private void reportCompleted() {
-        int reported = 0;
+        boolean reported = false;
         Entry head;
         while ((head = order.peekFirst()) != null && head.done) {
             order.pollFirst();
             report(head);
-            reported++;
+            reported = true;
         }
-        if (reported > 0) {
-            // once per batch, not per message: the offering thread updates the same counter on another core
-            pending.addAndGet(-reported);
+        if (reported) {
             maybeWritable();
             if (draining && order.isEmpty() && !terminated) {
                 drained();
@@ -561,7 +559,6 @@ abstract class NettyTransport implements SyslogTransport {
         return settings.maxPending() / 2;
     }
 
-    /** Reports {@code e}'s outcome; the caller takes it off {@link #pending}. */
     private void report(Entry e) {
         if (e.rejectReason == null) {
             try { // as safely(), without a lambda per delivered message
@@ -572,6 +569,7 @@ abstract class NettyTransport implements SyslogTransport {
         } else {
             safely(() -> listener.rejected(e.message, e.rejectReason));
         }
+        pending.decrementAndGet();
         if (!batchReportScheduled) {
             batchReportScheduled = true;
             try {
@@ -704,6 +702,9 @@ abstract class NettyTransport implements SyslogTransport {
         } catch (RejectedExecutionException e) {
             REFRESHING.set(false);
             throw e;
+        } catch (Error e) { // no thread could be started for it: skipped as a refused one, and the slot is free again
+            REFRESHING.set(false);
+            throw new RejectedExecutionException("cannot start a refresh: " + e, e);
         }
     }
 

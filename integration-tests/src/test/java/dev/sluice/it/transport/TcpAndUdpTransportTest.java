@@ -231,7 +231,7 @@ class TcpAndUdpTransportTest {
 
     /**
      * A fixed short backoff that counts the delays it gave (one per failed session or attempt) and its resets (one per
-     * session opened).
+     * session that counted as a success: see {@link Backoff}).
      */
     private static Backoff counting(AtomicInteger delays, AtomicInteger resets) {
         Backoff fixed = Backoff.fixed(Duration.ofMillis(50));
