@@ -317,7 +317,8 @@ public final class DeliveryEngine implements AutoCloseable {
      * The backoff of every transport this engine opens in turn. Failover replaces the transport after two failed
      * attempts; with a backoff of its own, each new one started again from the first, shortest delay, so with every
      * target down the engine tried about four times a second for ever and never reached {@code reconnectDelay}.
-     * Reset when a session proved healthy (UDP: when a datagram is accepted), on whichever target.
+     * Reset when a session proved healthy (UDP: when a datagram is accepted), on whichever target; never by the end of
+     * a session of a transport being closed, which comes on its I/O thread after its successor may have drawn delays.
      */
     private final Backoff reconnectBackoff;
     /**
