@@ -318,7 +318,8 @@ public final class DeliveryEngine implements AutoCloseable {
      * attempts; with a backoff of its own, each new one started again from the first, shortest delay, so with every
      * target down the engine tried about four times a second for ever and never reached {@code reconnectDelay}.
      * Reset when a session counts as a success for it (see {@link dev.sluice.transport.net.Backoff}), on whichever
-     * target.
+     * target; never by the end of a session of a transport being closed, which comes on its I/O thread after its
+     * successor may have drawn delays.
      */
     private final Backoff reconnectBackoff;
     /**

@@ -412,9 +412,19 @@ abstract class NettyTransport implements SyslogTransport {
      * takes messages (see their class comments): were it a success for the backoff, a receiver that takes sessions
      * but no messages would be tried again after the backoff's first delay after every stall, for ever. So the failed
      * attempts before it are forgotten only when {@link #provedHealthy} (the protocol's proof: an answer, writes that
-     * move on), when it has been ready for {@code ackTimeout} with nothing awaited ({@link #awaitsNothing}), or when it
-     * ends otherwise than by the stall its protocol watches for. One that ends by that stall ({@link #stalled}) is
-     * one more failed attempt.
+     * move on), when it has been ready for {@code ackTimeout} with nothing awaited ({@link #awaitsNothing}), or when the
+     * peer or the protocol ends it otherwise than by the stall its protocol watches for. One that ends by that stall
+     * ({@link #stalled}) is one more failed attempt.
+     *
+     * <p>Once {@link #close(Duration)} was called, a session's end resets nothing, however it comes (this transport's
+     * {@code terminate}, a drain's {@code close} handshake, the peer meanwhile): the transport is going, and its backoff
+     * may be the one its successor draws from (the engine's, shared by the transports it opens in turn: failover and
+     * the spool's hand-over close with no time to drain and open the next at once). That end comes later, on this I/O
+     * thread, and a reset then would undo the delays the successor had drawn. A session its own close ends is no failed
+     * attempt either: nothing reconnects after it. The flag is {@code closeRequested}, not {@code terminated}: it is set
+     * on the caller's thread before {@code close} returns, so before any successor exists (also when {@code close}
+     * returns early because this I/O thread is held up), and it covers a drain's clean end, which comes before
+     * {@code terminate}.
      *
      * <p>It is reported {@link DeliveryListener#connected} now, not once proven: it carries messages from now on, the
      * engine hands messages only to a connected transport, and health would otherwise show every healthy session
@@ -441,7 +451,10 @@ abstract class NettyTransport implements SyslogTransport {
         return true;
     }
 
-    /** {@code conn} proved healthy, or ended otherwise than by a stall: the failed attempts before it are forgotten. */
+    /**
+     * {@code conn} proved healthy, or the peer or the protocol ended it otherwise than by a stall: the failed attempts
+     * before it are forgotten.
+     */
     final void provedHealthy(Connection conn) {
         if (!conn.onProbation) {
             return;
@@ -838,7 +851,11 @@ abstract class NettyTransport implements SyslogTransport {
             conn.probationTask.cancel(false);
             conn.probationTask = null;
         }
-        provedHealthy(conn); // still on probation: it ended otherwise than by a stall (see stalled), and counts as good
+        if (closeRequested.get()) {
+            conn.onProbation = false; // closing: the backoff may be its successor's by now (see sessionOpened)
+        } else {
+            provedHealthy(conn); // still on probation: ended by the peer or the protocol, not a stall (see stalled)
+        }
         if (conn.ssl != null && conn.ssl.handshakeFuture().isDone() && !conn.ssl.handshakeFuture().isSuccess()) {
             reportTlsFailure(conn, conn.ssl.handshakeFuture().cause());
         }

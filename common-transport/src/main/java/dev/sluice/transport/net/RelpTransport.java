@@ -56,9 +56,11 @@ import java.util.concurrent.TimeUnit;
  * has been open for {@code ackTimeout} with no frame unanswered then (an idle session that held for that long). A
  * session that ends on probation by the {@code ackTimeout} with frames (or its {@code close}) unanswered is one more
  * failed attempt, and the next delay grows as after a refused connect. One that ends on probation in any other way
- * ({@code serverclose}, a closed or reset connection, a protocol error, a rebind, a close) forgets them, as before:
- * these end a session the server took, and are not the silence that marks a server taking sessions but no messages; a
- * server that closes every session at once after {@code open} is thus still tried after the first delay. The session is
+ * ({@code serverclose}, a closed or reset connection, a protocol error, a rebind) forgets them, as before: these end
+ * a session the server took, and are not the silence that marks a server taking sessions but no messages; a server
+ * that closes every session at once after {@code open} is thus still tried after the first delay. One that ends
+ * because this transport is closed leaves them as they are: it says nothing about the server, and the backoff may be
+ * shared with the transport that replaces this one (see {@link NettyTransport#sessionOpened}). The session is
  * reported {@link DeliveryListener#connected} when {@code open} is answered all the same: it carries messages from then
  * on, the engine hands messages only to a connected transport, and failover therefore still counts such a server as
  * reachable; the backoff is what keeps it from being hammered.

@@ -53,8 +53,10 @@ import java.util.concurrent.TimeUnit;
  * settled session is on probation, and the failed attempts before it still count, until it proves healthy: it has
  * been ready for {@code ackTimeout} and nothing waits to be written then, or the octets that wait are seen to move
  * later. A session that ends on probation by the stall is one more failed attempt, and the next delay grows as after
- * a refused connect. One that ends on probation in any other way (closed by either side, a rebind, a failed write)
- * forgets them: only the stall marks a receiver that takes connections but no messages. A receiver that reads nothing
+ * a refused connect. One that ends on probation in any other way (closed by the receiver, a rebind, a failed write)
+ * forgets them: only the stall marks a receiver that takes connections but no messages. One that ends because this
+ * transport is closed leaves them as they are: it says nothing about the receiver, and the backoff may be shared
+ * with the transport that replaces this one (see {@link NettyTransport#sessionOpened}). A receiver that reads nothing
  * but takes a trickle of messages into its buffers for longer than {@code ackTimeout} before they fill looks healthy
  * meanwhile: nothing tells it from one that reads.
  *

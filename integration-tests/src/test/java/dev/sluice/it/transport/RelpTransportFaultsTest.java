@@ -30,6 +30,10 @@ class RelpTransportFaultsTest {
 
     private static final int COUNT = 10_000;
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** An {@code ackTimeout} the probation tests wait for. */
+    private static final Duration SHORT_ACK_TIMEOUT = Duration.ofMillis(300);
+    /** An {@code ackTimeout} no test reaches: what ends or proves a session on probation comes before it. */
+    private static final Duration UNREACHED_ACK_TIMEOUT = Duration.ofSeconds(30);
 
     @RegisterExtension
     static final RelpTestServer server = RelpTestServer.builder().build();
@@ -55,6 +59,26 @@ class RelpTransportFaultsTest {
     private SyslogTransport start(TransportSettings settings) {
         transport = SyslogTransports.create(Target.parse(server.target()), settings, listener);
         return transport;
+    }
+
+    /** Starts with {@code settings} and a {@link CountingBackoff}, and returns the backoff. */
+    private CountingBackoff startCounting(TransportSettings.Builder settings) {
+        CountingBackoff backoff = new CountingBackoff();
+        start(settings.backoff(() -> backoff).build());
+        return backoff;
+    }
+
+    /**
+     * Starts with a {@link CountingBackoff} against a server that withholds its acks, and offers {@code count}
+     * messages: once this returns, the server has recorded them, and the session is open, on probation, with them
+     * unanswered until long after the test ({@link #UNREACHED_ACK_TIMEOUT}).
+     */
+    private CountingBackoff startWithFramesUnanswered(int count) {
+        server.faults().withholdAcks();
+        CountingBackoff backoff = startCounting(settings().ackTimeout(UNREACHED_ACK_TIMEOUT));
+        Messages.offerRange(transport, 0, count);
+        server.awaitMessages(count, WAIT);
+        return backoff;
     }
 
     /** Every message arrived at least once, was reported delivered once, and duplicates are all explained. */
@@ -202,9 +226,8 @@ class RelpTransportFaultsTest {
     void sessionsWhoseFramesGoUnansweredDoNotResetTheBackoffUntilOneIsAnswered() {
         int stalled = 3;
         int count = 5;
-        CountingBackoff backoff = new CountingBackoff();
         server.faults().withholdAcks();
-        start(settings().ackTimeout(Duration.ofMillis(300)).backoff(() -> backoff).build());
+        CountingBackoff backoff = startCounting(settings().ackTimeout(SHORT_ACK_TIMEOUT));
         Messages.offerRange(transport, 0, count);
         await().atMost(WAIT).until(() -> backoff.delays() >= stalled);
         assertThat(listener.disconnects.subList(0, stalled)).containsOnly("RELP: no answer from " + server.target()
@@ -228,6 +251,103 @@ class RelpTransportFaultsTest {
         // every stalled session sent the frames again, and the server took them each time
         assertThat(listener.resent.get()).isGreaterThanOrEqualTo(stalled * count);
         assertThat(server.server().duplicateCount()).isLessThanOrEqualTo(listener.resent.get());
+    }
+
+    /**
+     * A session on probation that the server ends otherwise than by the silence of a stall ({@code serverclose}
+     * here, before any {@code ackTimeout}) ended a session the server took: it resets the backoff, and the delay
+     * after it is the first one.
+     */
+    @Test
+    void aSessionOnProbationThatTheServerEndsResetsTheBackoff() {
+        int count = 5;
+        CountingBackoff backoff = startWithFramesUnanswered(count);
+        assertThat(backoff.resets()).isZero();
+
+        server.faults().sendServerClose();
+        await().atMost(WAIT).until(() -> backoff.delays() >= 1);
+        assertThat(listener.disconnects.get(0)).isEqualTo("server " + server.target() + " sent serverclose");
+        assertThat(backoff.resetsAtDelays().get(0)).as("backoff resets before the delay after serverclose")
+                .isEqualTo(1);
+        server.faults().resumeAcks(); // the next session delivers, and the close after the test is quick
+        await().atMost(WAIT).until(() -> listener.delivered.get() == count);
+    }
+
+    /**
+     * A session ended by its own transport's close says nothing about the server: it leaves the backoff alone, neither
+     * reset nor a failed attempt. The engine's backoff is shared by the transports it opens in turn, and it closes one
+     * with no time to drain and opens the next at once (failover back to the primary, the spool's hand-over): the old
+     * session's end comes later, on its I/O thread, and a reset then undid the delays the new one had drawn.
+     */
+    @Test
+    void closingATransportWhoseSessionIsOnProbationLeavesTheBackoffAlone() {
+        int count = 5;
+        CountingBackoff backoff = startWithFramesUnanswered(count);
+
+        assertThat(transport.close(Duration.ZERO)).hasSize(count);
+        await().atMost(WAIT).until(() -> listener.disconnects.contains("transport closed"));
+        assertThat(backoff.resets()).as("resets").isZero();
+        assertThat(backoff.delays()).as("failed attempts").isZero();
+    }
+
+    /** As {@link #closingATransportWhoseSessionIsOnProbationLeavesTheBackoffAlone}, for a close that drains. */
+    @Test
+    void aCleanCloseOfASessionOnProbationLeavesTheBackoffAlone() {
+        CountingBackoff backoff = startCounting(settings().ackTimeout(UNREACHED_ACK_TIMEOUT));
+        await().atMost(WAIT).until(() -> listener.connected.get() == 1); // open answered: on probation
+
+        assertThat(transport.close(Duration.ofSeconds(10))).isEmpty();
+        assertThat(listener.disconnects).containsExactly("session closed");
+        assertThat(backoff.resets()).as("resets").isZero();
+        assertThat(backoff.delays()).as("failed attempts").isZero();
+    }
+
+    /** A {@code 500} is an answer: the server processes frames, and the session is proven before any ackTimeout. */
+    @Test
+    void anAnswer500ProvesTheSession() {
+        server.faults().rejectNext(1);
+        CountingBackoff backoff = startCounting(settings().ackTimeout(UNREACHED_ACK_TIMEOUT).maxRejectAttempts(0));
+        Messages.offerRange(transport, 0, 1);
+        await().atMost(WAIT).until(() -> listener.rejected.size() == 1); // reported after the answer reset
+        assertThat(listener.rejected.get(0)).startsWith("0: 500 ");
+        assertThat(backoff.resets()).as("resets").isEqualTo(1);
+        assertThat(backoff.delays()).as("failed attempts").isZero();
+        assertThat(listener.delivered).hasValue(0);
+        assertThat(listener.disconnects).isEmpty();
+    }
+
+    /** A session open for ackTimeout with nothing sent held for that long: it is proven. */
+    @Test
+    void anIdleSessionIsProvenAfterTheAckTimeout() {
+        CountingBackoff backoff = startCounting(settings().ackTimeout(SHORT_ACK_TIMEOUT));
+        await().atMost(WAIT).until(() -> backoff.resets() == 1);
+        assertThat(listener.connected).hasValue(1);
+        assertThat(backoff.delays()).as("failed attempts").isZero();
+        assertThat(listener.disconnects).isEmpty();
+        assertThat(server.messages()).isEmpty();
+    }
+
+    /**
+     * A session proven by its answers that stalls later reset the backoff at the proof: the failure after the stall
+     * asks for the backoff's first delay.
+     */
+    @Test
+    void aSessionProvenByAnswersThatStallsLaterFailsAfterTheReset() {
+        int count = 5;
+        CountingBackoff backoff = startCounting(settings().ackTimeout(SHORT_ACK_TIMEOUT));
+        Messages.offerRange(transport, 0, count);
+        await().atMost(WAIT).until(() -> listener.delivered.get() == count);
+        assertThat(backoff.resets()).as("reset by the answers").isEqualTo(1);
+
+        server.faults().withholdAcks();
+        Messages.offerRange(transport, count, 2 * count);
+        await().atMost(WAIT).until(() -> backoff.delays() >= 1);
+        assertThat(listener.disconnects.get(0)).isEqualTo("RELP: no answer from " + server.target()
+                + " within ackTimeout 300ms (" + count + " frames unacknowledged)");
+        assertThat(backoff.resetsAtDelays().get(0)).as("backoff resets before the delay after the stall")
+                .isEqualTo(1);
+        server.faults().resumeAcks();
+        await().atMost(WAIT).until(() -> listener.delivered.get() == 2 * count);
     }
 
     @Test

@@ -230,6 +230,26 @@ class TcpAndUdpTransportTest {
     }
 
     /**
+     * A settled session is on probation for {@code ackTimeout}; its transport's close ends it, and says nothing about
+     * the receiver: the backoff, which the engine shares with the transport it opens next, is left alone.
+     */
+    @Test
+    void closingATransportWhoseSessionIsOnProbationLeavesTheBackoffAlone() {
+        CountingBackoff backoff = new CountingBackoff();
+        try (PlainReceivers.Tcp receiver = new PlainReceivers.Tcp()) {
+            transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + receiver.port()),
+                    settings().ackTimeout(Duration.ofSeconds(30)).backoff(() -> backoff).build(), listener);
+            Messages.offerRange(transport, 0, 5);
+            await().atMost(WAIT).until(() -> listener.delivered.get() == 5); // settled, on probation for 30 s
+
+            transport.close(Duration.ZERO);
+            await().atMost(WAIT).until(() -> listener.disconnects.contains("transport closed"));
+            assertThat(backoff.resets()).as("resets").isZero();
+            assertThat(backoff.delays()).as("failed attempts").isZero();
+        }
+    }
+
+    /**
      * A fixed short backoff that counts the delays it gave (one per failed session or attempt) and its resets (one per
      * session that counted as a success: see {@link Backoff}).
      */
