@@ -24,8 +24,10 @@ import java.util.Objects;
  * uses with other targets is refused, unless it is the same appender (by name) configured again.
  *
  * <p><b>Reconfiguration.</b> Log4j2 starts the new configuration's appender before it stops the old one. When the
- * new appender has the old one's name and other options ({@link EngineSettings#options()}: another target, window,
- * format, …), its lease is the running engine's <em>successor</em>: its events go to the running engine (with a
+ * new appender has the old one's name and other options ({@link EngineSettings#options()}: window, format, …; another
+ * target only with the same spool directory: without a spool, other targets are another key, and so a new engine
+ * from zero while the old one stops, draining), its lease is the running engine's <em>successor</em>: its events go
+ * to the running engine (with a
  * spool, into the same directory) until the old appender lets go; then the old engine stops, and an engine with the
  * new settings starts on the same spool and delivers what is in it first. Events appended while one engine stops
  * and the next starts wait in the lease, in memory (up to the new {@code queueCapacity}; beyond it they are dropped
