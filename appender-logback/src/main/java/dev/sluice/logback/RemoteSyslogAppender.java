@@ -34,8 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * Options and defaults are DESIGN's, checked by the core's {@link AppenderConfig} when the appender starts. Each bad
  * value is reported with {@code addError}, naming the option and the value, and the appender does not start; the
- * application starts anyway. An optional {@code layout} (or a layout-based {@code encoder}) replaces the formatted
- * message and the stack trace as MSG.
+ * application starts anyway (not under Spring Boot, which fails its start on any error in the status manager).
+ * Problems the appender survives while it runs (a spool it cannot use yet, a quarantined spool record, a TLS
+ * failure it retries) are reported with {@code addWarn}. An optional {@code layout} (or a layout-based
+ * {@code encoder}) replaces the formatted message and the stack trace as MSG.
  */
 public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
@@ -64,6 +66,16 @@ public final class RemoteSyslogAppender extends UnsynchronizedAppenderBase<ILogg
         @Override
         public void error(String message, Throwable cause) {
             addError(message, cause);
+        }
+
+        /**
+         * A warning: the appender runs on, and Spring Boot fails the application's start on any ERROR status in the
+         * context after configuration, so an ERROR here would stop the application for a problem the appender
+         * handles (a locked spool, a quarantined record, a TLS failure it retries).
+         */
+        @Override
+        public void survivedError(String message, Throwable cause) {
+            addWarn(message, cause);
         }
 
         @Override

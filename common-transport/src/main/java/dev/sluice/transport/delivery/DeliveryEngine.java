@@ -425,7 +425,7 @@ public final class DeliveryEngine implements AutoCloseable {
             return tryOpenSpool(s);
         } catch (IOException | RuntimeException e) {
             spoolFailure = e.getMessage();
-            s.diagnostics().error("RemoteSyslog[" + s.name() + "]: spool " + s.spool().directory()
+            s.diagnostics().survivedError("RemoteSyslog[" + s.name() + "]: spool " + s.spool().directory()
                     + " cannot be used, keeping events in memory until it can (tried again every 30 s at most): "
                     + e.getMessage(), e);
             return null;
@@ -1057,8 +1057,9 @@ public final class DeliveryEngine implements AutoCloseable {
             // cannot happen (ids are above the spool's highest); the engine goes on from memory, without the spool
             closeQuietly(s);
             spoolRetryAt = settings.ticker().getAsLong() + SPOOL_RETRY_MAX_NANOS;
-            settings.diagnostics().error("RemoteSyslog[" + settings.name() + "]: spool " + settings.spool().directory()
-                    + " could not be taken into use; events are kept in memory: " + e, e);
+            settings.diagnostics().survivedError("RemoteSyslog[" + settings.name() + "]: spool "
+                    + settings.spool().directory() + " could not be taken into use; events are kept in memory: " + e,
+                    e);
         } catch (Error e) {
             closeQuietly(s); // not left locked behind a delivery thread that ends
             throw e;

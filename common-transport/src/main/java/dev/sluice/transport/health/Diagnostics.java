@@ -23,6 +23,17 @@ public interface Diagnostics {
     /** Something is failing. {@code cause} may be {@code null}. */
     void error(String message, Throwable cause);
 
+    /**
+     * Something is failing that the engine survives and handles itself, the appender running on: a spool it cannot
+     * use yet (it keeps events in memory and tries again), a spool record it quarantines, a spool operation that
+     * failed, a TLS handshake it retries. Reported as {@link #error} unless overridden: a front-end whose status
+     * channel fails the application's start on an error (Logback's status manager under Spring Boot) reports it as a
+     * warning, keeping errors for a configuration the appender cannot start with. {@code cause} may be {@code null}.
+     */
+    default void survivedError(String message, Throwable cause) {
+        error(message, cause);
+    }
+
     /** Something worth knowing but not wrong (a reconnect that succeeded). Ignored unless overridden. */
     default void info(String message) {
     }

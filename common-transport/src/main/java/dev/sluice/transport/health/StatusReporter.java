@@ -74,8 +74,8 @@ public final class StatusReporter implements AppenderListener {
 
     @Override
     public void tlsFailure(String target, String reason) {
-        report("tls:" + target, suppressed -> diagnostics.error(prefix() + "TLS with " + target + " failed: "
-                + reason + suppressedText(suppressed, "TLS failure"), null));
+        report("tls:" + target, suppressed -> diagnostics.survivedError(prefix() + "TLS with " + target
+                + " failed: " + reason + suppressedText(suppressed, "TLS failure"), null));
     }
 
     @Override
@@ -94,7 +94,7 @@ public final class StatusReporter implements AppenderListener {
 
     @Override
     public void spoolProblem(String description) {
-        report("spool", suppressed -> diagnostics.error(prefix() + "spool: " + description
+        report("spool", suppressed -> diagnostics.survivedError(prefix() + "spool: " + description
                 + suppressedText(suppressed, "spool problem"), null));
     }
 
