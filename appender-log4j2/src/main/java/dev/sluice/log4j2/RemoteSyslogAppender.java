@@ -19,6 +19,7 @@ import org.apache.logging.log4j.core.appender.AppenderLoggingException;
 import org.apache.logging.log4j.core.Core;
 import org.apache.logging.log4j.core.Filter;
 import org.apache.logging.log4j.core.Layout;
+import org.apache.logging.log4j.core.LifeCycle;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
@@ -115,7 +116,8 @@ public final class RemoteSyslogAppender extends AbstractAppender {
     public void start() {
         retireOutgoing();
         try {
-            sink = RemoteSyslogSink.open(config.engineSettings(), config.mapper());
+            sink = RemoteSyslogSink.open(config.engineSettings(), config.mapper(),
+                    configuration == null ? null : this::configurationStopping);
         } catch (RuntimeException e) {
             LOGGER.error("RemoteSyslog {}: {}", getName(), e.getMessage(), e);
             return;
@@ -145,6 +147,18 @@ public final class RemoteSyslogAppender extends AbstractAppender {
                 }
             }
         }
+    }
+
+    /**
+     * Whether this appender's configuration is stopping or stopped: a caller blocked by {@code overflow=block} then
+     * gives up (its event dropped as at a stop). Log4j2 stops a configuration's appenders only after every call
+     * inside them has returned ({@code AwaitCompletionReliabilityStrategy}, with no time limit), and only the
+     * appender's stop would stop the engine: without this, its shutdown hook, {@code LogManager.shutdown()} or a
+     * reconfiguration waited for ever for a caller blocked while the receiver is down.
+     */
+    private boolean configurationStopping() {
+        LifeCycle.State state = configuration.getState();
+        return state == LifeCycle.State.STOPPING || state == LifeCycle.State.STOPPED;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.sluice.transport.event.LogEventView;
 import dev.sluice.transport.health.Health;
 
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * What a started appender holds, the same in both front-ends: the event mapper and a lease on the shared
@@ -21,10 +22,13 @@ public final class RemoteSyslogSink implements AutoCloseable {
     private final EventMapper mapper;
     private final DeliveryEngines.Lease lease;
     private final AppendGuard guard = new AppendGuard();
+    /** Ends the wait of a caller blocked by {@code overflow=block}; {@code null} for none (see {@link #open}). */
+    private final BooleanSupplier abandonWait;
 
-    private RemoteSyslogSink(EventMapper mapper, DeliveryEngines.Lease lease) {
+    private RemoteSyslogSink(EventMapper mapper, DeliveryEngines.Lease lease, BooleanSupplier abandonWait) {
         this.mapper = mapper;
         this.lease = lease;
+        this.abandonWait = abandonWait;
     }
 
     /**
@@ -33,8 +37,22 @@ public final class RemoteSyslogSink implements AutoCloseable {
      * @throws IllegalStateException if the engine cannot be started (its message is for the status channel)
      */
     public static RemoteSyslogSink open(EngineSettings settings, EventMapper mapper) {
+        return open(settings, mapper, null);
+    }
+
+    /**
+     * {@link #open(EngineSettings, EventMapper)} for a front-end whose framework, before it stops its appenders,
+     * waits for every call still inside one (Log4j2's {@code AwaitCompletionReliabilityStrategy}): a caller blocked
+     * by {@code overflow=block} would hold that wait for ever, the engine being stopped only by the appender's stop.
+     * {@code abandonWait} is asked while such a caller waits for room (between bounded waits, never when there is
+     * room); once it answers {@code true} (the framework's configuration is stopping) the caller gives up and its
+     * event is dropped as at a stop. {@code null} for none.
+     *
+     * @throws IllegalStateException if the engine cannot be started (its message is for the status channel)
+     */
+    public static RemoteSyslogSink open(EngineSettings settings, EventMapper mapper, BooleanSupplier abandonWait) {
         Objects.requireNonNull(mapper, "mapper");
-        return new RemoteSyslogSink(mapper, DeliveryEngines.shared().acquire(settings));
+        return new RemoteSyslogSink(mapper, DeliveryEngines.shared().acquire(settings), abandonWait);
     }
 
     /**
@@ -53,7 +71,7 @@ public final class RemoteSyslogSink implements AutoCloseable {
             return true;
         }
         try {
-            return lease.append(mapper.capture(event), inside);
+            return lease.append(mapper.capture(event), inside, abandonWait);
         } finally {
             guard.exit(inside);
         }

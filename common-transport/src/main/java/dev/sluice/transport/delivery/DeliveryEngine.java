@@ -55,6 +55,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The part between an appender and the network: accepts events on the application's threads without ever
@@ -126,7 +127,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final long LATE_HOLD_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** {@link #enqueue} found the spool open (a retry opened it meanwhile): the event goes there instead. */
     private static final int TO_SPOOL = -2;
-    /** Results of {@link #appendOrRefuse(EngineEvent, AppendGuard.Cell)}. */
+    /** Results of {@link #appendOrRefuse(EngineEvent, AppendGuard.Cell, BooleanSupplier)}. */
     static final int ACCEPTED = 1;
     static final int DROPPED = 0;
     static final int REFUSED = -1;
@@ -495,7 +496,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * @return {@code true} if accepted, {@code false} if it was dropped (counted and reported)
      */
     public boolean append(EngineEvent event) {
-        int result = offer(event, null);
+        int result = offer(event, null, null);
         if (result == REFUSED) {
             drop(DropReason.SHUTDOWN); // handed over, and not through a lease that can give it to the successor
             return false;
@@ -509,14 +510,21 @@ public final class DeliveryEngine implements AutoCloseable {
      * lease gives the event to the successor. An application thread may have read the lease's engine just before
      * the hand-over.
      *
+     * @param abandonWait under {@link OverflowPolicy#BLOCK}, asked between the bounded waits of a caller blocked by a
+     *     full queue or spool (never when there is room): {@code true} ends the wait, and the event is dropped as at
+     *     a stop ({@link DropReason#SHUTDOWN}). For a front-end whose framework waits for the callers inside its
+     *     appenders before it stops them (Log4j2): its configuration stopping releases them. {@code null} for none
      * @return {@link #ACCEPTED}, {@link #DROPPED} (counted and reported) or {@link #REFUSED}
      */
-    int appendOrRefuse(EngineEvent event, AppendGuard.Cell caller) {
-        return offer(event, caller);
+    int appendOrRefuse(EngineEvent event, AppendGuard.Cell caller, BooleanSupplier abandonWait) {
+        return offer(event, caller, abandonWait);
     }
 
-    /** {@code caller}: the calling thread's cell in its appender's guard, for its buffer; {@code null} for none. */
-    private int offer(EngineEvent event, AppendGuard.Cell caller) {
+    /**
+     * {@code caller}: the calling thread's cell in its appender's guard, for its buffer; {@code null} for none.
+     * {@code abandonWait}: see {@link #appendOrRefuse}.
+     */
+    private int offer(EngineEvent event, AppendGuard.Cell caller, BooleanSupplier abandonWait) {
         if (!accepting.get()) {
             return refuse();
         }
@@ -526,7 +534,7 @@ public final class DeliveryEngine implements AutoCloseable {
         boolean spooled = spool != null;
         if (!spooled) {
             p = new Pending(sequence.incrementAndGet(), event);
-            int queued = enqueue(p, isUrgent);
+            int queued = enqueue(p, isUrgent, abandonWait);
             spooled = queued == TO_SPOOL; // opened meanwhile: the number drawn is left unused
             if (!spooled && queued != ACCEPTED) {
                 return queued;
@@ -567,7 +575,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 if (p != null) {
                     registerUrgent(p);
                 }
-                int appendResult = spoolAppend(seq, event.timestamp(), buffer.array(), buffer.size());
+                int appendResult = spoolAppend(seq, event.timestamp(), buffer.array(), buffer.size(), abandonWait);
                 if (appendResult != ACCEPTED) {
                     if (p != null) {
                         unregisterUrgent(seq);
@@ -621,6 +629,16 @@ public final class DeliveryEngine implements AutoCloseable {
         if (handingOver) {
             return REFUSED;
         }
+        drop(DropReason.SHUTDOWN);
+        return DROPPED;
+    }
+
+    /**
+     * A caller blocked by {@code overflow=block} was told to stop waiting (its front-end's configuration stops, see
+     * {@link #appendOrRefuse}): its event is dropped as if the engine had stopped while it waited, not refused (the
+     * stop that releases it is the framework's, not a hand-over to a successor).
+     */
+    private int abandon() {
         drop(DropReason.SHUTDOWN);
         return DROPPED;
     }
@@ -709,7 +727,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * hours waiting for the window (it used to be dropped, or to block the application's thread until the window
      * opened). Memory stays bounded. {@code dropOldest} makes room as for any event.
      */
-    private int enqueue(Pending p, boolean isUrgent) {
+    private int enqueue(Pending p, boolean isUrgent, BooleanSupplier abandonWait) {
         boolean interrupted = false;
         boolean beyond = isUrgent && settings.overflow() != OverflowPolicy.DROP_OLDEST;
         long capacity = beyond ? (long) settings.queueCapacity() + MAX_URGENT_HELD : settings.queueCapacity();
@@ -741,6 +759,9 @@ public final class DeliveryEngine implements AutoCloseable {
                         if (!accepting.get()) {
                             return refuse();
                         }
+                        if (abandonWait != null && abandonWait.getAsBoolean()) {
+                            return abandon();
+                        }
                         // bounded, so that a wake-up held back by the low-water rule (see signalRoom) cannot strand
                         // a caller while there is room
                         // (as before, an interrupt does not end the wait; it is kept for the caller)
@@ -767,7 +788,7 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private int spoolAppend(long seq, Instant eventTime, byte[] record, int length) {
+    private int spoolAppend(long seq, Instant eventTime, byte[] record, int length, BooleanSupplier abandonWait) {
         while (true) {
             AppendResult result;
             try {
@@ -802,6 +823,9 @@ public final class DeliveryEngine implements AutoCloseable {
                 case BLOCK -> {
                     if (!accepting.get()) {
                         return refuse();
+                    }
+                    if (abandonWait != null && abandonWait.getAsBoolean()) {
+                        return abandon();
                     }
                     queueLock.lock();
                     try {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * The owner of running {@link DeliveryEngine}s, shared by appenders and reference-counted (STYLE 3), so that a
@@ -293,15 +294,17 @@ public final class DeliveryEngines {
          * @return {@code true} if accepted (or held)
          */
         public boolean append(EngineEvent event) {
-            return append(event, null);
+            return append(event, null, null);
         }
 
         /**
          * {@link #append(EngineEvent)} from inside an appender's {@code append}: {@code caller} is the calling
          * thread's cell of the appender's guard, whose buffer the engine formats in (with a spool) instead of looking
-         * up a thread-local of its own; {@code null} for none.
+         * up a thread-local of its own; {@code null} for none. {@code abandonWait}: under {@code overflow=block}, asked
+         * while the caller waits for room; {@code true} ends the wait and drops the event as at a stop (see
+         * {@link DeliveryEngine#appendOrRefuse}); {@code null} for none.
          */
-        public boolean append(EngineEvent event, AppendGuard.Cell caller) {
+        public boolean append(EngineEvent event, AppendGuard.Cell caller, BooleanSupplier abandonWait) {
             DeliveryEngine e = engine;
             while (true) {
                 if (e == null) {
@@ -325,7 +328,7 @@ public final class DeliveryEngines {
                         }
                     }
                 }
-                int result = e.appendOrRefuse(event, caller);
+                int result = e.appendOrRefuse(event, caller, abandonWait);
                 if (result != DeliveryEngine.REFUSED) {
                     return result == DeliveryEngine.ACCEPTED;
                 }
