@@ -36,6 +36,37 @@ class RelpFrameEncoderTest {
     }
 
     @Test
+    void writesEveryNumberOfDigitsAsLongDoes() {
+        // the digits go out packed in up to three writes: every length from 1 to 10, at both ends of its range and
+        // in between, and random values
+        List<Integer> values = new ArrayList<>(List.of(0, Integer.MAX_VALUE, 1_000_000_000, 1_234_567_890));
+        for (int p = 1; p <= 1_000_000_000 && p > 0; p *= 10) {
+            values.add(p);
+            values.add(p - 1);
+            values.add(p + 1);
+            values.add(p <= 100_000_000 ? p * 3 + 7 : p + 987_654_321);
+        }
+        Random random = new Random(42);
+        for (int i = 0; i < 10_000; i++) {
+            values.add(random.nextInt(Integer.MAX_VALUE));
+            values.add(random.nextInt(1_000));
+        }
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer(16);
+        try {
+            for (int value : values) {
+                out.clear();
+                out.writeByte('<');
+                RelpFrameEncoder.writeDecimal(out, value);
+                out.writeByte('>');
+                assertThat(out.toString(ISO_8859_1)).isEqualTo("<" + value + ">");
+                assertThat(out.readableBytes()).isEqualTo(RelpFrameEncoder.decimalLength(value) + 2);
+            }
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
     void writesOctetsNotCharacters() {
         // "é" is two octets in UTF-8: DATALEN counts octets.
         assertThat(encode(RelpFrame.of(1, "syslog", "é"))).isEqualTo("1 syslog 2 \u00c3\u00a9\n");
