@@ -123,6 +123,15 @@ public final class RelpFrameEncoder extends MessageToByteEncoder<RelpFrame> {
         return dataLength;
     }
 
+    /** The two ASCII digits of 0-99, the tens in the high octet. */
+    private static final int[] DIGIT_PAIRS = new int[100];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[i] = ('0' + i / 10) << 8 | ('0' + i % 10);
+        }
+    }
+
     /** Decimal digits of a non-negative int. */
     static int decimalLength(int value) {
         // comparisons, not divisions: called twice per frame
@@ -149,11 +158,14 @@ public final class RelpFrameEncoder extends MessageToByteEncoder<RelpFrame> {
             }
             length = 8;
         }
-        long packed = 0; // digit i (from the right) in octet i, so that the leftmost digit goes out first
-        for (int shift = 0; shift < 8 * length; shift += 8) {
-            packed |= (long) ('0' + v % 10) << shift;
-            v /= 10;
-        }
+        // eight digits, leading zeros included, digit i (from the right) in octet i so that the leftmost goes out
+        // first: two pairs from each half, the halves independent of each other (not one division after another)
+        int upper = v / 10_000;
+        int lower = v - upper * 10_000;
+        int upperHigh = upper / 100;
+        int lowerHigh = lower / 100;
+        long packed = (long) DIGIT_PAIRS[upperHigh] << 48 | (long) DIGIT_PAIRS[upper - upperHigh * 100] << 32
+                | (long) DIGIT_PAIRS[lowerHigh] << 16 | DIGIT_PAIRS[lower - lowerHigh * 100];
         if (length == 8) {
             out.writeLong(packed);
             return;
