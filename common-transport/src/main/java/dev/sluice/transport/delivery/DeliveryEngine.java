@@ -233,7 +233,8 @@ public final class DeliveryEngine implements AutoCloseable {
 
     // delivery-thread state
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-    private final Map<Long, InFlight> inFlightById = new HashMap<>();
+    /** In flight by sequence id (see {@link SequenceMap} for why not a {@code HashMap}). */
+    private final SequenceMap<InFlight> inFlightById = new SequenceMap<>(2 * MAX_IN_FLIGHT);
     /** The last spooled record handed out for sending. Changed only under {@code inFlight} (see dropOldestSpooled). */
     private SpoolRecord lastRead;
     /**
