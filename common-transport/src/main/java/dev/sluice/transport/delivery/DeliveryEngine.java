@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -228,8 +229,8 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     private final Map<Outbound, long[]> noticesOut = new ConcurrentHashMap<>();
 
-    // outcomes from the transport's I/O thread
-    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    // outcomes from the transport's I/O thread, a batch (one read's answers) per node
+    private final ConcurrentLinkedQueue<Outcomes> outcomes = new ConcurrentLinkedQueue<>();
 
     // delivery-thread state
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -1407,7 +1408,7 @@ public final class DeliveryEngine implements AutoCloseable {
         if (lane == null || lane.done) {
             f.done = true;
             f.rejected = lane != null && lane.rejected;
-            outcomes.add(new Outcome(INTERNAL_ID, Outcome.Kind.DELIVERED, null)); // processOutcomes acknowledges it
+            outcomes.add(Outcomes.INTERNAL_DELIVERED); // processOutcomes acknowledges it
         } else {
             lane.follower = f;
         }
@@ -1566,25 +1567,28 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private void processOutcomes() {
-        Outcome o;
+        Outcomes batch;
         boolean any = false;
-        while ((o = outcomes.poll()) != null) {
+        while ((batch = outcomes.poll()) != null) {
             any = true;
-            if (o.seq == INTERNAL_ID) {
-                continue;
-            }
-            InFlight f = inFlightById.remove(o.seq);
-            if (f == null) {
-                continue;
-            }
-            f.done = true;
-            f.rejected = o.kind == Outcome.Kind.REJECTED;
-            if (spool != null && f.urgent) {
-                urgentAnswered(f);
-            }
-            if (f.follower != null) {
-                f.follower.done = true;
-                f.follower.rejected = f.rejected;
+            for (int i = 0; i < batch.size; i++) {
+                long seq = batch.seqs[i];
+                if (seq == INTERNAL_ID) {
+                    continue;
+                }
+                InFlight f = inFlightById.remove(seq);
+                if (f == null) {
+                    continue;
+                }
+                f.done = true;
+                f.rejected = batch.rejected != null && batch.rejected[i];
+                if (spool != null && f.urgent) {
+                    urgentAnswered(f);
+                }
+                if (f.follower != null) {
+                    f.follower.done = true;
+                    f.follower.rejected = f.rejected;
+                }
             }
         }
         if (!any) {
@@ -1956,6 +1960,13 @@ public final class DeliveryEngine implements AutoCloseable {
         private boolean lastOutcomeRejected;
         /** Outcomes queued since the delivery thread was last woken for them. I/O thread only. */
         private int outcomesSinceWake;
+        /**
+         * The outcomes reported since the last {@link #reportedBatch()}: ids, whether each was refused ({@code null}
+         * while none was), how many. I/O thread only; handed to the delivery thread at the end of the batch.
+         */
+        private long[] batchSeqs = new long[128];
+        private boolean[] batchRejected;
+        private int batchSize;
         /** The transport that reports here; set once it is made (null before: every batch wakes). */
         volatile SyslogTransport reporter;
         /** Set when its transport is closed: whether the engine was without a spool then. */
@@ -1981,7 +1992,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 noticesOut.remove(message);
             }
             lastOutcomeRejected = false;
-            outcomes.add(new Outcome(message.id(), Outcome.Kind.DELIVERED, null));
+            collect(message.id(), false);
             outcomesSinceWake++;
         }
 
@@ -1993,12 +2004,37 @@ public final class DeliveryEngine implements AutoCloseable {
                 noticesOut.remove(message);
             }
             lastOutcomeRejected = true;
-            outcomes.add(new Outcome(message.id(), Outcome.Kind.REJECTED, reason));
+            collect(message.id(), true);
             outcomesSinceWake++;
+        }
+
+        /** Adds an outcome to the batch {@link #reportedBatch()} hands over. I/O thread only. */
+        private void collect(long seq, boolean rejected) {
+            if (batchSize == batchSeqs.length) {
+                batchSeqs = Arrays.copyOf(batchSeqs, 2 * batchSize);
+                if (batchRejected != null) {
+                    batchRejected = Arrays.copyOf(batchRejected, 2 * batchSize);
+                }
+            }
+            if (rejected && batchRejected == null) {
+                batchRejected = new boolean[batchSeqs.length];
+            }
+            batchSeqs[batchSize] = seq;
+            if (batchRejected != null) {
+                batchRejected[batchSize] = rejected;
+            }
+            batchSize++;
         }
 
         @Override
         public void reportedBatch() {
+            if (batchSize > 0) {
+                // one queue node per batch: a node per message cost both threads a contended cache line each
+                outcomes.add(new Outcomes(batchSeqs, batchRejected, batchSize));
+                batchSeqs = new long[batchSeqs.length];
+                batchRejected = null;
+                batchSize = 0;
+            }
             if (acknowledgedInBatch) {
                 acknowledgedInBatch = false;
                 lastAcknowledgedMillis = settings.clock().millis(); // no Instant made
@@ -2443,8 +2479,21 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private record Outcome(long seq, Kind kind, String reason) {
-        enum Kind { DELIVERED, REJECTED }
+    /** The outcomes of one batch of the transport's reports, in report order. */
+    private static final class Outcomes {
+        /** The delivery thread's own answer for a record the urgent lane already delivered. */
+        static final Outcomes INTERNAL_DELIVERED = new Outcomes(new long[] {INTERNAL_ID}, null, 1);
+
+        final long[] seqs;
+        /** Whether each was refused; {@code null} if none was. */
+        final boolean[] rejected;
+        final int size;
+
+        Outcomes(long[] seqs, boolean[] rejected, int size) {
+            this.seqs = seqs;
+            this.rejected = rejected;
+            this.size = size;
+        }
     }
 
     /**
