@@ -132,7 +132,8 @@ public final class DeliveryEngine implements AutoCloseable {
     static final int ACCEPTED = 1;
     static final int DROPPED = 0;
     static final int REFUSED = -1;
-    private static final long NOT_FULL_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A caller blocked by {@code overflow=block} checks again this often (also in {@link DeliveryEngines.Lease}). */
+    static final long NOT_FULL_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final String META = "meta";
     /**
      * Octets the in-memory queue may hold besides its {@code queueCapacity} events: 64 MiB, so that large messages

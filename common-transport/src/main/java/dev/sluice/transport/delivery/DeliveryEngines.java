@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,8 +32,10 @@ import java.util.function.BooleanSupplier;
  * to the running engine (with a
  * spool, into the same directory) until the old appender lets go; then the old engine stops, and an engine with the
  * new settings starts on the same spool and delivers what is in it first. Events appended while one engine stops
- * and the next starts wait in the lease, in memory (up to the new {@code queueCapacity}; beyond it they are dropped
- * and reported), so that time is kept short: with a spool the old engine stops <em>without draining</em>
+ * and the next starts wait in the lease, in memory (up to the new {@code queueCapacity}; beyond it the new
+ * {@code overflow} applies: {@code dropNewest} drops the new event, {@code dropOldest} the oldest held one, both
+ * counted and announced by the new engine; {@code block} makes the caller wait for the new engine, as it would
+ * wait for room in it), so that time is kept short: with a spool the old engine stops <em>without draining</em>
  * ({@code DeliveryEngine.closeForSuccessor}): it stops accepting and delivering at once and closes its connection
  * without waiting for acknowledgements; everything not acknowledged stays in the spool, and the new engine replays
  * it (frames that were in flight may arrive twice, as around a reconnect; the sequence id tells). The wait is then
@@ -251,6 +254,13 @@ public final class DeliveryEngines {
         /** Guarded by this: events appended while {@code engine} is {@code null}, and how many did not fit. */
         private final ArrayDeque<EngineEvent> waiting = new ArrayDeque<>();
         private long lostWhileWaiting;
+        /**
+         * Guarded by this: under {@code overflow=block}, callers waiting for the replacing engine because
+         * {@link #waiting} was full, and the events of those that {@code abandonWait} made give up (dropped as at a
+         * stop, counted when the engine attaches or the lease closes).
+         */
+        private int blockedCallers;
+        private long abandonedWhileWaiting;
         private boolean failed;
         /** Reports, rate-limited, the events dropped because the replacing engine failed to start. */
         private final StatusReporter failedReporter;
@@ -289,7 +299,9 @@ public final class DeliveryEngines {
 
         /**
          * Hands the event to the engine ({@link DeliveryEngine#append(EngineEvent)}), or holds it while a
-         * reconfiguration replaces the engine.
+         * reconfiguration replaces the engine: up to {@code queueCapacity} events; beyond it the overflow policy
+         * applies (see the class comment), and under {@code overflow=block} the caller waits until the new engine
+         * is there (then the engine's own rules apply), the lease closes, or the new engine failed to start.
          *
          * @return {@code true} if accepted (or held)
          */
@@ -301,8 +313,8 @@ public final class DeliveryEngines {
          * {@link #append(EngineEvent)} from inside an appender's {@code append}: {@code caller} is the calling
          * thread's cell of the appender's guard, whose buffer the engine formats in (with a spool) instead of looking
          * up a thread-local of its own; {@code null} for none. {@code abandonWait}: under {@code overflow=block}, asked
-         * while the caller waits for room; {@code true} ends the wait and drops the event as at a stop (see
-         * {@link DeliveryEngine#appendOrRefuse}); {@code null} for none.
+         * while the caller waits for room, or for the engine that replaces this lease's one; {@code true} ends the
+         * wait and drops the event as at a stop (see {@link DeliveryEngine#appendOrRefuse}); {@code null} for none.
          */
         public boolean append(EngineEvent event, AppendGuard.Cell caller, BooleanSupplier abandonWait) {
             DeliveryEngine e = engine;
@@ -311,20 +323,11 @@ public final class DeliveryEngines {
                     synchronized (this) {
                         e = engine;
                         if (e == null) {
-                            if (failed) {
-                                // counted and reported (rate-limited), not silent: see attach
-                                failedReporter.warning(settings.targets().toString(), NO_ENGINE);
-                                return false;
+                            int held = hold(event, abandonWait);
+                            if (held != DeliveryEngine.REFUSED) {
+                                return held == DeliveryEngine.ACCEPTED;
                             }
-                            if (closed) {
-                                return false;
-                            }
-                            if (waiting.size() < settings.queueCapacity()) {
-                                waiting.addLast(event);
-                                return true;
-                            }
-                            lostWhileWaiting++;
-                            return false;
+                            e = engine;
                         }
                     }
                 }
@@ -342,6 +345,79 @@ public final class DeliveryEngines {
             }
         }
 
+        /**
+         * Holds {@code event} for the engine that replaces this lease's one; the caller holds this lease's monitor
+         * and saw no engine. Beyond {@code queueCapacity} held events the overflow policy applies; under
+         * {@code block} the caller waits, as the engine's own block loop does (bounded waits that ask
+         * {@code abandonWait} in between; an interrupt does not end the wait, it is kept for the caller), until
+         * {@link #attach} or {@link #close} wakes it.
+         *
+         * @return {@link DeliveryEngine#ACCEPTED} if held, {@link DeliveryEngine#DROPPED} if dropped (counted and
+         *     reported, now or when the engine attaches or the lease closes), or {@link DeliveryEngine#REFUSED} if
+         *     the new engine attached while the caller waited: the event is for it
+         */
+        private int hold(EngineEvent event, BooleanSupplier abandonWait) {
+            boolean blocked = false;
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    if (blocked && closed) {
+                        return DeliveryEngine.DROPPED; // in the count close reported, whatever came first
+                    }
+                    if (engine != null) {
+                        return DeliveryEngine.REFUSED;
+                    }
+                    if (failed) {
+                        // counted and reported (rate-limited), not silent: see attach
+                        failedReporter.warning(settings.targets().toString(), NO_ENGINE);
+                        return DeliveryEngine.DROPPED;
+                    }
+                    if (closed) {
+                        return DeliveryEngine.DROPPED;
+                    }
+                    if (waiting.size() < settings.queueCapacity()) {
+                        waiting.addLast(event);
+                        return DeliveryEngine.ACCEPTED;
+                    }
+                    switch (settings.overflow()) {
+                        case DROP_NEWEST -> {
+                            lostWhileWaiting++; // counted and announced by the new engine: see attach
+                            return DeliveryEngine.DROPPED;
+                        }
+                        case DROP_OLDEST -> {
+                            waiting.pollFirst();
+                            lostWhileWaiting++;
+                            waiting.addLast(event);
+                            return DeliveryEngine.ACCEPTED;
+                        }
+                        case BLOCK -> {
+                            if (abandonWait != null && abandonWait.getAsBoolean()) {
+                                abandonedWhileWaiting++;
+                                return DeliveryEngine.DROPPED;
+                            }
+                            if (!blocked) {
+                                blocked = true;
+                                blockedCallers++;
+                            }
+                            try {
+                                // bounded only so that abandonWait is asked again; attach and close notify
+                                TimeUnit.NANOSECONDS.timedWait(this, DeliveryEngine.NOT_FULL_RECHECK_NANOS);
+                            } catch (InterruptedException x) {
+                                interrupted = true;
+                            }
+                        }
+                    }
+                }
+            } finally {
+                if (blocked) {
+                    blockedCallers--;
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
         private synchronized void waitForEngine() {
             engine = null;
         }
@@ -349,6 +425,7 @@ public final class DeliveryEngines {
         /** The replacing engine started (or failed to, {@code null}): events held meanwhile go to it, in order. */
         private void attach(DeliveryEngine next) {
             long lost;
+            long abandoned;
             int held;
             synchronized (this) {
                 held = waiting.size();
@@ -363,13 +440,17 @@ public final class DeliveryEngines {
                 waiting.clear();
                 lost = lostWhileWaiting;
                 lostWhileWaiting = 0;
+                abandoned = abandonedWhileWaiting;
+                abandonedWhileWaiting = 0;
                 engine = next;
+                notifyAll(); // callers blocked by overflow=block: on to the new engine, or dropped if it failed
             }
             if (next != null) {
                 // beyond queueCapacity while it was replaced: counted and announced by the new engine
                 next.countDropped(DropReason.QUEUE_FULL, lost);
+                next.countDropped(DropReason.SHUTDOWN, abandoned); // gave up waiting for it (abandonWait)
             } else {
-                for (long i = 0; i < lost; i++) {
+                for (long i = 0; i < lost + abandoned; i++) {
                     failedReporter.warning(settings.targets().toString(), NO_ENGINE);
                 }
             }
@@ -383,10 +464,14 @@ public final class DeliveryEngines {
                     return;
                 }
                 closed = true;
-                lost = engine == null && !failed ? waiting.size() : 0;
+                // the held events, those whose callers gave up waiting, and the callers still blocked by
+                // overflow=block (woken here, they see the lease closed and drop theirs)
+                lost = (engine == null && !failed ? waiting.size() + abandonedWhileWaiting : 0) + blockedCallers;
                 // gone with the lease, as the warning says: a replacement that started meanwhile must not send them
                 // after all (attach may still come, with the lease in its list)
                 waiting.clear();
+                abandonedWhileWaiting = 0;
+                notifyAll();
             }
             if (lost > 0) {
                 settings.diagnostics().warn("RemoteSyslog[" + settings.name() + "]: " + lost + " event(s) dropped:"

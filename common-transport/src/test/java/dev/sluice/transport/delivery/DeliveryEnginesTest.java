@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,75 @@ class DeliveryEnginesTest {
                 messages.add(message);
             }
         };
+    }
+
+    /** Receives datagrams on {@code receiver} until one ends with {@code last}; what it received, in order. */
+    private static List<String> receiveUntil(DatagramSocket receiver, String last) throws Exception {
+        receiver.setSoTimeout((int) WAIT.toMillis());
+        List<String> received = new ArrayList<>();
+        while (received.stream().noneMatch(m -> m.endsWith(last))) {
+            DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
+            receiver.receive(packet);
+            received.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+        }
+        return received;
+    }
+
+    /**
+     * An appender (options "a", no spool) whose new configuration ({@link #next}: options "b", a queue of 4 and the
+     * given overflow) holds its events while the engine is replaced: the new engine starts only on
+     * {@link #startNext()}. Both send to {@link #receiver}.
+     */
+    private static final class Replacement implements AutoCloseable {
+        final DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        final CountDownLatch startNext = new CountDownLatch(1);
+        final DeliveryEngines registry = holdingBackOptionsB(startNext);
+        final DeliveryEngines.Lease next;
+        final Thread reconfiguration;
+
+        Replacement(OverflowPolicy overflow, Diagnostics diagnostics) throws Exception {
+            String target = "udp://127.0.0.1:" + receiver.getLocalPort();
+            DeliveryEngines.Lease old = registry.acquire(settings("central", target, "a", null));
+            next = registry.acquire(EngineSettings.builder("central").targets(Target.parseList(target)).options("b")
+                    .queueCapacity(4).overflow(overflow).diagnostics(diagnostics)
+                    .shutdownTimeout(Duration.ofMillis(200)).build());
+            reconfiguration = releaseInBackground(old, next);
+        }
+
+        /** Lets the new engine start, and waits until the reconfiguration is done. */
+        void startNext() throws InterruptedException {
+            startNext.countDown();
+            reconfiguration.join(WAIT.toMillis());
+        }
+
+        @Override
+        public void close() {
+            startNext.countDown();
+            next.close();
+            receiver.close();
+        }
+    }
+
+    /**
+     * A thread that appends "held 0" … "held {@code count - 1}" to {@code lease} with {@code abandonWait}, and
+     * records in {@code results} what each append returned.
+     */
+    private static Thread appending(DeliveryEngines.Lease lease, int count, BooleanSupplier abandonWait,
+                                    List<Boolean> results) {
+        Thread application = new Thread(() -> {
+            for (int i = 0; i < count; i++) {
+                results.add(lease.append(event("held " + i), null, abandonWait));
+            }
+        }, "application");
+        application.start();
+        return application;
+    }
+
+    /** Waits until {@code thread} waits (for the new engine, here), not blocked on a lock nor done. */
+    private static void awaitWaiting(Thread thread) {
+        await().atMost(WAIT).until(() -> thread.getState() == Thread.State.TIMED_WAITING
+                || thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TERMINATED);
+        assertThat(thread.getState()).as("blocked, not done").isNotEqualTo(Thread.State.TERMINATED);
     }
 
     private static EngineEvent event(String text) {
@@ -317,12 +387,7 @@ class DeliveryEnginesTest {
 
                 old.close();
 
-                List<String> received = new ArrayList<>();
-                while (received.stream().noneMatch(m -> m.endsWith("after the drops"))) {
-                    DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
-                    receiver.receive(packet);
-                    received.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
-                }
+                List<String> received = receiveUntil(receiver, "after the drops");
                 assertThat(received).hasSize(2);
                 assertThat(received.get(0)).contains("3 message(s) dropped by Sluice before this one");
                 assertThat(next.engine().counters().dropped(DropReason.QUEUE_FULL))
@@ -372,6 +437,93 @@ class DeliveryEnginesTest {
         assertThat(next.engine().counters().snapshot().accepted()).isEqualTo(10);
         assertThat(next.engine().counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(5);
         next.close();
+    }
+
+    /**
+     * {@code overflow=block} promises that nothing is dropped for lack of room: while the engine is replaced, a
+     * caller that finds the held events at {@code queueCapacity} waits for the new engine (it used to have its event
+     * dropped as "queue full").
+     */
+    @Test
+    void underOverflowBlockACallerBeyondQueueCapacityWaitsForTheNewEngineAndNothingIsDropped() throws Exception {
+        try (Replacement r = new Replacement(OverflowPolicy.BLOCK, Diagnostics.NONE)) {
+            List<Boolean> results = new CopyOnWriteArrayList<>();
+
+            Thread application = appending(r.next, 8, null, results);
+            awaitWaiting(application);
+            assertThat(results).as("4 held, the fifth waits").containsExactly(true, true, true, true);
+
+            r.startNext();
+            application.join(WAIT.toMillis());
+
+            assertThat(results).hasSize(8).containsOnly(true);
+            assertThat(receiveUntil(r.receiver, "held 7")).as("all of them, in order, and no drop notice")
+                    .map(m -> m.substring(m.lastIndexOf(' ') + 1))
+                    .containsExactly("0", "1", "2", "3", "4", "5", "6", "7");
+            assertThat(r.next.engine().settings().options()).isEqualTo("b");
+            assertThat(r.next.engine().counters().snapshot().dropped())
+                    .allSatisfy((reason, n) -> assertThat(n).isZero());
+        }
+    }
+
+    /** The appender stops (its lease closes) before the new engine is there: the blocked caller gives up. */
+    @Test
+    void underOverflowBlockACallerWaitingForTheNewEngineIsReleasedWhenTheAppenderStops() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        try (Replacement r = new Replacement(OverflowPolicy.BLOCK, recording(warnings))) {
+            List<Boolean> results = new CopyOnWriteArrayList<>();
+            Thread application = appending(r.next, 5, null, results);
+            awaitWaiting(application);
+
+            r.next.close();
+
+            application.join(WAIT.toMillis());
+            assertThat(application.isAlive()).isFalse();
+            assertThat(results).containsExactly(true, true, true, true, false);
+            assertThat(warnings).containsExactly("RemoteSyslog[central]: 5 event(s) dropped: the appender stopped"
+                    + " while its engine was replaced after a reconfiguration");
+            r.startNext();
+            await().atMost(WAIT).until(() -> r.registry.runningCount() == 0);
+        }
+    }
+
+    /**
+     * Log4j2 passes "the configuration is stopping" as {@code abandonWait}: a caller waiting for the new engine gives
+     * up as one waiting for room in an engine does, its event dropped as at a stop and counted.
+     */
+    @Test
+    void underOverflowBlockACallerWaitingForTheNewEngineGivesUpWhenAskedAndTheDropIsCounted() throws Exception {
+        try (Replacement r = new Replacement(OverflowPolicy.BLOCK, Diagnostics.NONE)) {
+            AtomicBoolean stopping = new AtomicBoolean();
+            List<Boolean> results = new CopyOnWriteArrayList<>();
+            Thread application = appending(r.next, 5, stopping::get, results);
+            awaitWaiting(application);
+
+            stopping.set(true);
+
+            application.join(WAIT.toMillis());
+            assertThat(application.isAlive()).isFalse();
+            assertThat(results).containsExactly(true, true, true, true, false);
+            r.startNext();
+            assertThat(r.next.engine().counters().snapshot().accepted()).isEqualTo(4);
+            assertThat(r.next.engine().counters().dropped(DropReason.SHUTDOWN)).isEqualTo(1);
+            assertThat(r.next.engine().counters().dropped(DropReason.QUEUE_FULL)).isZero();
+        }
+    }
+
+    /** {@code overflow=dropOldest} while the engine is replaced: the oldest held events go, not the new ones. */
+    @Test
+    void underOverflowDropOldestTheOldestHeldEventsAreDroppedWhileTheEngineIsReplaced() throws Exception {
+        try (Replacement r = new Replacement(OverflowPolicy.DROP_OLDEST, Diagnostics.NONE)) {
+            for (int i = 0; i < 6; i++) {
+                assertThat(r.next.append(event("held " + i))).as("held " + i).isTrue();
+            }
+            r.startNext();
+
+            assertThat(receiveUntil(r.receiver, "held 5")).filteredOn(m -> m.contains("held "))
+                    .map(m -> m.substring(m.lastIndexOf(' ') + 1)).containsExactly("2", "3", "4", "5");
+            assertThat(r.next.engine().counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(2);
+        }
     }
 
     @Test
