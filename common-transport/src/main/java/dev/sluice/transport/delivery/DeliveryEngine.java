@@ -169,6 +169,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     /** Set before {@code accepting} goes down in {@link #closeForSuccessor()}: appends after it are refused. */
     private volatile boolean handingOver;
+    /** Set when the delivery thread ends by a failure rather than a stop (see {@link #stoppedByItself()}). */
+    private volatile boolean deliveryFailed;
     private final AtomicBoolean everConnected = new AtomicBoolean();
     private volatile boolean stopping;
     private volatile long stopDeadline;
@@ -1001,11 +1003,14 @@ public final class DeliveryEngine implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             // A bug or an Error such as OutOfMemoryError: nothing would deliver what is accepted from now on. The
             // engine stops as at a close without a drain: appends are refused and counted as dropped (so they are
-            // announced rather than queued for nobody), health says STOPPED, a spool keeps what it holds.
+            // announced rather than queued for nobody), health says STOPPED, a spool keeps what it holds. The
+            // registry replaces the engine at the next acquire on its key (a reload of the configuration).
             settings.diagnostics().error("RemoteSyslog[" + settings.name() + "]: delivery thread failed; the"
-                    + " appender stops delivering and accepts no more events until it is started again", e);
+                    + " appender stops delivering and accepts no more events until it is started again (a reload"
+                    + " of the configuration starts it again)", e);
             stopDeadline = settings.ticker().getAsLong();
             stopAccepting();
+            deliveryFailed = true; // after accepting is down: a stop asked from now on only waits for this thread
         } finally {
             finishStop();
         }
@@ -2137,6 +2142,15 @@ public final class DeliveryEngine implements AutoCloseable {
     void closeForSuccessor() {
         handingOver = true;
         stop(true);
+    }
+
+    /**
+     * Whether the engine stopped by itself: its delivery thread failed (a bug, an {@link Error}), not asked to stop.
+     * It then accepts nothing more and health says {@link DeliveryState#STOPPED} once that thread has ended;
+     * {@link DeliveryEngines} starts a new engine in its place at the next acquire.
+     */
+    boolean stoppedByItself() {
+        return deliveryFailed;
     }
 
     /** The highest sequence id drawn so far (0 before the first). */

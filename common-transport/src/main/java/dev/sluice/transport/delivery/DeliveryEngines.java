@@ -54,6 +54,20 @@ import java.util.function.BooleanSupplier;
  * the appenders a new configuration no longer has before its own appenders acquire, so that a rename there is a
  * successor too, not refused the spool nor sharing the engine with the old options.
  *
+ * <p><b>An engine that stopped by itself.</b> An engine whose delivery thread failed (a bug, an {@link Error}) stops
+ * and refuses every event, counting it as dropped; its health says {@code STOPPED} while leases on it are still
+ * open. The next {@link #acquire} on its key, typically the reload with which the user brings logging back (the same
+ * name and options would otherwise share the stopped engine for as long as the JVM runs), neither shares it nor waits
+ * for its leases to close (another appender of another name on the key may never close): it replaces it at once,
+ * with a new engine with the settings it ran with, as a successor replaces one: the stopped engine is closed without
+ * draining (its thread has ended or is ending; it held the spool until then, so no two engines use it at once), and
+ * the new one replays the spool, announces the drops the stopped one did not announce, and goes on with its counters
+ * and sequence ids. Every lease on it, the ones still open from before included, goes to the new engine, and the
+ * acquire then follows the rules above: the same options share it, other options of the same appender make a successor
+ * that gets an engine with its own settings when the old appender lets go. A warning on the acquiring appender's status
+ * channel says so, once for each engine replaced. Should the new engine fail to start, the leases from before report
+ * every event as after any failed start, and the acquire starts an engine of its own as if none had been running.
+ *
  * <p>Thread-safe. {@link #acquire} and {@link Lease#close()} may take as long as starting or stopping an engine
  * (bounded by {@code shutdownTimeout}; a hand-over to a successor on a spool does not drain); they are called from
  * the frameworks' start and stop, never per event.
@@ -114,6 +128,9 @@ public final class DeliveryEngines {
                 }
             }
         }
+        if (holder != null && holder.engine != null && holder.engine.stoppedByItself() && !replace(holder, settings)) {
+            holder = null; // its replacement failed to start, and it is gone: this appender starts one of its own
+        }
         if (holder == null) {
             DeliveryEngine engine;
             try {
@@ -140,6 +157,27 @@ public final class DeliveryEngines {
             }
         }
         return lease;
+    }
+
+    /**
+     * Replaces the engine of {@code holder}, which stopped by itself, with a new one with the same settings, as a
+     * successor replaces an engine (see the class comment); reported on the status channel of {@code by}, the
+     * appender whose acquire found it. Under the registry's lock: the stopped engine accepts nothing and its thread
+     * has ended or is ending, so closing it drains nothing.
+     *
+     * @return whether the new engine started; if not, the holder is gone and its leases report every event
+     */
+    private boolean replace(Holder holder, EngineSettings by) {
+        DeliveryEngine stopped = holder.engine;
+        holder.engine = null;
+        holder.leases.forEach(Lease::waitForEngine);
+        holder.successors.forEach(Lease::waitForEngine);
+        stopped.closeForSuccessor(); // from now on it refuses events rather than drops them: the leases hold them
+        by.diagnostics().warn("RemoteSyslog[" + by.name() + "]: the delivery engine of appender "
+                + holder.settings.name() + " for " + holder.key.targetText() + " had stopped (its delivery thread"
+                + " failed; see the error reported then); a new one replaces it", null);
+        start(holder, stopped.takeUnannounced(), stopped.counters(), stopped.lastSequenceId());
+        return holder.engine != null;
     }
 
     /** Whether {@code next} is a new configuration of the appender that runs with {@code current}. */

@@ -3,7 +3,6 @@ package dev.sluice.it.engine;
 import dev.sluice.relp.server.ReceivedMessage;
 import dev.sluice.relp.server.RelpTestServer;
 import dev.sluice.transport.delivery.DeliveryEngine;
-import dev.sluice.transport.delivery.DeliverySchedule;
 import dev.sluice.transport.delivery.EngineEvent;
 import dev.sluice.transport.delivery.EngineSettings;
 import dev.sluice.transport.delivery.EngineTestHooks;
@@ -289,32 +288,13 @@ class DeliveryEngineTest {
      */
     @Test
     void aDeliveryThreadThatDiesStopsTheEngineInsteadOfLeavingItHalfAlive() {
-        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
-        DeliverySchedule always = new DeliverySchedule() {
-            @Override
-            public boolean isOpen(Instant now) {
-                if (broken.get() && Thread.currentThread().getName().startsWith("sluice-delivery")) {
-                    throw new IllegalStateException("injected: the delivery thread's bug");
-                }
-                return true;
-            }
-
-            @Override
-            public Instant nextOpening(Instant now) {
-                return now;
-            }
-
-            @Override
-            public Instant currentWindowEnd(Instant now) {
-                return Instant.MAX;
-            }
-        };
+        BreakableSchedule always = new BreakableSchedule();
         RecordingDiagnostics diagnostics = new RecordingDiagnostics();
         engine = DeliveryEngine.start(settings().schedule(always).diagnostics(diagnostics).build());
         assertThat(engine.append(event(0))).isTrue();
         await().atMost(WAIT).until(() -> eventNumbers(server.messages()).contains(0));
 
-        broken.set(true);
+        always.broken.set(true);
         engine.append(event(1)); // wakes the delivery thread, which fails
         await().atMost(WAIT).until(() -> engine.health().state() == DeliveryState.STOPPED);
         assertThat(diagnostics.messages).filteredOn(m -> m.contains("delivery thread failed")).hasSize(1);
