@@ -7,9 +7,10 @@ import java.util.Map;
 /**
  * A map from sequence id to value for ids that are mostly drawn in order and live a short while: each id has one
  * slot, {@code id} modulo the table's size, so ids in order take neighbouring slots and need no boxed key and no entry
- * object; an id whose slot a live id of another lap holds goes to a {@link HashMap} beside it. The delivery thread's
- * messages in flight (up to {@code 4096}) fit a table of {@code 8192} with no spill in steady running; ids sent again
- * after a failover, or urgent ones out of order, may spill. (A {@code HashMap} alone cost the delivery thread ~12 % of
+ * object; an id whose slot a live id of another lap holds goes to a {@link HashMap} beside it. The regular path keeps
+ * at most {@code 4096} messages in flight, which a table of {@code 8192} holds with no spill in steady running; urgent
+ * events beyond them (the lane is not bounded by that number), ids sent again after a failover and gaps between ids
+ * may spill, which is as correct and only slower. (A {@code HashMap} alone cost the delivery thread ~12 % of
  * its time; an open-addressing map with linear probing is far worse here, since ids in order form one long cluster that
  * every removal walks.)
  *

@@ -989,6 +989,12 @@ abstract class NettyTransport implements SyslogTransport {
             undelivered.add(m);
         }
         pending.set(0);
+        if (batchReportScheduled) {
+            // the listener has the end of every batch it was reported before close returns: a listener that hands
+            // outcomes over per batch (the engine) must see them all then, not after its stop has looked (the queued
+            // task then finds nothing to end)
+            endReportBatch();
+        }
         closed.complete(List.copyOf(undelivered));
     }
 

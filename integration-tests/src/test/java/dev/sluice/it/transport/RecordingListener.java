@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Records everything a transport reports, for assertions from the test thread. */
-final class RecordingListener implements DeliveryListener {
+class RecordingListener implements DeliveryListener {
 
     final Set<Long> deliveredIds = ConcurrentHashMap.newKeySet();
     final AtomicLong delivered = new AtomicLong();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.transport.net.Backoff;
+import dev.sluice.transport.net.Outbound;
 import dev.sluice.transport.net.SyslogTransport;
 import dev.sluice.transport.net.SyslogTransports;
 import dev.sluice.transport.net.Target;
@@ -24,6 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.util.internal.ThreadExecutorMap;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +96,63 @@ class RelpRetryOrderTest {
         await().atMost(WAIT).until(() -> listener.delivered.get() == 2);
         assertThat(listener.outOfOrder).hasValue(0);
         assertThat(listener.rejected).isEmpty();
+    }
+
+    /**
+     * Message 1 is answered while 0 is not: it is complete but waits behind 0, and the close reports it. The end of
+     * that batch of reports ({@code reportedBatch}, where the engine takes the outcomes in) comes before the close
+     * returns, not in a task after it: the I/O thread is held up by a task queued from that very report, so a
+     * {@code reportedBatch} left to the loop would come only after the test has looked.
+     */
+    @Test
+    void theCloseEndsTheBatchOfWhatItReportsBeforeItReturns() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        RecordingListener holding = new RecordingListener() {
+            @Override
+            public void delivered(Outbound message) {
+                super.delivered(message);
+                // on the I/O thread, inside the close: whatever the loop would run next waits for the gate
+                ThreadExecutorMap.currentExecutor().execute(() -> {
+                    try {
+                        gate.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        };
+        listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        transport = SyslogTransports.create(Target.parse("relp://127.0.0.1:" + listening.getLocalPort()),
+                TransportSettings.builder().ackTimeout(Duration.ofSeconds(30)).connectTimeout(Duration.ofSeconds(10))
+                        .windowSize(2).backoff(() -> Backoff.fixed(Duration.ofMillis(50))).build(),
+                holding);
+        try {
+            session = listening.accept();
+            session.setSoTimeout((int) WAIT.toMillis());
+            InputStream in = session.getInputStream();
+            OutputStream out = session.getOutputStream();
+            RelpFrame open = readFrame(in);
+            write(out, RelpOffers.parse(open.dataAsString()).answerOpen(Set.of(RelpCommands.SYSLOG))
+                    .toFrame(open.txnr()));
+            await().atMost(WAIT).until(() -> holding.connected.get() == 1);
+
+            transport.offer(Messages.numbered(0));
+            transport.offer(Messages.numbered(1));
+            transport.offer(Messages.numbered(2));
+            readSyslog(in, 0);
+            RelpFrame frame1 = readSyslog(in, 1);
+            write(out, accepted(frame1.txnr())); // a window of 2: message 2 goes out once this answer is read
+            readSyslog(in, 2);
+
+            List<Outbound> undelivered = transport.close(Duration.ZERO);
+            transport = null;
+            assertThat(undelivered).extracting(Outbound::id).containsExactly(0L, 2L);
+            assertThat(holding.deliveredIds).containsExactly(1L);
+            assertThat(holding.reportsSinceBatch).as("reports whose batch had not ended when close returned")
+                    .hasValue(0);
+        } finally {
+            gate.countDown();
+        }
     }
 
     private static RelpFrame rejected(int txnr) {
