@@ -324,8 +324,8 @@ public final class DeliveryEngine implements AutoCloseable {
      * attempts; with a backoff of its own, each new one started again from the first, shortest delay, so with every
      * target down the engine tried about four times a second for ever and never reached {@code reconnectDelay}.
      * Reset when a session counts as a success for it (see {@link dev.sluice.transport.net.Backoff}), on whichever
-     * target; never by the end of a session of a transport being closed, which comes on its I/O thread after its
-     * successor may have drawn delays.
+     * target; never by a transport being closed (the end of its session, or a proof that comes late), which acts on
+     * its I/O thread after its successor may have drawn delays.
      */
     private final Backoff reconnectBackoff;
     /**
@@ -2092,6 +2092,11 @@ public final class DeliveryEngine implements AutoCloseable {
         }
 
         @Override
+        public void provedHealthy() {
+            failover.provedHealthy(); // connected alone is not reachable: see Failover
+        }
+
+        @Override
         public void disconnected(String reason) {
             disconnected(reason, false);
         }
@@ -2630,6 +2635,16 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /** Which target to use: {@code preferPrimary} or {@code roundRobin}, on the delivery thread. */
+    /**
+     * When to move to the next target: after two failed attempts in a row on the current one, while it is not
+     * connected. A session counts as a success only once it proved healthy ({@link DeliveryListener#provedHealthy}: an
+     * answer to a message, writes that kept moving, ...), not when it opened: a receiver that opens sessions and ends
+     * each at once, or answers RELP's {@code open} and then no message until {@code ackTimeout}, would else count as
+     * reachable after each session, and the engine would stay on it for ever while the next target could take
+     * everything. A session that ends without that proof is a failed attempt, as a refused connect is.
+     * {@link #connected}, {@link #provedHealthy} and {@link #disconnected} come on the I/O thread, {@link #decide} on
+     * the delivery thread.
+     */
     private static final class Failover {
         private final List<Target> targets;
         private final FailoverPolicy policy;
@@ -2637,7 +2652,8 @@ public final class DeliveryEngine implements AutoCloseable {
         private final java.util.function.LongSupplier ticker;
         private int index;
         private long switchedAt;
-        private volatile int failuresSinceConnect;
+        /** Failed attempts on the current target since a session last proved healthy there. */
+        private volatile int failuresSinceProven;
         private volatile boolean connectedNow;
 
         Failover(List<Target> targets, FailoverPolicy policy, Duration primaryRetry,
@@ -2654,12 +2670,15 @@ public final class DeliveryEngine implements AutoCloseable {
 
         void connected() {
             connectedNow = true;
-            failuresSinceConnect = 0;
+        }
+
+        void provedHealthy() {
+            failuresSinceProven = 0;
         }
 
         void disconnected() {
             connectedNow = false;
-            failuresSinceConnect++;
+            failuresSinceProven++;
         }
 
         /** The target to switch to now, or {@code null} to stay. */
@@ -2668,8 +2687,8 @@ public final class DeliveryEngine implements AutoCloseable {
                 return null;
             }
             long now = ticker.getAsLong();
-            if (!connectedNow && failuresSinceConnect >= 2) {
-                // two failed attempts in a row on this target: try the next one
+            if (!connectedNow && failuresSinceProven >= 2) {
+                // two failed attempts on this target since a session proved healthy there: try the next one
                 return switchTo((index + 1) % targets.size(), now);
             }
             if (policy == FailoverPolicy.PREFER_PRIMARY && index != 0 && now - switchedAt >= primaryRetryNanos) {
@@ -2681,7 +2700,7 @@ public final class DeliveryEngine implements AutoCloseable {
         private Target switchTo(int next, long now) {
             index = next;
             switchedAt = now;
-            failuresSinceConnect = 0;
+            failuresSinceProven = 0;
             connectedNow = false;
             return targets.get(index);
         }

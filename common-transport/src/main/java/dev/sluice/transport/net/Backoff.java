@@ -8,9 +8,9 @@ import java.util.random.RandomGenerator;
 /**
  * How long to wait before the next connection attempt. One instance per transport, used on its I/O thread only
  * (so implementations need not be thread-safe): {@link #next()} before each retry, {@link #reset()} once a session
- * counts as a success for it (UDP: a datagram is accepted; TCP, TLS and RELP: a session that proved healthy, or
- * that the peer ended while on probation otherwise than by the stall its protocol watches for; see those
- * transports' class comments).
+ * counts as a success for it (UDP: a datagram is accepted; TCP, TLS and RELP: a session that proved healthy, or that
+ * this side ended on purpose, a rebind; a session the peer ends before it proved healthy is a failed attempt; see
+ * those transports' class comments and {@link DeliveryListener#provedHealthy}).
  */
 public interface Backoff {
 

@@ -67,6 +67,18 @@ public interface DeliveryListener {
     default void connected(SocketAddress remote) {
     }
 
+    /**
+     * The session {@link #connected} before proved healthy: RELP answered one of its messages; once it had been open
+     * for {@code ackTimeout}, its writes kept moving (TCP, TLS) or nothing was awaited; this side ended it on purpose
+     * (a rebind, {@code connectionTtl}); UDP: the operating system took a datagram. The failed attempts
+     * before it no longer count (the reconnect backoff starts again). At most once per session, and never once
+     * {@link SyslogTransport#close(java.time.Duration)} was called. A session that ends without this call (its
+     * transport's close aside) was a failed attempt, also when the peer ended it at once: an open session alone does
+     * not show that the receiver takes messages.
+     */
+    default void provedHealthy() {
+    }
+
     /** The session ended, or an attempt to open one failed; {@code reason} says why. */
     default void disconnected(String reason) {
     }

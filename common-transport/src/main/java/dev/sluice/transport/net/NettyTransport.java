@@ -412,9 +412,13 @@ abstract class NettyTransport implements SyslogTransport {
      * takes messages (see their class comments): were it a success for the backoff, a receiver that takes sessions
      * but no messages would be tried again after the backoff's first delay after every stall, for ever. So the failed
      * attempts before it are forgotten only when {@link #provedHealthy} (the protocol's proof: an answer, writes that
-     * move on), when it has been ready for {@code ackTimeout} with nothing awaited ({@link #awaitsNothing}), or when the
-     * peer or the protocol ends it otherwise than by the stall its protocol watches for. One that ends by that stall
-     * ({@link #stalled}) is one more failed attempt.
+     * move on), when it has been ready for {@code ackTimeout} with nothing awaited ({@link #awaitsNothing}), or when
+     * this side ends it on purpose (a rebind or {@code connectionTtl}: its {@code close} was answered, or its writes
+     * went out). One that ends on probation in any other way is one more failed attempt: by the stall its protocol
+     * watches for ({@link #stalled}), and as much when the peer or the protocol ends it first ({@code serverclose}, a
+     * closed or reset connection, a protocol error). A receiver that takes each session and ends it at once, before it
+     * answers anything, would else be tried again after the backoff's first delay, for ever. A session that proved
+     * healthy and ends later was a success: the delay after it is the first one.
      *
      * <p>Once {@link #close(Duration)} was called, a session's end resets nothing, however it comes (this transport's
      * {@code terminate}, a drain's {@code close} handshake, the peer meanwhile): the transport is going, and its backoff
@@ -428,8 +432,9 @@ abstract class NettyTransport implements SyslogTransport {
      *
      * <p>It is reported {@link DeliveryListener#connected} now, not once proven: it carries messages from now on, the
      * engine hands messages only to a connected transport, and health would otherwise show every healthy session
-     * disconnected for its first {@code ackTimeout}. A UDP socket's bind says nothing about the route: UDP does both
-     * itself (see its class comment).
+     * disconnected for its first {@code ackTimeout}. The proof is reported too
+     * ({@link DeliveryListener#provedHealthy}): the engine's failover counts a target as reachable only from then on.
+     * A UDP socket's bind says nothing about the route: UDP does both itself (see its class comment).
      */
     void sessionOpened(Connection conn) {
         reportConnected(conn);
@@ -452,8 +457,8 @@ abstract class NettyTransport implements SyslogTransport {
     }
 
     /**
-     * {@code conn} proved healthy, or the peer or the protocol ended it otherwise than by a stall: the failed attempts
-     * before it are forgotten.
+     * {@code conn} proved healthy, or this side ended it on purpose: the failed attempts before it are forgotten, and
+     * the listener is told ({@link DeliveryListener#provedHealthy}).
      */
     final void provedHealthy(Connection conn) {
         if (!conn.onProbation) {
@@ -473,9 +478,18 @@ abstract class NettyTransport implements SyslogTransport {
         conn.fail(reason);
     }
 
-    /** Forgets the failed attempts: the next delay after a failure is the backoff's first. */
+    /**
+     * Forgets the failed attempts (the next delay after a failure is the backoff's first) and reports
+     * {@link DeliveryListener#provedHealthy}. Not once {@link #close(Duration)} was called: the backoff may be its
+     * successor's by now, and the engine's failover would count the proof for the successor's target (see
+     * {@link #sessionOpened}).
+     */
     final void resetBackoff() {
+        if (closeRequested.get()) {
+            return;
+        }
         backoff.reset();
+        safely(listener::provedHealthy);
     }
 
     final void reportConnected(Connection conn) {
@@ -853,8 +867,10 @@ abstract class NettyTransport implements SyslogTransport {
         }
         if (closeRequested.get()) {
             conn.onProbation = false; // closing: the backoff may be its successor's by now (see sessionOpened)
+        } else if (conn.planned) {
+            provedHealthy(conn); // ended by this side on purpose: its close was answered, or its writes went out
         } else {
-            provedHealthy(conn); // still on probation: ended by the peer or the protocol, not a stall (see stalled)
+            conn.onProbation = false; // ended by the peer or the protocol before any proof: a failed attempt
         }
         if (conn.ssl != null && conn.ssl.handshakeFuture().isDone() && !conn.ssl.handshakeFuture().isSuccess()) {
             reportTlsFailure(conn, conn.ssl.handshakeFuture().cause());

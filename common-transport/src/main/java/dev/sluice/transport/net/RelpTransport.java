@@ -53,17 +53,19 @@ import java.util.concurrent.TimeUnit;
  * followed by the backoff's first delay, for ever, every window sent again each time (duplicates, if the server takes
  * them later). So an open session is on probation, and the failed attempts before it still count, until the first
  * answer to a {@code syslog} frame ({@code 200} or {@code 500}: either way the server processes frames), or until it
- * has been open for {@code ackTimeout} with no frame unanswered then (an idle session that held for that long). A
- * session that ends on probation by the {@code ackTimeout} with frames (or its {@code close}) unanswered is one more
- * failed attempt, and the next delay grows as after a refused connect. One that ends on probation in any other way
- * ({@code serverclose}, a closed or reset connection, a protocol error, a rebind) forgets them, as before: these end
- * a session the server took, and are not the silence that marks a server taking sessions but no messages; a server
- * that closes every session at once after {@code open} is thus still tried after the first delay. One that ends
- * because this transport is closed leaves them as they are: it says nothing about the server, and the backoff may be
- * shared with the transport that replaces this one (see {@link NettyTransport#sessionOpened}). The session is
- * reported {@link DeliveryListener#connected} when {@code open} is answered all the same: it carries messages from then
- * on, the engine hands messages only to a connected transport, and failover therefore still counts such a server as
- * reachable; the backoff is what keeps it from being hammered.
+ * has been open for {@code ackTimeout} with no frame unanswered then (an idle session that held for that long), or a
+ * rebind's {@code close} is answered. A session that ends on probation otherwise is one more failed attempt, and the
+ * next delay grows as after a refused connect: by the {@code ackTimeout} with frames (or its {@code close})
+ * unanswered, and as much by {@code serverclose}, a closed or reset connection or a protocol error before any answer.
+ * A server that closes every session at once after {@code open} (a proxy whose backend refuses it) would else be
+ * tried again after the first delay, for ever. A session that proved healthy and ends later was a success: the delay
+ * after it is the backoff's first, so a server that restarts is back in use quickly. One that ends because this
+ * transport is closed leaves them as they are: it says nothing about the server, and the backoff may be shared with
+ * the transport that replaces this one (see {@link NettyTransport#sessionOpened}). The session is reported
+ * {@link DeliveryListener#connected} when {@code open} is answered all the same: it carries messages from then on, and
+ * the engine hands messages only to a connected transport. The proof is reported
+ * ({@link DeliveryListener#provedHealthy}), and failover counts a server as reachable only from then on: one whose
+ * sessions all end on probation is left for the next target after two of them, as one that refuses connections is.
  *
  * <h2>Closing</h2>
  * {@code rebindInterval} (messages) ends a session cleanly once that many were sent and answered, and reconnects

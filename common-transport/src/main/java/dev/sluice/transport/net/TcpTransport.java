@@ -53,9 +53,11 @@ import java.util.concurrent.TimeUnit;
  * settled session is on probation, and the failed attempts before it still count, until it proves healthy: it has
  * been ready for {@code ackTimeout} and nothing waits to be written then, or the octets that wait are seen to move
  * later. A session that ends on probation by the stall is one more failed attempt, and the next delay grows as after
- * a refused connect. One that ends on probation in any other way (closed by the receiver, a rebind, a failed write)
- * forgets them: only the stall marks a receiver that takes connections but no messages. One that ends because this
- * transport is closed leaves them as they are: it says nothing about the receiver, and the backoff may be shared
+ * a refused connect; so is one that the receiver closes (or resets, or whose write fails) on probation: a receiver
+ * that takes each connection and drops it once it settled, before it proved anything, would else be tried again
+ * after the first delay, for ever. A rebind whose writes went out forgets them, as a proof does. A session that
+ * proved healthy and is closed later was a success: the delay after it is the backoff's first. One that ends because
+ * this transport is closed leaves them as they are: it says nothing about the receiver, and the backoff may be shared
  * with the transport that replaces this one (see {@link NettyTransport#sessionOpened}). A receiver that reads nothing
  * but takes a trickle of messages into its buffers for longer than {@code ackTimeout} before they fill looks healthy
  * meanwhile: nothing tells it from one that reads.
@@ -63,8 +65,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The session is still reported {@link DeliveryListener#connected} (and health says so) when it settles, not
  * when it proved healthy: it is open and carrying messages, which are reported delivered from then on, and the engine
  * hands messages only to a connected transport. Reporting it later would show every healthy session as disconnected
- * for its first {@code ackTimeout} while it delivers. Failover therefore still counts such a receiver as reachable;
- * the backoff is what keeps it from being hammered.
+ * for its first {@code ackTimeout} while it delivers. The proof is reported ({@link DeliveryListener#provedHealthy}),
+ * and failover counts a receiver as reachable only from then on: one whose sessions all end on probation is left for
+ * the next target after two of them, as one that refuses connections is.
  */
 final class TcpTransport extends NettyTransport {
 

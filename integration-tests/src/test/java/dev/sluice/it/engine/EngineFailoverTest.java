@@ -196,6 +196,42 @@ class EngineFailoverTest {
         assertThat(engine.counters().snapshot().acknowledged()).isEqualTo(events);
     }
 
+    /**
+     * A primary that answers RELP's {@code open} and closes each session at once, before it answers any message (a
+     * proxy whose backend refuses it): each session is reported connected but never proves healthy, and failover
+     * counts it as a failed attempt, so the engine moves to the secondary, which gets everything. Before, each
+     * connected session made the primary count as reachable again, and the engine stayed on it for ever.
+     */
+    @Test
+    void aPrimaryThatClosesEachSessionRightAfterOpenIsLeftForTheSecondary() {
+        primary.faults().closeEachSessionAfterOpen();
+        engine = DeliveryEngine.start(settings(FailoverPolicy.PREFER_PRIMARY, Duration.ofMinutes(5)).build());
+        append(0, 100);
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == 100);
+        assertThat(distinctNumbers(secondary.messages())).containsExactlyElementsOf(range(0, 100));
+        assertThat(primary.messages()).isEmpty();
+        assertThat(primary.server().sessionsOpened()).as("sessions the primary opened and closed").isPositive();
+        await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() == 100);
+    }
+
+    /**
+     * A primary that answers {@code open} and then no message (rsyslog whose queue is full and blocks, an output hung
+     * behind {@code imrelp}): each session ends by {@code ackTimeout} without proving healthy, and failover counts it
+     * as a failed attempt, so the engine moves to the secondary, which gets everything. Before, the engine stayed on
+     * the primary for ever, sending its window again every {@code ackTimeout}.
+     */
+    @Test
+    void aPrimaryThatLeavesEveryFrameUnansweredIsLeftForTheSecondary() {
+        primary.faults().withholdAcks();
+        engine = DeliveryEngine.start(settings(FailoverPolicy.PREFER_PRIMARY, Duration.ofMinutes(5))
+                .transport(quickTransport().toBuilder().ackTimeout(Duration.ofMillis(500)).build()).build());
+        append(0, 100);
+        await().atMost(WAIT).until(() -> distinctNumbers(secondary.messages()).size() == 100);
+        assertThat(distinctNumbers(secondary.messages())).containsExactlyElementsOf(range(0, 100));
+        assertThat(primary.messages()).as("taken by the primary, never answered").isNotEmpty();
+        await().atMost(WAIT).until(() -> engine.counters().snapshot().acknowledged() == 100);
+    }
+
     @Test
     void roundRobinStaysOnTheTargetThatWorksAndMovesOnOnlyWhenItFails() {
         primary.stop();

@@ -31,7 +31,7 @@ public final class CountingBackoff implements Backoff {
         return delays.get();
     }
 
-    /** Resets: sessions that proved healthy, or that the peer ended on probation otherwise than by a stall. */
+    /** Resets: sessions that proved healthy, or that this side ended on purpose (a rebind). */
     public int resets() {
         return resets.get();
     }

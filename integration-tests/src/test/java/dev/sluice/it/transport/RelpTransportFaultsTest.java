@@ -81,6 +81,26 @@ class RelpTransportFaultsTest {
         return backoff;
     }
 
+    /**
+     * Starts with a {@link CountingBackoff} and {@code ackTimeout}, and delivers {@code count} messages: once this
+     * returns, the session proved healthy by their answers, which reset the backoff.
+     */
+    private CountingBackoff startWithASessionProvenByAnswers(int count, Duration ackTimeout) {
+        CountingBackoff backoff = startCounting(settings().ackTimeout(ackTimeout));
+        Messages.offerRange(transport, 0, count);
+        await().atMost(WAIT).until(() -> listener.delivered.get() == count);
+        assertThat(backoff.resets()).as("reset by the answers").isEqualTo(1);
+        return backoff;
+    }
+
+    /** The first session ended with {@code reason}, and the delay after it came after {@code resets} resets. */
+    private void assertFirstEnd(CountingBackoff backoff, String reason, int resets) {
+        await().atMost(WAIT).until(() -> backoff.delays() >= 1);
+        assertThat(listener.disconnects.get(0)).isEqualTo(reason);
+        assertThat(backoff.resetsAtDelays().get(0)).as("backoff resets before the delay after the session's end")
+                .isEqualTo(resets);
+    }
+
     /** Every message arrived at least once, was reported delivered once, and duplicates are all explained. */
     private void assertNothingLost() {
         await().atMost(WAIT).until(() -> server.server().distinctCount() == COUNT);
@@ -254,23 +274,69 @@ class RelpTransportFaultsTest {
     }
 
     /**
-     * A session on probation that the server ends otherwise than by the silence of a stall ({@code serverclose}
-     * here, before any {@code ackTimeout}) ended a session the server took: it resets the backoff, and the delay
-     * after it is the first one.
+     * A session on probation that the server ends before proving healthy ({@code serverclose} here, with frames
+     * unanswered, before any {@code ackTimeout}) is one more failed attempt, as a stall is: the delay after it is not
+     * the first one. Before, any end by the peer on probation reset the backoff (see
+     * {@link #aServerThatClosesEachSessionRightAfterOpenDoesNotResetTheBackoff}).
      */
     @Test
-    void aSessionOnProbationThatTheServerEndsResetsTheBackoff() {
+    void aSessionOnProbationThatTheServerEndsIsAFailedAttempt() {
         int count = 5;
         CountingBackoff backoff = startWithFramesUnanswered(count);
         assertThat(backoff.resets()).isZero();
 
         server.faults().sendServerClose();
-        await().atMost(WAIT).until(() -> backoff.delays() >= 1);
-        assertThat(listener.disconnects.get(0)).isEqualTo("server " + server.target() + " sent serverclose");
-        assertThat(backoff.resetsAtDelays().get(0)).as("backoff resets before the delay after serverclose")
-                .isEqualTo(1);
+        assertFirstEnd(backoff, "server " + server.target() + " sent serverclose", 0);
         server.faults().resumeAcks(); // the next session delivers, and the close after the test is quick
         await().atMost(WAIT).until(() -> listener.delivered.get() == count);
+        await().atMost(WAIT).until(() -> backoff.resets() == 1); // the answered session proved healthy
+    }
+
+    /**
+     * A server that answers {@code open} and closes each session at once, before it answers any message (a proxy
+     * whose backend refuses it, a receiver that exits at once): each session ends on probation without proving
+     * healthy, so it is one more failed attempt and the delays grow, as for refused connects. Before, an end by the
+     * peer on probation reset the backoff, and the client opened a session after the first delay, for ever. Each
+     * session is still reported connected. Once the server keeps its sessions, one delivers and resets the backoff.
+     */
+    @Test
+    void aServerThatClosesEachSessionRightAfterOpenDoesNotResetTheBackoff() {
+        int closed = 3;
+        int count = 5;
+        server.faults().closeEachSessionAfterOpen();
+        CountingBackoff backoff = startCounting(settings().ackTimeout(UNREACHED_ACK_TIMEOUT));
+        Messages.offerRange(transport, 0, count);
+        await().atMost(WAIT).until(() -> backoff.delays() >= closed);
+        assertThat(backoff.resetsAtDelays().subList(0, closed)).as("backoff resets before each failed session")
+                .containsExactly(0, 0, 0);
+        assertThat(listener.disconnects.subList(0, closed)).noneMatch(r -> r.contains("ackTimeout"));
+        assertThat(listener.connected.get()).as("each session reported connected when open was answered")
+                .isGreaterThanOrEqualTo(closed);
+        assertThat(listener.delivered).hasValue(0);
+
+        server.faults().reset();
+        await().atMost(WAIT).until(() -> listener.delivered.get() == count);
+        await().atMost(WAIT).until(() -> backoff.resets() == 1); // the answered session proved healthy
+        assertThat(backoff.resetsAtDelays()).as("backoff resets before each failed session").containsOnly(0);
+        assertThat(Messages.counts(server.messages())).hasSize(count);
+        assertThat(listener.outOfOrder).hasValue(0);
+        assertThat(transport.pending()).isZero();
+    }
+
+    /**
+     * A session that proved healthy (by its answers) and that the server ends later reset the backoff at the proof:
+     * the delay after its end is the backoff's first, so a server that restarts is back in use quickly.
+     */
+    @Test
+    void aProvenSessionThatTheServerEndsLaterIsFollowedByTheFirstDelay() {
+        int count = 5;
+        CountingBackoff backoff = startWithASessionProvenByAnswers(count, UNREACHED_ACK_TIMEOUT);
+
+        server.faults().sendServerClose();
+        assertFirstEnd(backoff, "server " + server.target() + " sent serverclose", 1);
+        Messages.offerRange(transport, count, 2 * count);
+        await().atMost(WAIT).until(() -> listener.delivered.get() == 2 * count);
+        assertThat(listener.connected).hasValue(2);
     }
 
     /**
@@ -334,18 +400,12 @@ class RelpTransportFaultsTest {
     @Test
     void aSessionProvenByAnswersThatStallsLaterFailsAfterTheReset() {
         int count = 5;
-        CountingBackoff backoff = startCounting(settings().ackTimeout(SHORT_ACK_TIMEOUT));
-        Messages.offerRange(transport, 0, count);
-        await().atMost(WAIT).until(() -> listener.delivered.get() == count);
-        assertThat(backoff.resets()).as("reset by the answers").isEqualTo(1);
+        CountingBackoff backoff = startWithASessionProvenByAnswers(count, SHORT_ACK_TIMEOUT);
 
         server.faults().withholdAcks();
         Messages.offerRange(transport, count, 2 * count);
-        await().atMost(WAIT).until(() -> backoff.delays() >= 1);
-        assertThat(listener.disconnects.get(0)).isEqualTo("RELP: no answer from " + server.target()
-                + " within ackTimeout 300ms (" + count + " frames unacknowledged)");
-        assertThat(backoff.resetsAtDelays().get(0)).as("backoff resets before the delay after the stall")
-                .isEqualTo(1);
+        assertFirstEnd(backoff, "RELP: no answer from " + server.target() + " within ackTimeout 300ms (" + count
+                + " frames unacknowledged)", 1);
         server.faults().resumeAcks();
         await().atMost(WAIT).until(() -> listener.delivered.get() == 2 * count);
     }

@@ -156,6 +156,14 @@ class TcpAndUdpTransportTest {
         assertThat(transport.offer(Messages.numbered(10))).isFalse();
     }
 
+    /** Starts a transport to {@code receiver} with {@code ackTimeout} and a {@link CountingBackoff}, and returns it. */
+    private CountingBackoff startCounting(PlainReceivers.Tcp receiver, Duration ackTimeout) {
+        CountingBackoff backoff = new CountingBackoff();
+        transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + receiver.port()),
+                settings().ackTimeout(ackTimeout).backoff(() -> backoff).build(), listener);
+        return backoff;
+    }
+
     /**
      * A receiver that stops reading (or a host gone without a reset) is found out: once the socket buffers are full
      * and nothing could be written for {@code ackTimeout}, the session ends as a failure, and what it had not written
@@ -235,10 +243,8 @@ class TcpAndUdpTransportTest {
      */
     @Test
     void closingATransportWhoseSessionIsOnProbationLeavesTheBackoffAlone() {
-        CountingBackoff backoff = new CountingBackoff();
         try (PlainReceivers.Tcp receiver = new PlainReceivers.Tcp()) {
-            transport = SyslogTransports.create(Target.parse("tcp://127.0.0.1:" + receiver.port()),
-                    settings().ackTimeout(Duration.ofSeconds(30)).backoff(() -> backoff).build(), listener);
+            CountingBackoff backoff = startCounting(receiver, Duration.ofSeconds(30));
             Messages.offerRange(transport, 0, 5);
             await().atMost(WAIT).until(() -> listener.delivered.get() == 5); // settled, on probation for 30 s
 
@@ -246,6 +252,56 @@ class TcpAndUdpTransportTest {
             await().atMost(WAIT).until(() -> listener.disconnects.contains("transport closed"));
             assertThat(backoff.resets()).as("resets").isZero();
             assertThat(backoff.delays()).as("failed attempts").isZero();
+        }
+    }
+
+    /**
+     * A receiver that closes each session after it settled but before it proved healthy (a proxy whose backend drops
+     * it, a receiver that exits at once; here within an {@code ackTimeout} no session reaches): each is one more
+     * failed attempt, and the delays grow as for refused connects. Before, an end by the peer on probation reset the
+     * backoff, and the client opened a session after the first delay, for ever.
+     */
+    @Test
+    void sessionsThatTheReceiverClosesOnProbationDoNotResetTheBackoff() {
+        int closed = 3;
+        try (PlainReceivers.Tcp receiver = new PlainReceivers.Tcp()) {
+            String target = "tcp://127.0.0.1:" + receiver.port();
+            CountingBackoff backoff = startCounting(receiver, Duration.ofSeconds(30));
+            for (int i = 1; i <= closed; i++) {
+                int session = i;
+                Messages.offerRange(transport, i - 1, i);
+                await().atMost(WAIT).until(() -> receiver.octetCounted().size() == session); // settled, on probation
+                receiver.closeConnections();
+                await().atMost(WAIT).until(() -> backoff.delays() == session);
+            }
+            assertThat(backoff.resetsAtDelays()).as("backoff resets before each failed session")
+                    .containsExactly(0, 0, 0);
+            assertThat(listener.disconnects).containsOnly("connection to " + target + " closed by the server");
+            assertThat(listener.connected.get()).as("each settled session reported connected")
+                    .isGreaterThanOrEqualTo(closed);
+        }
+    }
+
+    /**
+     * A session that proved healthy (ready for {@code ackTimeout} with nothing waiting to be written) reset the
+     * backoff then: when the receiver closes it later, the delay after it is the backoff's first, so a receiver that
+     * restarts is back in use quickly.
+     */
+    @Test
+    void aProvenSessionThatTheReceiverClosesLaterIsFollowedByTheFirstDelay() {
+        try (PlainReceivers.Tcp receiver = new PlainReceivers.Tcp()) {
+            CountingBackoff backoff = startCounting(receiver, Duration.ofMillis(300));
+            Messages.offerRange(transport, 0, 5);
+            await().atMost(WAIT).until(() -> receiver.octetCounted().size() == 5);
+            await().atMost(WAIT).until(() -> backoff.resets() == 1); // proven after ackTimeout
+
+            receiver.closeConnections();
+            await().atMost(WAIT).until(() -> backoff.delays() == 1);
+            assertThat(backoff.resetsAtDelays()).as("backoff resets before the delay after the close")
+                    .containsExactly(1);
+            await().atMost(WAIT).until(() -> listener.connected.get() == 2);
+            Messages.offerRange(transport, 5, 10);
+            await().atMost(WAIT).until(() -> receiver.octetCounted().size() == 10);
         }
     }
 

@@ -21,6 +21,7 @@ public final class Faults {
     private volatile boolean withholdAcks;
     private volatile Duration ackDelay = Duration.ZERO;
     private volatile boolean readingStopped;
+    private volatile boolean closeAfterOpen;
 
     Faults(RelpServer server) {
         this.server = server;
@@ -79,6 +80,16 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Answer every {@code open} with {@code 200} and close that session at once, cleanly (FIN, without
+     * {@code serverclose}), before any {@code syslog} frame, until {@link #reset()}: a server that takes sessions but
+     * ends each one before it takes a message (a proxy whose backend refuses it, a receiver that exits at once).
+     */
+    public Faults closeEachSessionAfterOpen() {
+        closeAfterOpen = true;
+        return this;
+    }
+
     /** Stop reading from every session, present and future (TCP back-pressure reaches the client). */
     public Faults stopReading() {
         readingStopped = true;
@@ -93,12 +104,16 @@ public final class Faults {
         return this;
     }
 
-    /** Clear every fault: acks resume (withheld ones are sent), reading resumes, counters are dropped. */
+    /**
+     * Clear every fault: acks resume (withheld ones are sent), reading resumes, sessions stay open after
+     * {@code open}, counters are dropped.
+     */
     public Faults reset() {
         closeAfter.set(-1);
         abortAfter.set(-1);
         rejectNext.set(0);
         ackDelay = Duration.ZERO;
+        closeAfterOpen = false;
         if (readingStopped) {
             resumeReading();
         }
@@ -138,6 +153,10 @@ public final class Faults {
 
     boolean readingStopped() {
         return readingStopped;
+    }
+
+    boolean closesAfterOpen() {
+        return closeAfterOpen;
     }
 
     private static int requirePositive(int value, String name) {

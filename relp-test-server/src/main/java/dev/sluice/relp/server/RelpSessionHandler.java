@@ -118,6 +118,10 @@ final class RelpSessionHandler extends SimpleChannelInboundHandler<RelpFrame> {
         respond(answer.toFrame(frame.txnr()));
         if (answer.isOk()) {
             opened = true;
+            if (server.faultsInternal().closesAfterOpen()) {
+                closeAfterFlush = true;
+                closing = true;
+            }
         } else {
             closeAfterFlush = true;
             closing = true;

@@ -236,6 +236,24 @@ class RelpServerTest {
     }
 
     @Test
+    void closesEachSessionRightAfterAnsweringOpenUntilReset() throws IOException {
+        server.faults().closeEachSessionAfterOpen();
+        for (int i = 0; i < 2; i++) {
+            try (BlockingRelpClient client = new BlockingRelpClient(server.port())) {
+                BlockingRelpClient.Response r = client.command("open",
+                        "relp_version=0\nrelp_software=t\ncommands=syslog");
+                assertThat(r.data()).startsWith("200 OK\n");
+                assertThat(client.isClosedByServer()).isTrue();
+            }
+        }
+        server.faults().reset();
+        try (BlockingRelpClient client = BlockingRelpClient.open(server.port())) {
+            assertThat(client.command("syslog", MSG).data()).isEqualTo("200 OK");
+        }
+        assertThat(server.messages()).hasSize(1);
+    }
+
+    @Test
     void sendsServercloseToOpenSessionsOnRequest() throws IOException {
         try (BlockingRelpClient client = BlockingRelpClient.open(server.port())) {
             server.faults().sendServerClose();
