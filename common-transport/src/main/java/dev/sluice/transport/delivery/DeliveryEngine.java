@@ -510,6 +510,26 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /**
+     * {@link #append(EngineEvent)} that never waits, whatever the overflow policy: what finds no room (queue or spool
+     * full under {@link OverflowPolicy#BLOCK}), or finds this engine stopped, is dropped as at a stop
+     * ({@link DropReason#SHUTDOWN}, counted and announced). For the events a {@link DeliveryEngines.Lease} held while
+     * a reconfiguration replaced the engine: it hands them over under its own lock, and sometimes the registry's,
+     * which a wait for room (that a full spool with its receiver down may never make) would hold for ever.
+     *
+     * @return {@code true} if accepted
+     */
+    boolean appendWithoutWaiting(EngineEvent event) {
+        int result = offer(event, null, GIVE_UP_AT_ONCE);
+        if (result == REFUSED) {
+            drop(DropReason.SHUTDOWN);
+            return false;
+        }
+        return result == ACCEPTED;
+    }
+
+    private static final BooleanSupplier GIVE_UP_AT_ONCE = () -> true;
+
+    /**
      * {@link #append(EngineEvent)} for a {@link DeliveryEngines.Lease}: {@link #REFUSED}, not counted as a drop, when
      * this engine was handed over to a successor ({@link #closeForSuccessor()}) before it took the event, so that the
      * lease gives the event to the successor. An application thread may have read the lease's engine just before

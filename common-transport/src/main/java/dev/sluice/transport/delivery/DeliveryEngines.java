@@ -35,7 +35,10 @@ import java.util.function.BooleanSupplier;
  * and the next starts wait in the lease, in memory (up to the new {@code queueCapacity}; beyond it the new
  * {@code overflow} applies: {@code dropNewest} drops the new event, {@code dropOldest} the oldest held one, both
  * counted and announced by the new engine; {@code block} makes the caller wait for the new engine, as it would
- * wait for room in it), so that time is kept short: with a spool the old engine stops <em>without draining</em>
+ * wait for room in it). The held events go to the new engine without waiting for room in it: one that finds none (a
+ * spool full while its receiver is down) is dropped, counted as at a stop, since a hand-over that waited would hold
+ * the lease, and when it replaces a stopped engine this registry, for as long as the receiver stays away. That time
+ * is kept short: with a spool the old engine stops <em>without draining</em>
  * ({@code DeliveryEngine.closeForSuccessor}): it stops accepting and delivering at once and closes its connection
  * without waiting for acknowledgements; everything not acknowledged stays in the spool, and the new engine replays
  * it (frames that were in flight may arrive twice, as around a reconnect; the sequence id tells). The wait is then
@@ -258,6 +261,7 @@ public final class DeliveryEngines {
                     + " to " + holder.key.targetText() + " after a reconfiguration: " + e.getMessage(), e);
         }
         List<Lease> attach;
+        int[] handOvers;
         boolean unused;
         synchronized (this) {
             holder.engine = engine;
@@ -266,13 +270,19 @@ public final class DeliveryEngines {
             }
             attach = new ArrayList<>(holder.leases);
             attach.addAll(holder.successors);
+            // which hand-over each lease is in now: a later one (a replace of this very engine, should it stop by
+            // itself at once) supersedes this attach, which may run after it (see Lease#attach)
+            handOvers = new int[attach.size()];
+            for (int i = 0; i < handOvers.length; i++) {
+                handOvers[i] = attach.get(i).handOvers();
+            }
             unused = engine != null && holder.leases.isEmpty() && holder.successors.isEmpty();
             if (unused) {
                 running.remove(holder.key, holder);
             }
         }
-        for (Lease l : attach) {
-            l.attach(engine);
+        for (int i = 0; i < handOvers.length; i++) {
+            attach.get(i).attach(engine, handOvers[i]);
         }
         if (unused) {
             engine.close(); // every appender that wanted it stopped while it started
@@ -303,6 +313,8 @@ public final class DeliveryEngines {
         /** Reports, rate-limited, the events dropped because the replacing engine failed to start. */
         private final StatusReporter failedReporter;
         private boolean closed;
+        /** How many times a reconfiguration took this lease's engine away ({@link #waitForEngine}); guarded by this. */
+        private int handOvers;
         /** Kept open only until a replacement has acquired (see {@link #retire()}); guarded by the registry. */
         private boolean retiring;
 
@@ -458,18 +470,32 @@ public final class DeliveryEngines {
 
         private synchronized void waitForEngine() {
             engine = null;
+            handOvers++;
         }
 
-        /** The replacing engine started (or failed to, {@code null}): events held meanwhile go to it, in order. */
-        private void attach(DeliveryEngine next) {
+        private synchronized int handOvers() {
+            return handOvers;
+        }
+
+        /**
+         * The replacing engine started (or failed to, {@code null}): events held meanwhile go to it, in order, without
+         * waiting for room (see {@link DeliveryEngine#appendWithoutWaiting}). Nothing, if {@code handOver} is not
+         * this lease's current hand-over: a later one attached it already (to the engine that replaced this one).
+         */
+        private void attach(DeliveryEngine next, int handOver) {
             long lost;
             long abandoned;
             int held;
             synchronized (this) {
+                if (handOver != handOvers) {
+                    return;
+                }
                 held = waiting.size();
                 if (next != null) {
                     for (EngineEvent event : waiting) {
-                        next.append(event);
+                        // never a wait under this monitor (callers blocked in hold() need it to give up) nor, in a
+                        // replace, under the registry's lock: what finds no room is dropped, counted as at a stop
+                        next.appendWithoutWaiting(event);
                     }
                 } else {
                     failed = true;

@@ -466,6 +466,50 @@ class DeliveryEnginesTest {
         }
     }
 
+    /**
+     * The new engine opens a spool that is full (its receiver down): an event held while it started finds no room
+     * there. Under {@code overflow=block} the hand-over must not wait for room, which may never come, while it holds
+     * the lease (callers waiting in it could not give up) and, when it replaces a stopped engine, the registry (every
+     * appender start and stop in the JVM would hang behind it): it drops the event, counted as at a stop.
+     */
+    @Test
+    void underOverflowBlockTheHandOverDoesNotWaitForRoomInAFullSpool() throws Exception {
+        int deadPort;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = closed.getLocalPort();
+        }
+        String target = "tcp://127.0.0.1:" + deadPort;
+        CountDownLatch startNext = new CountDownLatch(1);
+        DeliveryEngines registry = holdingBackOptionsB(startNext);
+        SpoolConfig small = SpoolConfig.builder(spool).maxSize(64 * 1024).segmentSize(16 * 1024).build();
+        DeliveryEngines.Lease old = registry.acquire(EngineSettings.builder("central")
+                .targets(Target.parseList(target)).options("a").spool(small)
+                .shutdownTimeout(Duration.ofMillis(200)).build());
+        for (int i = 0; old.engine().counters().dropped(DropReason.SPOOL_FULL) == 0; i++) {
+            assertThat(i).as("events before the spool is full").isLessThan(10_000);
+            old.append(event("spooled " + i));
+        }
+        DeliveryEngines.Lease next = registry.acquire(EngineSettings.builder("central")
+                .targets(Target.parseList(target)).options("b").spool(small).queueCapacity(4)
+                .overflow(OverflowPolicy.BLOCK).shutdownTimeout(Duration.ofMillis(200)).build());
+        Thread reconfiguration = releaseInBackground(old, next);
+        try {
+            assertThat(next.append(event("held while replaced"))).isTrue();
+
+            startNext.countDown();
+            reconfiguration.join(WAIT.toMillis());
+
+            assertThat(reconfiguration.isAlive()).as("the hand-over waits for room in the full spool").isFalse();
+            assertThat(next.engine().settings().options()).isEqualTo("b");
+            assertThat(next.engine().counters().dropped(DropReason.SHUTDOWN)).isEqualTo(1);
+        } finally {
+            startNext.countDown();
+            if (!reconfiguration.isAlive()) {
+                next.close(); // not while a hand-over holds the lease: the close would wait for it for ever
+            }
+        }
+    }
+
     /** The appender stops (its lease closes) before the new engine is there: the blocked caller gives up. */
     @Test
     void underOverflowBlockACallerWaitingForTheNewEngineIsReleasedWhenTheAppenderStops() throws Exception {
