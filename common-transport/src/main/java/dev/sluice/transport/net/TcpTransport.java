@@ -67,7 +67,9 @@ import java.util.concurrent.TimeUnit;
  * hands messages only to a connected transport. Reporting it later would show every healthy session as disconnected
  * for its first {@code ackTimeout} while it delivers. The proof is reported ({@link DeliveryListener#provedHealthy}),
  * and failover counts a receiver as reachable only from then on: one whose sessions all end on probation is left for
- * the next target after two of them, as one that refuses connections is.
+ * the next target after two of them, as one that refuses connections is. Except at a rebind: a session that reaches
+ * {@code rebindInterval} with every write taken by the socket ends as planned, and that counts as proof, so a
+ * receiver that reads nothing while its buffers take each session's writes is not left (documented in README).
  */
 final class TcpTransport extends NettyTransport {
 
