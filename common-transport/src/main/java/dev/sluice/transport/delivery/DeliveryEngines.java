@@ -528,12 +528,15 @@ public final class DeliveryEngines {
                     return;
                 }
                 closed = true;
-                // the held events, those whose callers gave up waiting, and the callers still blocked by
-                // overflow=block (woken here, they see the lease closed and drop theirs)
-                lost = (engine == null && !failed ? waiting.size() + abandonedWhileWaiting : 0) + blockedCallers;
+                // the held events, those dropped for lack of room while held (the new engine would have counted
+                // them, but may never get this lease), those whose callers gave up waiting, and the callers still
+                // blocked by overflow=block (woken here, they see the lease closed and drop theirs)
+                lost = (engine == null && !failed ? waiting.size() + lostWhileWaiting + abandonedWhileWaiting : 0)
+                        + blockedCallers;
                 // gone with the lease, as the warning says: a replacement that started meanwhile must not send them
-                // after all (attach may still come, with the lease in its list)
+                // after all, nor count them again (attach may still come, with the lease in its list)
                 waiting.clear();
+                lostWhileWaiting = 0;
                 abandonedWhileWaiting = 0;
                 notifyAll();
             }

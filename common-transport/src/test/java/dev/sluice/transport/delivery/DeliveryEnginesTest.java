@@ -532,6 +532,29 @@ class DeliveryEnginesTest {
     }
 
     /**
+     * The appender stops while its engine is replaced, after events beyond {@code queueCapacity} were dropped for
+     * lack of room ({@code dropNewest}): the warning counts those too, not only the held ones. (The new engine, which
+     * would have counted them, never gets this lease.)
+     */
+    @Test
+    void eventsDroppedForLackOfRoomWhileTheEngineIsReplacedAreReportedWhenTheAppenderStopsFirst() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        try (Replacement r = new Replacement(OverflowPolicy.DROP_NEWEST, recording(warnings))) {
+            List<Boolean> results = new CopyOnWriteArrayList<>();
+            Thread application = appending(r.next, 6, null, results);
+            application.join(WAIT.toMillis());
+            assertThat(results).containsExactly(true, true, true, true, false, false);
+
+            r.next.close();
+
+            assertThat(warnings).containsExactly("RemoteSyslog[central]: 6 event(s) dropped: the appender stopped"
+                    + " while its engine was replaced after a reconfiguration");
+            r.startNext();
+            await().atMost(WAIT).until(() -> r.registry.runningCount() == 0);
+        }
+    }
+
+    /**
      * Log4j2 passes "the configuration is stopping" as {@code abandonWait}: a caller waiting for the new engine gives
      * up as one waiting for room in an engine does, its event dropped as at a stop and counted.
      */
