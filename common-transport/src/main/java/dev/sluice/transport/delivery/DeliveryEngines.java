@@ -485,35 +485,35 @@ public final class DeliveryEngines {
         private void attach(DeliveryEngine next, int handOver) {
             long lost;
             long abandoned;
-            int held;
             synchronized (this) {
                 if (handOver != handOvers) {
                     return;
                 }
-                held = waiting.size();
+                if (next == null) {
+                    failed = true;
+                    lostWhileWaiting += waiting.size();
+                    waiting.clear();
+                }
+                lost = lostWhileWaiting;
+                lostWhileWaiting = 0;
+                abandoned = abandonedWhileWaiting;
+                abandonedWhileWaiting = 0;
                 if (next != null) {
+                    // counted first, so that the in-band notice of the hole goes out ahead of the events after it:
+                    // beyond queueCapacity while it was replaced, and callers that gave up waiting (abandonWait)
+                    next.countDropped(DropReason.QUEUE_FULL, lost);
+                    next.countDropped(DropReason.SHUTDOWN, abandoned);
                     for (EngineEvent event : waiting) {
                         // never a wait under this monitor (callers blocked in hold() need it to give up) nor, in a
                         // replace, under the registry's lock: what finds no room is dropped, counted as at a stop
                         next.appendWithoutWaiting(event);
                     }
-                } else {
-                    failed = true;
-                    lostWhileWaiting += held;
+                    waiting.clear();
                 }
-                waiting.clear();
-                lost = lostWhileWaiting;
-                lostWhileWaiting = 0;
-                abandoned = abandonedWhileWaiting;
-                abandonedWhileWaiting = 0;
                 engine = next;
                 notifyAll(); // callers blocked by overflow=block: on to the new engine, or dropped if it failed
             }
-            if (next != null) {
-                // beyond queueCapacity while it was replaced: counted and announced by the new engine
-                next.countDropped(DropReason.QUEUE_FULL, lost);
-                next.countDropped(DropReason.SHUTDOWN, abandoned); // gave up waiting for it (abandonWait)
-            } else {
+            if (next == null) {
                 for (long i = 0; i < lost + abandoned; i++) {
                     failedReporter.warning(settings.targets().toString(), NO_ENGINE);
                 }

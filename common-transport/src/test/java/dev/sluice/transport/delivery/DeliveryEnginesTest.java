@@ -440,6 +440,27 @@ class DeliveryEnginesTest {
     }
 
     /**
+     * The in-band notice of what was dropped while the engine was replaced goes ahead of the events held meanwhile:
+     * the hole it tells of came before them in the application's order.
+     */
+    @Test
+    void theNoticeOfDropsWhileTheEngineIsReplacedGoesAheadOfTheHeldEvents() throws Exception {
+        try (Replacement r = new Replacement(OverflowPolicy.DROP_NEWEST, Diagnostics.NONE)) {
+            List<Boolean> results = new CopyOnWriteArrayList<>();
+            Thread application = appending(r.next, 6, null, results);
+            application.join(WAIT.toMillis());
+            assertThat(results).containsExactly(true, true, true, true, false, false);
+
+            r.startNext();
+
+            List<String> received = receiveUntil(r.receiver, "held 3");
+            assertThat(received).hasSize(5);
+            assertThat(received.get(0)).as("the notice, first").doesNotContain("held").contains("2");
+            assertThat(received.subList(1, 5)).allSatisfy(m -> assertThat(m).contains("held"));
+        }
+    }
+
+    /**
      * {@code overflow=block} promises that nothing is dropped for lack of room: while the engine is replaced, a
      * caller that finds the held events at {@code queueCapacity} waits for the new engine (it used to have its event
      * dropped as "queue full").
