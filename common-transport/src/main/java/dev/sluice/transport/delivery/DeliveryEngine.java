@@ -501,9 +501,17 @@ public final class DeliveryEngine implements AutoCloseable {
      * @return {@code true} if accepted, {@code false} if it was dropped (counted and reported)
      */
     public boolean append(EngineEvent event) {
-        int result = offer(event, null, null);
+        return appendCounted(event, null);
+    }
+
+    /**
+     * {@link #offer} for a caller without a lease: a refusal (handed over, and not through a lease that can give the
+     * event to the successor) is a drop, counted as at a stop.
+     */
+    private boolean appendCounted(EngineEvent event, BooleanSupplier abandonWait) {
+        int result = offer(event, null, abandonWait);
         if (result == REFUSED) {
-            drop(DropReason.SHUTDOWN); // handed over, and not through a lease that can give it to the successor
+            drop(DropReason.SHUTDOWN);
             return false;
         }
         return result == ACCEPTED;
@@ -519,12 +527,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * @return {@code true} if accepted
      */
     boolean appendWithoutWaiting(EngineEvent event) {
-        int result = offer(event, null, GIVE_UP_AT_ONCE);
-        if (result == REFUSED) {
-            drop(DropReason.SHUTDOWN);
-            return false;
-        }
-        return result == ACCEPTED;
+        return appendCounted(event, GIVE_UP_AT_ONCE);
     }
 
     private static final BooleanSupplier GIVE_UP_AT_ONCE = () -> true;

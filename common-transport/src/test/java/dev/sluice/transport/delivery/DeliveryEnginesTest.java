@@ -154,6 +154,18 @@ class DeliveryEnginesTest {
         return application;
     }
 
+    /**
+     * The appender's lease closed while its engine was replaced: its warning says {@code dropped} events went with it,
+     * and the new engine, once it starts, stops unused.
+     */
+    private static void assertStoppedWhileReplaced(Replacement r, List<String> warnings, int dropped)
+            throws InterruptedException {
+        assertThat(warnings).containsExactly("RemoteSyslog[central]: " + dropped + " event(s) dropped: the appender"
+                + " stopped while its engine was replaced after a reconfiguration");
+        r.startNext();
+        await().atMost(WAIT).until(() -> r.registry.runningCount() == 0);
+    }
+
     /** Waits until {@code thread} waits (for the new engine, here), not blocked on a lock nor done. */
     private static void awaitWaiting(Thread thread) {
         await().atMost(WAIT).until(() -> thread.getState() == Thread.State.TIMED_WAITING
@@ -545,10 +557,7 @@ class DeliveryEnginesTest {
             application.join(WAIT.toMillis());
             assertThat(application.isAlive()).isFalse();
             assertThat(results).containsExactly(true, true, true, true, false);
-            assertThat(warnings).containsExactly("RemoteSyslog[central]: 5 event(s) dropped: the appender stopped"
-                    + " while its engine was replaced after a reconfiguration");
-            r.startNext();
-            await().atMost(WAIT).until(() -> r.registry.runningCount() == 0);
+            assertStoppedWhileReplaced(r, warnings, 5);
         }
     }
 
@@ -568,10 +577,7 @@ class DeliveryEnginesTest {
 
             r.next.close();
 
-            assertThat(warnings).containsExactly("RemoteSyslog[central]: 6 event(s) dropped: the appender stopped"
-                    + " while its engine was replaced after a reconfiguration");
-            r.startNext();
-            await().atMost(WAIT).until(() -> r.registry.runningCount() == 0);
+            assertStoppedWhileReplaced(r, warnings, 6);
         }
     }
 
